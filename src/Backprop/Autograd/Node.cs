@@ -1,0 +1,204 @@
+namespace Backprop;
+
+/// <summary>
+/// A step of the recorded graph: the backward function of the op that made a tensor; like a
+/// tensor's grad_fn in PyTorch. Edges point at the nodes of the op's inputs (null where an input
+/// needs no gradient); leaves that require grad end in an <see cref="AccumulateGrad"/> node.
+/// </summary>
+public abstract class Node
+{
+    internal readonly Node?[] Next;
+    private readonly int[][] _inputShapes;
+    private readonly DType[] _inputDTypes;
+    private SavedTensors _saved;
+    private bool _released;
+
+    internal List<Func<Tensor, Tensor?>>? PreHooks;
+
+    // Scratch for one backward pass (see Engine).
+    internal Tensor? GradBuffer;
+    internal int Dependencies;
+    internal int VisitMark;
+    internal bool Needed;
+
+    private protected Node(string name, ReadOnlySpan<Tensor> inputs, SavedTensors saved)
+    {
+        Name = name;
+        Next = new Node?[inputs.Length];
+        _inputShapes = new int[inputs.Length][];
+        _inputDTypes = new DType[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            Next[i] = inputs[i].GradientEdge;
+            _inputShapes[i] = inputs[i].ShapeArray;
+            _inputDTypes[i] = inputs[i].DType;
+        }
+        _saved = saved;
+    }
+
+    private protected Node(string name)
+    {
+        Name = name;
+        Next = [];
+        _inputShapes = [];
+        _inputDTypes = [];
+    }
+
+    /// <summary>The op's backward name as PyTorch prints it, e.g. "MulBackward0".</summary>
+    public string Name { get; }
+
+    /// <summary>The nodes the gradient flows to next, one per input (null for inputs that need none); like grad_fn.next_functions.</summary>
+    public IReadOnlyList<Node?> NextFunctions => Next;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"<{Name}>";
+
+    /// <summary>Registers a hook on the gradient arriving at this node; it may return a replacement.</summary>
+    internal HookHandle AddPreHook(Func<Tensor, Tensor?> hook)
+    {
+        PreHooks ??= [];
+        PreHooks.Add(hook);
+        return new HookHandle(PreHooks, hook);
+    }
+
+    /// <summary>Computes the input gradients from the output gradient and hands each to the engine.</summary>
+    internal abstract void Apply(Tensor grad, Engine engine);
+
+    /// <summary>Checks that the saved tensors are still usable: not freed, not modified in place.</summary>
+    internal void CheckSaved()
+    {
+        if (_released)
+            throw new InvalidOperationException(
+                $"Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed): " +
+                $"the saved intermediate values of {Name} were freed by the first Backward(). " +
+                "Specify retainGraph: true if you need to backward through the graph a second time or access saved tensors after calling Backward.");
+        _saved.CheckVersions(this);
+    }
+
+    /// <summary>Frees what backward saved; a later backward through this node then fails clearly.</summary>
+    internal virtual void Release()
+    {
+        if (!_saved.IsEmpty)
+        {
+            _released = true;
+            _saved = default;
+            ReleaseBackward();
+        }
+    }
+
+    private protected abstract void ReleaseBackward();
+
+    /// <summary>Makes a gradient fit input i: summed over broadcast dims, cast to the input's dtype.</summary>
+    internal Tensor FitToInput(int i, Tensor grad)
+    {
+        var shape = _inputShapes[i];
+        if (!Shapes.Equal(grad.ShapeArray, shape)) grad = grad.SumToShape(shape);
+        if (grad.DType != _inputDTypes[i]) grad = grad.To(_inputDTypes[i]);
+        return grad;
+    }
+}
+
+/// <summary>The tensors an op saved for its backward, with their versions at the time of saving.</summary>
+internal struct SavedTensors
+{
+    private Tensor? _a, _b, _c;
+    private int _va, _vb, _vc;
+
+    public SavedTensors(Tensor? a, Tensor? b = null, Tensor? c = null)
+    {
+        _a = a; _b = b; _c = c;
+        _va = a?.Storage.Version ?? 0;
+        _vb = b?.Storage.Version ?? 0;
+        _vc = c?.Storage.Version ?? 0;
+    }
+
+    public readonly bool IsEmpty => _a is null && _b is null && _c is null;
+
+    public readonly void CheckVersions(Node node)
+    {
+        Check(_a, _va, node);
+        Check(_b, _vb, node);
+        Check(_c, _vc, node);
+    }
+
+    private static void Check(Tensor? t, int version, Node node)
+    {
+        if (t is null || t.Storage.Version == version) return;
+        string owner = t.GradFn is { } fn ? $"output 0 of {fn.Name}" : "a leaf tensor";
+        throw new InvalidOperationException(
+            $"one of the variables needed for gradient computation has been modified by an inplace operation: " +
+            $"[{t.TorchTypeName} {Shapes.Format(t.ShapeArray)}], which is {owner}, is at version {t.Storage.Version}; " +
+            $"expected version {version} instead (saved by {node.Name}).");
+    }
+}
+
+/// <summary>A node whose op had one input: backward returns that input's gradient.</summary>
+internal sealed class UnaryNode(string name, Tensor input, Func<Tensor, Tensor?> backward, SavedTensors saved)
+    : Node(name, [input], saved)
+{
+    private Func<Tensor, Tensor?>? _backward = backward;
+
+    internal override void Apply(Tensor grad, Engine engine) => engine.Deliver(this, 0, _backward!(grad));
+
+    private protected override void ReleaseBackward() => _backward = null;
+}
+
+/// <summary>A node whose op had two inputs: backward returns both gradients as a pair.</summary>
+internal sealed class BinaryNode(string name, Tensor a, Tensor b, Func<Tensor, (Tensor?, Tensor?)> backward, SavedTensors saved)
+    : Node(name, [a, b], saved)
+{
+    private Func<Tensor, (Tensor?, Tensor?)>? _backward = backward;
+
+    internal override void Apply(Tensor grad, Engine engine)
+    {
+        var (ga, gb) = _backward!(grad);
+        engine.Deliver(this, 0, ga);
+        engine.Deliver(this, 1, gb);
+    }
+
+    private protected override void ReleaseBackward() => _backward = null;
+}
+
+/// <summary>A node whose op had any number of inputs: backward returns one gradient per input.</summary>
+internal sealed class NaryNode(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, SavedTensors saved)
+    : Node(name, inputs, saved)
+{
+    private Func<Tensor, Tensor?[]>? _backward = backward;
+
+    internal override void Apply(Tensor grad, Engine engine)
+    {
+        var grads = _backward!(grad);
+        for (int i = 0; i < grads.Length; i++) engine.Deliver(this, i, grads[i]);
+    }
+
+    private protected override void ReleaseBackward() => _backward = null;
+}
+
+/// <summary>The end of the graph at a leaf that requires grad: adds the arriving gradient into the leaf's Grad.</summary>
+public sealed class AccumulateGrad : Node
+{
+    internal AccumulateGrad(Tensor variable) : base("AccumulateGrad") => Variable = variable;
+
+    /// <summary>The leaf tensor whose Grad this node fills; like AccumulateGrad.variable.</summary>
+    public Tensor Variable { get; }
+
+    internal override void Apply(Tensor grad, Engine engine) => engine.Accumulate(Variable, grad);
+
+    private protected override void ReleaseBackward() { }
+}
+
+/// <summary>Removes a hook when disposed; like the handle PyTorch's register_hook returns.</summary>
+public sealed class HookHandle : IDisposable
+{
+    private readonly List<Func<Tensor, Tensor?>> _hooks;
+    private readonly Func<Tensor, Tensor?> _hook;
+
+    internal HookHandle(List<Func<Tensor, Tensor?>> hooks, Func<Tensor, Tensor?> hook)
+    {
+        _hooks = hooks;
+        _hook = hook;
+    }
+
+    /// <summary>Unregisters the hook; like handle.remove().</summary>
+    public void Dispose() => _hooks.Remove(_hook);
+}

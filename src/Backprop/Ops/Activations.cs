@@ -1,0 +1,77 @@
+using System.Numerics;
+using Backprop.Kernels;
+
+namespace Backprop;
+
+// Sigmoid, Tanh, Relu, LeakyRelu, Gelu, Softplus: the activations of the seeds and of torch.nn.functional.
+public sealed partial class Tensor
+{
+    /// <summary>1 / (1 + e⁻ˣ) elementwise; like torch.sigmoid.</summary>
+    public Tensor Sigmoid()
+    {
+        var y = UnaryKernel<SigmoidOp>();
+        return Graph.Record(y, "SigmoidBackward0", this, g => g.Mul(y).Mul(1 - y), new SavedTensors(y));   // σ' = σ(1 − σ)
+    }
+
+    /// <summary>tanh x elementwise; like torch.tanh.</summary>
+    public Tensor Tanh()
+    {
+        var y = UnaryKernel<TanhOp>();
+        return Graph.Record(y, "TanhBackward0", this, g => g.Mul(1 - y.Mul(y)), new SavedTensors(y));   // tanh' = 1 − tanh²
+    }
+
+    /// <summary>max(x, 0) elementwise; like torch.relu.</summary>
+    public Tensor Relu()
+    {
+        var y = DType.IsFloatingPoint() ? UnaryKernel<ReluOp>() : Where(Gt(0), this, ZerosLike(this));
+        return Graph.Record(y, "ReluBackward0", this, g => Where(y.Gt(0), g, ZerosLike(g)), new SavedTensors(y));   // the gradient passes where y > 0
+    }
+
+    /// <summary>x for x &gt; 0, negativeSlope·x otherwise; like torch.nn.functional.leaky_relu.</summary>
+    public Tensor LeakyRelu(double negativeSlope = 0.01)
+    {
+        var x = this;
+        var y = MapKernel(new LeakyReluFunc(negativeSlope));
+        return Graph.Record(y, "LeakyReluBackward0", x, g => Where(x.Gt(0), g, g.Mul(negativeSlope)), new SavedTensors(x));
+    }
+
+    /// <summary>x·Φ(x) with the exact normal CDF; like torch.nn.functional.gelu (approximate='none').</summary>
+    public Tensor Gelu()
+    {
+        var x = this;
+        return Graph.Record(UnaryKernel<GeluOp>(), "GeluBackward0", x, g =>
+        {
+            // d/dx x·Φ(x) = Φ(x) + x·φ(x), with Φ(x) = (1 + erf(x/√2))/2 and φ(x) = e^(−x²/2)/√(2π)
+            var cdf = x.Div(Math.Sqrt(2)).Erf().Add(1).Mul(0.5);
+            var pdf = x.Mul(x).Mul(-0.5).Exp().Div(Math.Sqrt(2 * Math.PI));
+            return g.Mul(cdf.Add(x.Mul(pdf)));
+        }, new SavedTensors(x));
+    }
+
+    /// <summary>log(1 + e^(βx))/β, and x itself where βx &gt; threshold; like torch.nn.functional.softplus.</summary>
+    public Tensor Softplus(double beta = 1, double threshold = 20)
+    {
+        var x = this;
+        var y = MapKernel(new SoftplusFunc(beta, threshold));
+        return Graph.Record(y, "SoftplusBackward0", x, g =>
+        {
+            var bx = x.Mul(beta);
+            return Where(bx.Gt(threshold), g, g.Mul(bx.Sigmoid()));   // d softplus = σ(βx)
+        }, new SavedTensors(x));
+    }
+
+    private readonly struct LeakyReluFunc(double slope) : IElementFunc
+    {
+        public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : x * T.CreateTruncating(slope);
+    }
+
+    private readonly struct SoftplusFunc(double beta, double threshold) : IElementFunc
+    {
+        public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var b = T.CreateTruncating(beta);
+            var bx = x * b;
+            return bx > T.CreateTruncating(threshold) ? x : T.LogP1(T.Exp(bx)) / b;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using Backprop.Kernels;
+
+namespace Backprop;
+
+// From tensors to the typed elementwise kernels: broadcast the shapes, convert the operands to the
+// result dtype, pick the element type. No autograd here: the ops record their own backward.
+public sealed partial class Tensor
+{
+    /// <summary>TOp over float elements; integer and bool inputs compute in Float32, as PyTorch's float ops do.</summary>
+    internal Tensor UnaryKernel<TOp>() where TOp : IUnaryOp
+    {
+        var x = DType.IsFloatingPoint() ? this : ConvertUnchecked(DType.Float32);
+        var result = Empty(x.DType, ShapeArray);
+        if (x.DType == DType.Float32)
+            Elementwise.Unary<float, TOp>(x.Data<float>(), x.StorageOffset, x.ShapeArray, x.StrideArray, result.Span<float>());
+        else
+            Elementwise.Unary<double, TOp>(x.Data<double>(), x.StorageOffset, x.ShapeArray, x.StrideArray, result.Span<double>());
+        return result;
+    }
+
+    /// <summary>TOp(a, b) in dtype, over the broadcast shape.</summary>
+    internal static Tensor BinaryKernel<TOp>(string op, Tensor a, Tensor b, DType dtype) where TOp : IBinaryOp
+    {
+        var shape = Shapes.Broadcast(op, a.ShapeArray, b.ShapeArray);
+        var result = Empty(dtype, shape);
+        BinaryKernelInto<TOp>(op, a, b, result);
+        return result;
+    }
+
+    /// <summary>TOp(a, b) written into destination, whose shape is the broadcast shape.</summary>
+    internal static void BinaryKernelInto<TOp>(string op, Tensor a, Tensor b, Tensor destination) where TOp : IBinaryOp
+    {
+        var dtype = destination.DType;
+        if (dtype == DType.Bool)
+            throw new ArgumentException($"{op}: arithmetic on torch.bool tensors is not supported; convert with To(DType.Int64) or To(DType.Float32) first");
+        if (a.DType != dtype) a = a.ConvertUnchecked(dtype);
+        if (b.DType != dtype) b = b.ConvertUnchecked(dtype);
+        var shape = destination.ShapeArray;
+        var sa = Shapes.BroadcastStrides(a.ShapeArray, a.StrideArray, shape);
+        var sb = Shapes.BroadcastStrides(b.ShapeArray, b.StrideArray, shape);
+        switch (dtype)
+        {
+            case DType.Float32:
+                Elementwise.Binary<float, TOp>(a.Data<float>(), a.StorageOffset, sa, b.Data<float>(), b.StorageOffset, sb, shape, destination.Span<float>());
+                break;
+            case DType.Float64:
+                Elementwise.Binary<double, TOp>(a.Data<double>(), a.StorageOffset, sa, b.Data<double>(), b.StorageOffset, sb, shape, destination.Span<double>());
+                break;
+            case DType.Int64:
+                Elementwise.Binary<long, TOp>(a.Data<long>(), a.StorageOffset, sa, b.Data<long>(), b.StorageOffset, sb, shape, destination.Span<long>());
+                break;
+        }
+    }
+
+    /// <summary>TOp(a, b) as a Bool tensor over the broadcast shape, comparing in the promoted dtype.</summary>
+    internal static Tensor CompareKernel<TOp>(string op, Tensor a, Tensor b) where TOp : ICompareOp
+    {
+        var shape = Shapes.Broadcast(op, a.ShapeArray, b.ShapeArray);
+        var dtype = TypePromotion.ResultType(a, b);
+        if (dtype == DType.Bool) dtype = DType.Int64;
+        if (a.DType != dtype) a = a.ConvertUnchecked(dtype);
+        if (b.DType != dtype) b = b.ConvertUnchecked(dtype);
+        var sa = Shapes.BroadcastStrides(a.ShapeArray, a.StrideArray, shape);
+        var sb = Shapes.BroadcastStrides(b.ShapeArray, b.StrideArray, shape);
+        var result = Empty(DType.Bool, shape);
+        var d = result.Span<bool>();
+        switch (dtype)
+        {
+            case DType.Float32: Elementwise.Compare<float, TOp>(a.Data<float>(), a.StorageOffset, sa, b.Data<float>(), b.StorageOffset, sb, shape, d); break;
+            case DType.Float64: Elementwise.Compare<double, TOp>(a.Data<double>(), a.StorageOffset, sa, b.Data<double>(), b.StorageOffset, sb, shape, d); break;
+            case DType.Int64: Elementwise.Compare<long, TOp>(a.Data<long>(), a.StorageOffset, sa, b.Data<long>(), b.StorageOffset, sb, shape, d); break;
+        }
+        return result;
+    }
+
+    /// <summary>Applies a per-element function with parameters (a struct, so it inlines) to a float tensor.</summary>
+    internal Tensor MapKernel<TFunc>(TFunc f) where TFunc : struct, IElementFunc
+    {
+        var x = DType.IsFloatingPoint() ? this : ConvertUnchecked(DType.Float32);
+        if (!x.IsContiguous) x = x.CloneContiguous();
+        var result = Empty(x.DType, ShapeArray);
+        if (x.DType == DType.Float32)
+        {
+            var s = x.Span<float>(); var d = result.Span<float>();
+            for (int i = 0; i < d.Length; i++) d[i] = f.Invoke(s[i]);
+        }
+        else
+        {
+            var s = x.Span<double>(); var d = result.Span<double>();
+            for (int i = 0; i < d.Length; i++) d[i] = f.Invoke(s[i]);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,136 @@
+using Backprop.Kernels;
+
+namespace Backprop;
+
+// In-place ops (trailing underscore, as in PyTorch) for training loops: parameter updates, zeroing, copies.
+// Each bumps the storage's version, so a backward that saved this tensor before the write fails clearly.
+// Under grad mode, on a tensor in the graph, the op is recorded and this tensor takes the new history.
+public sealed partial class Tensor
+{
+    /// <summary>this += alpha·other, in place; like tensor.add_(other, alpha=alpha).</summary>
+    public Tensor Add_(Tensor other, double alpha = 1) => alpha == 1
+        ? InPlace("Add_", other, TypePromotion.ResultType(this, other), s => s.Add(other), static (self, o) => BinaryKernelInto<AddOp>("Add_", self, o, self))
+        : InPlace("Add_", other, TypePromotion.ResultType(this, other), s => s.Add(other, alpha), null);
+
+    /// <summary>this += value, in place; like tensor.add_(value).</summary>
+    public Tensor Add_(double value) => Add_(Scalar(value, this));
+
+    /// <summary>this −= alpha·other, in place; like tensor.sub_(other, alpha=alpha).</summary>
+    public Tensor Sub_(Tensor other, double alpha = 1) => alpha == 1
+        ? InPlace("Sub_", other, TypePromotion.ResultType(this, other), s => s.Sub(other), static (self, o) => BinaryKernelInto<SubOp>("Sub_", self, o, self))
+        : InPlace("Sub_", other, TypePromotion.ResultType(this, other), s => s.Sub(other, alpha), null);
+
+    /// <summary>this −= value, in place; like tensor.sub_(value).</summary>
+    public Tensor Sub_(double value) => Sub_(Scalar(value, this));
+
+    /// <summary>this ·= other, in place; like tensor.mul_(other).</summary>
+    public Tensor Mul_(Tensor other) =>
+        InPlace("Mul_", other, TypePromotion.ResultType(this, other), s => s.Mul(other), static (self, o) => BinaryKernelInto<MulOp>("Mul_", self, o, self));
+
+    /// <summary>this ·= value, in place; like tensor.mul_(value).</summary>
+    public Tensor Mul_(double value) => Mul_(Scalar(value, this));
+
+    /// <summary>this /= other, in place (true division); like tensor.div_(other).</summary>
+    public Tensor Div_(Tensor other) =>
+        InPlace("Div_", other, TypePromotion.ToFloating(TypePromotion.ResultType(this, other)), s => s.Div(other), static (self, o) => BinaryKernelInto<DivOp>("Div_", self, o, self));
+
+    /// <summary>this /= value, in place; like tensor.div_(value).</summary>
+    public Tensor Div_(double value) => Div_(Scalar(value, this));
+
+    /// <summary>Sets every element to value, in place; like tensor.fill_(value).</summary>
+    public Tensor Fill_(double value)
+    {
+        var v = Scalar(value, this);
+        return InPlace("Fill_", v, null, s => s.Mul(0).Add(v.To(s.DType)), static (self, o) => self.FillUnchecked(o.Item()));
+    }
+
+    /// <summary>Sets every element to zero, in place; like tensor.zero_().</summary>
+    public Tensor Zero_() => Fill_(0);
+
+    /// <summary>Copies source (broadcast, converted to this dtype) into this tensor, in place; like tensor.copy_(src).</summary>
+    public Tensor Copy_(Tensor source) =>
+        InPlace("Copy_", source, null, s => s.Mul(0).Add(source.To(s.DType)), static (self, o) => self.CopyUnchecked(o));
+
+    /// <summary>Limits every element to [min, max], in place; like tensor.clamp_(min, max).</summary>
+    public Tensor Clamp_(double? min = null, double? max = null) =>
+        InPlace("Clamp_", Scalar(0, this), DType, s => s.Clamp(min, max), null);
+
+    /// <summary>
+    /// The one path every in-place op takes. resultType is the dtype the out-of-place op gives (null: any cast
+    /// allowed, as for copies); direct writes straight into this tensor's storage when nothing is recorded and
+    /// the operand cannot alias it; otherwise outOfPlace computes the result, which is then copied in.
+    /// </summary>
+    private Tensor InPlace(string op, Tensor operand, DType? resultType, Func<Tensor, Tensor> outOfPlace, Action<Tensor, Tensor>? direct)
+    {
+        if (resultType is { } rt && Category(rt) > Category(DType))
+            throw new ArgumentException($"{op}: result type {rt.TorchName()} can't be cast to the desired output type {DType.TorchName()}");
+        var shape = Shapes.Broadcast(op, ShapeArray, operand.ShapeArray);
+        if (!Shapes.Equal(shape, ShapeArray))
+            throw new ArgumentException(
+                $"{op}: output with shape {Shapes.Format(ShapeArray)} doesn't match the broadcast shape {Shapes.Format(shape)}");
+        if (HasInternalOverlap())
+            throw new InvalidOperationException(
+                $"{op}: unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please Clone() the tensor before performing the operation.");
+
+        bool record = GradMode.IsEnabled && (RequiresGrad || operand.RequiresGrad);
+        if (record)
+        {
+            if (IsLeaf && RequiresGrad)
+                throw new InvalidOperationException(
+                    $"{op}: a leaf Variable that requires grad is being used in an in-place operation; " +
+                    "wrap parameter updates in using (Autograd.NoGrad()) { ... }");
+            if (ViewBase is { } b && b.RequiresGrad)
+                throw new NotSupportedException(
+                    $"{op}: in-place operations on a view of a tensor that requires grad are not supported by autograd here; use the out-of-place op");
+            var result = outOfPlace(Clone());   // Clone links the old history, and its copy keeps the old values for backward
+            CopyUnchecked(result);
+            Storage.Version++;
+            _gradFn = result.GradFn;
+            return this;
+        }
+
+        using (Autograd.NoGrad())
+        {
+            bool aliases = ReferenceEquals(operand.Storage, Storage)
+                && !(operand.StorageOffset == StorageOffset && Shapes.Equal(operand.StrideArray, StrideArray) && Shapes.Equal(operand.ShapeArray, ShapeArray));
+            if (direct is not null && IsContiguous && !aliases) direct(this, operand);
+            else CopyUnchecked(outOfPlace(this));
+        }
+        Storage.Version++;
+        return this;
+    }
+
+    private static int Category(DType d) => d switch { DType.Bool => 0, DType.Int64 => 1, _ => 2 };
+
+    /// <summary>True when two elements of this view share a storage slot (an expanded view).</summary>
+    private bool HasInternalOverlap()
+    {
+        for (int i = 0; i < Dim; i++) if (StrideArray[i] == 0 && ShapeArray[i] > 1) return true;
+        return false;
+    }
+
+    /// <summary>Writes source (broadcast to this shape, converted to this dtype) into this view's elements, outside the graph.</summary>
+    internal void CopyUnchecked(Tensor source)
+    {
+        if (!Shapes.Equal(source.ShapeArray, ShapeArray))
+        {
+            using (Autograd.NoGrad()) source = source.Expand(ShapeArray);
+        }
+        // Read everything first: source may overlap this view.
+        var values = source.ConvertUnchecked(DType);
+        switch (DType)
+        {
+            case DType.Float32: Copy.IntoStrided<float>(values.Span<float>(), Data<float>(), StorageOffset, ShapeArray, StrideArray); break;
+            case DType.Float64: Copy.IntoStrided<double>(values.Span<double>(), Data<double>(), StorageOffset, ShapeArray, StrideArray); break;
+            case DType.Int64: Copy.IntoStrided<long>(values.Span<long>(), Data<long>(), StorageOffset, ShapeArray, StrideArray); break;
+            case DType.Bool: Copy.IntoStrided<bool>(values.Span<bool>(), Data<bool>(), StorageOffset, ShapeArray, StrideArray); break;
+        }
+    }
+
+    /// <summary>grad += other for an accumulated gradient, in place and outside the graph.</summary>
+    internal void AddInPlaceUnchecked(Tensor other)
+    {
+        if (IsContiguous && !ReferenceEquals(other.Storage, Storage)) BinaryKernelInto<AddOp>("AccumulateGrad", this, other, this);
+        else CopyUnchecked(Add(other));
+    }
+}

@@ -1,0 +1,154 @@
+namespace Backprop;
+
+/// <summary>
+/// An n-dimensional array with PyTorch semantics: a view (offset, shape, strides) over a shared
+/// <see cref="Storage"/>, plus the fields reverse-mode autograd needs. Like torch.Tensor.
+/// </summary>
+public sealed partial class Tensor
+{
+    internal readonly Storage Storage;
+    internal readonly int StorageOffset;
+    internal readonly int[] ShapeArray;
+    internal readonly int[] StrideArray;
+
+    /// <summary>The tensor this one is a view of (null when it owns its storage's layout); like tensor._base.</summary>
+    internal readonly Tensor? ViewBase;
+
+    /// <summary>True for a Python-number operand wrapped as a 0-d tensor: it takes part in type promotion last.</summary>
+    internal bool IsWrappedNumber;
+
+    internal Tensor(Storage storage, int offset, int[] shape, int[] strides, Tensor? viewBase = null)
+    {
+        Storage = storage;
+        StorageOffset = offset;
+        ShapeArray = shape;
+        StrideArray = strides;
+        ViewBase = viewBase is null ? null : viewBase.ViewBase ?? viewBase;
+        Numel = Shapes.Numel(shape);
+        IsContiguous = Shapes.IsContiguous(shape, strides);
+    }
+
+    /// <summary>A new contiguous tensor of the given shape, zero-filled.</summary>
+    internal static Tensor Empty(DType dtype, int[] shape)
+    {
+        int n = Shapes.Numel(shape);
+        return new Tensor(Storage.Allocate(dtype, n), 0, shape, Shapes.ContiguousStrides(shape));
+    }
+
+    /// <summary>A new contiguous tensor over the given array (not copied).</summary>
+    internal static Tensor Wrap<T>(T[] data, int[] shape) where T : unmanaged
+        => new(new Storage<T>(data), 0, shape, Shapes.ContiguousStrides(shape));
+
+    /// <summary>The element type; like tensor.dtype.</summary>
+    public DType DType => Storage.DType;
+
+    /// <summary>The sizes of each dimension; like tensor.shape.</summary>
+    public ReadOnlySpan<int> Shape => ShapeArray;
+
+    /// <summary>Elements to step in storage per step along each dimension; like tensor.stride().</summary>
+    public ReadOnlySpan<int> Strides => StrideArray;
+
+    /// <summary>Where this view starts in its storage; like tensor.storage_offset().</summary>
+    public int Offset => StorageOffset;
+
+    /// <summary>The number of dimensions; like tensor.dim().</summary>
+    public int Dim => ShapeArray.Length;
+
+    /// <summary>The number of elements; like tensor.numel().</summary>
+    public int Numel { get; }
+
+    /// <summary>True when the elements lie in row-major order without gaps; like tensor.is_contiguous().</summary>
+    public bool IsContiguous { get; }
+
+    /// <summary>The size of one dimension (negative dims count from the end); like tensor.size(dim).</summary>
+    public int Size(int dim) => ShapeArray[Shapes.NormalizeDim("Size", dim, Dim)];
+
+    /// <summary>The stride of one dimension; like tensor.stride(dim).</summary>
+    public int Stride(int dim) => StrideArray[Shapes.NormalizeDim("Stride", dim, Dim)];
+
+    /// <summary>True when both tensors are views of the same storage.</summary>
+    public bool SharesStorageWith(Tensor other) => ReferenceEquals(Storage, other.Storage);
+
+    internal T[] Data<T>() where T : unmanaged => ((Storage<T>)Storage).Data;
+
+    /// <summary>The elements of a contiguous tensor as a span (callers check IsContiguous).</summary>
+    internal Span<T> Span<T>() where T : unmanaged => ((Storage<T>)Storage).Data.AsSpan(StorageOffset, Numel);
+
+    /// <summary>Storage index of the element at a flat row-major position.</summary>
+    internal int StorageIndex(int flat)
+    {
+        if (IsContiguous) return StorageOffset + flat;
+        int index = StorageOffset;
+        for (int d = ShapeArray.Length - 1; d >= 0; d--)
+        {
+            int size = ShapeArray[d];
+            index += flat % size * StrideArray[d];
+            flat /= size;
+        }
+        return index;
+    }
+
+    /// <summary>The value of a one-element tensor as a double; like tensor.item().</summary>
+    public double Item()
+    {
+        if (Numel != 1)
+            throw new InvalidOperationException($"Item: a Tensor with {Numel} elements cannot be converted to a scalar");
+        int i = StorageIndex(0);
+        return DType switch
+        {
+            DType.Float32 => Data<float>()[i],
+            DType.Float64 => Data<double>()[i],
+            DType.Int64 => Data<long>()[i],
+            DType.Bool => Data<bool>()[i] ? 1 : 0,
+            _ => throw new InvalidOperationException($"Item: unknown dtype {DType}"),
+        };
+    }
+
+    /// <summary>The value of a one-element tensor; like tensor.item(), typed.</summary>
+    public T Item<T>() where T : unmanaged
+    {
+        if (DTypeOf<T>.Value != DType)
+            throw new ArgumentException($"Item<{typeof(T).Name}>: the tensor's dtype is {DType.TorchName()}; use To() first");
+        if (Numel != 1)
+            throw new InvalidOperationException($"Item: a Tensor with {Numel} elements cannot be converted to a scalar");
+        return Data<T>()[StorageIndex(0)];
+    }
+
+    /// <summary>The elements in row-major order, copied into a new array; like tensor.flatten().tolist().</summary>
+    public T[] ToArray<T>() where T : unmanaged
+    {
+        if (DTypeOf<T>.Value != DType)
+            throw new ArgumentException($"ToArray<{typeof(T).Name}>: the tensor's dtype is {DType.TorchName()}; use To() first");
+        var result = new T[Numel];
+        Kernels.Copy.Strided(Data<T>(), StorageOffset, ShapeArray, StrideArray, result);
+        return result;
+    }
+
+    /// <summary>The elements as doubles in row-major order, whatever the dtype.</summary>
+    public double[] ToDoubleArray() => To(DType.Float64).ToArray<double>();
+
+    /// <summary>The multi-index of a flat row-major position.</summary>
+    internal int[] UnravelIndex(int flat)
+    {
+        var index = new int[Dim];
+        for (int d = Dim - 1; d >= 0; d--)
+        {
+            index[d] = flat % ShapeArray[d];
+            flat /= ShapeArray[d];
+        }
+        return index;
+    }
+
+    /// <summary>Sets the element at a flat row-major position, outside the graph.</summary>
+    internal void FillAt(int flat, double value)
+    {
+        int i = StorageIndex(flat);
+        switch (DType)
+        {
+            case DType.Float32: Data<float>()[i] = (float)value; break;
+            case DType.Float64: Data<double>()[i] = value; break;
+            case DType.Int64: Data<long>()[i] = (long)value; break;
+            case DType.Bool: Data<bool>()[i] = value != 0; break;
+        }
+    }
+}
