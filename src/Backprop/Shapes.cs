@@ -55,7 +55,7 @@ internal static class Shapes
             int sa = ai >= 0 ? a[ai] : 1, sb = bi >= 0 ? b[bi] : 1;
             if (sa != sb && sa != 1 && sb != 1)
                 throw new ArgumentException(
-                    $"{op}: the size of tensor a ({sa}) must match the size of tensor b ({sb}) at non-singleton dimension {i} " +
+                    $"{op}: The size of tensor a ({sa}) must match the size of tensor b ({sb}) at non-singleton dimension {i} " +
                     $"(shapes {Format(a)} and {Format(b)})");
             result[i] = sa == 1 ? sb : sa;
         }

@@ -58,13 +58,18 @@ public static partial class Autograd
             {
                 int slot = x.StorageIndex(e);
                 double original = data[slot];
+                // Grad mode stays on: the function may itself call Autograd.Grad (second-order checks).
+                // The raw writes bypass the version counter on purpose: nothing is saved across them.
                 double[] plus, minus;
-                using (NoGrad())
+                try
                 {
                     data[slot] = original + eps;
                     plus = function(inputs).ToDoubleArray();
                     data[slot] = original - eps;
                     minus = function(inputs).ToDoubleArray();
+                }
+                finally
+                {
                     data[slot] = original;
                 }
                 for (int j = 0; j < m; j++)

@@ -13,14 +13,18 @@ internal static class Graph
     public static Tensor Record(Tensor result, string name, Tensor input, Func<Tensor, Tensor?> backward, SavedTensors saved = default)
     {
         if (!ShouldRecord(input)) return result;
-        result.SetGradFn(new UnaryNode(name, input, backward, saved));
+        var node = new UnaryNode(name, input, backward, saved);
+        node.SetOutput(result);
+        result.SetGradFn(node);
         return result;
     }
 
     public static Tensor Record(Tensor result, string name, Tensor a, Tensor b, Func<Tensor, (Tensor?, Tensor?)> backward, SavedTensors saved = default)
     {
         if (!ShouldRecord(a, b)) return result;
-        result.SetGradFn(new BinaryNode(name, a, b, backward, saved));
+        var node = new BinaryNode(name, a, b, backward, saved);
+        node.SetOutput(result);
+        result.SetGradFn(node);
         return result;
     }
 
@@ -30,7 +34,9 @@ internal static class Graph
         bool any = false;
         foreach (var t in inputs) any |= t.RequiresGrad;
         if (!any) return result;
-        result.SetGradFn(new NaryNode(name, inputs, backward, saved));
+        var node = new NaryNode(name, inputs, backward, saved);
+        node.SetOutput(result);
+        result.SetGradFn(node);
         return result;
     }
 }

@@ -72,7 +72,7 @@ public abstract class Node
                 $"Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed): " +
                 $"the saved intermediate values of {Name} were freed by the first Backward(). " +
                 "Specify retainGraph: true if you need to backward through the graph a second time or access saved tensors after calling Backward.");
-        _saved.CheckVersions(this);
+        _saved.CheckVersions();
     }
 
     /// <summary>Frees what backward saved; a later backward through this node then fails clearly.</summary>
@@ -88,6 +88,9 @@ public abstract class Node
 
     private protected abstract void ReleaseBackward();
 
+    /// <summary>Called once the op's result exists: saved copies of it are reported as this node's output.</summary>
+    internal void SetOutput(Tensor output) => _saved.SetOutputOwner(output, this);
+
     /// <summary>Makes a gradient fit input i: summed over broadcast dims, cast to the input's dtype.</summary>
     internal Tensor FitToInput(int i, Tensor grad)
     {
@@ -98,11 +101,12 @@ public abstract class Node
     }
 }
 
-/// <summary>The tensors an op saved for its backward, with their versions at the time of saving.</summary>
+/// <summary>The tensors an op saved for its backward, with their versions and owners at the time of saving.</summary>
 internal struct SavedTensors
 {
     private Tensor? _a, _b, _c;
     private int _va, _vb, _vc;
+    private string? _oa, _ob, _oc;
 
     public SavedTensors(Tensor? a, Tensor? b = null, Tensor? c = null)
     {
@@ -110,25 +114,36 @@ internal struct SavedTensors
         _va = a?.Storage.Version ?? 0;
         _vb = b?.Storage.Version ?? 0;
         _vc = c?.Storage.Version ?? 0;
+        _oa = Owner(a); _ob = Owner(b); _oc = Owner(c);
     }
 
     public readonly bool IsEmpty => _a is null && _b is null && _c is null;
 
-    public readonly void CheckVersions(Node node)
+    private static string? Owner(Tensor? t) => t?.GradFn is { } fn ? $"output 0 of {fn.Name}" : null;
+
+    /// <summary>Names the node as the owner of any saved tensor that is the op's own result (saved before the node existed).</summary>
+    public void SetOutputOwner(Tensor output, Node node)
     {
-        Check(_a, _va, node);
-        Check(_b, _vb, node);
-        Check(_c, _vc, node);
+        if (ReferenceEquals(_a, output)) _oa = $"output 0 of {node.Name}";
+        if (ReferenceEquals(_b, output)) _ob = $"output 0 of {node.Name}";
+        if (ReferenceEquals(_c, output)) _oc = $"output 0 of {node.Name}";
     }
 
-    private static void Check(Tensor? t, int version, Node node)
+    public readonly void CheckVersions()
+    {
+        Check(_a, _va, _oa);
+        Check(_b, _vb, _ob);
+        Check(_c, _vc, _oc);
+    }
+
+    // PyTorch's message, so that a search for it finds the explanations written for PyTorch.
+    private static void Check(Tensor? t, int version, string? owner)
     {
         if (t is null || t.Storage.Version == version) return;
-        string owner = t.GradFn is { } fn ? $"output 0 of {fn.Name}" : "a leaf tensor";
         throw new InvalidOperationException(
             $"one of the variables needed for gradient computation has been modified by an inplace operation: " +
-            $"[{t.TorchTypeName} {Shapes.Format(t.ShapeArray)}], which is {owner}, is at version {t.Storage.Version}; " +
-            $"expected version {version} instead (saved by {node.Name}).");
+            $"[{t.TorchTypeName} {Shapes.Format(t.ShapeArray)}]{(owner is null ? "" : $", which is {owner},")} is at version {t.Storage.Version}; " +
+            $"expected version {version} instead.");
     }
 }
 

@@ -106,7 +106,7 @@ public sealed partial class Tensor
             if (size == -1) size = own;
             if (own != size && own != 1)
                 throw new ArgumentException(
-                    $"Expand: the expanded size of the tensor ({size}) must match the existing size ({own}) at non-singleton dimension {i}. " +
+                    $"Expand: The expanded size of the tensor ({size}) must match the existing size ({own}) at non-singleton dimension {i}. " +
                     $"Target sizes: {Shapes.Format(sizes)}. Tensor sizes: {Shapes.Format(ShapeArray)}");
             shape[i] = size;
             strides[i] = own == size ? StrideArray[i - lead] : 0;

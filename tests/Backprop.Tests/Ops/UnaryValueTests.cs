@@ -1,0 +1,105 @@
+using Backprop;
+
+namespace Backprop.Tests.Ops;
+
+/// <summary>Forward values of the unary ops at x = [-1.5, -0.3, 0, 0.7, 2], as printed by PyTorch 1.13 in float64.</summary>
+public class UnaryValueTests
+{
+    private static readonly double[] X = [-1.5, -0.3, 0.0, 0.7, 2.0];
+
+    public static TheoryData<string, double[]> Cases => new()
+    {
+        { "Sigmoid", [0.18242552380635635, 0.425557483188341, 0.5, 0.6681877721681662, 0.8807970779778823] },
+        { "Tanh", [-0.9051482536448664, -0.2913126124515909, 0.0, 0.6043677771171635, 0.9640275800758169] },
+        { "Gelu", [-0.10021080190328704, -0.1146265733433142, 0.0, 0.5306254434438489, 1.9544997361036416] },
+        { "Softplus", [0.2014132779827524, 0.5543552444685271, 0.6931471805599453, 1.103186048885458, 2.1269280110429727] },
+        { "LeakyRelu0.1", [-0.15000000000000002, -0.03, 0.0, 0.7, 2.0] },
+        { "Erf", [-0.9661051464753108, -0.3286267594591274, 0.0, 0.6778011938374184, 0.9953222650189527] },
+        { "Relu", [0.0, 0.0, 0.0, 0.7, 2.0] },
+        { "Exp", [0.22313016014842982, 0.7408182206817179, 1.0, 2.0137527074704766, 7.38905609893065] },
+        { "Sin", [-0.9974949866040544, -0.29552020666133955, 0.0, 0.644217687237691, 0.9092974268256817] },
+        { "Cos", [0.0707372016677029, 0.955336489125606, 1.0, 0.7648421872844885, -0.4161468365471424] },
+        { "Abs", [1.5, 0.3, 0.0, 0.7, 2.0] },
+        { "Sign", [-1.0, -1.0, 0.0, 1.0, 1.0] },
+        { "Neg", [1.5, 0.3, -0.0, -0.7, -2.0] },
+    };
+
+    internal static Tensor Apply(string op, Tensor x) => op switch
+    {
+        "Sigmoid" => x.Sigmoid(),
+        "Tanh" => x.Tanh(),
+        "Gelu" => x.Gelu(),
+        "Softplus" => x.Softplus(),
+        "LeakyRelu0.1" => x.LeakyRelu(0.1),
+        "Erf" => x.Erf(),
+        "Relu" => x.Relu(),
+        "Exp" => x.Exp(),
+        "Sin" => x.Sin(),
+        "Cos" => x.Cos(),
+        "Abs" => x.Abs(),
+        "Sign" => x.Sign(),
+        "Neg" => x.Neg(),
+        "Log" => x.Log(),
+        "Sqrt" => x.Sqrt(),
+        _ => throw new ArgumentException(op),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Float64_values_match_PyTorch(string op, double[] expected)
+    {
+        var y = Apply(op, Tensor.From(X));
+        Assert.Equal(DType.Float64, y.DType);
+        TensorAssert.Close(expected, y, rtol: 1e-14, atol: 1e-16);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Float32_values_match_PyTorch_to_float_precision(string op, double[] expected)
+    {
+        var y = Apply(op, Tensor.From(X.Select(v => (float)v).ToArray()));
+        Assert.Equal(DType.Float32, y.DType);
+        TensorAssert.Close(expected, y, rtol: 1e-6, atol: 1e-7);
+    }
+
+    [Fact]
+    public void Log_and_sqrt_values()
+    {
+        var x = Tensor.From(new[] { 0.25, 1.0, 4.0 });
+        TensorAssert.Close([Math.Log(0.25), 0.0, Math.Log(4)], x.Log(), rtol: 1e-15);
+        TensorAssert.Close([0.5, 1.0, 2.0], x.Sqrt());
+        Assert.True(double.IsNegativeInfinity(Tensor.From(new[] { 0.0 }).Log().Item()));
+        Assert.True(double.IsNaN(Tensor.From(new[] { -1.0 }).Sqrt().Item()));
+    }
+
+    [Fact]
+    public void Softplus_with_beta_and_threshold_matches_PyTorch()
+    {
+        var x = Tensor.From(X) * 30;
+        TensorAssert.Close([4.097006311995257e-40, 7.614989814368244e-09, 0.34657359027997264, 21.0, 60.0], x.Softplus(beta: 2, threshold: 5), rtol: 1e-12);
+    }
+
+    [Fact]
+    public void Float_functions_of_integer_tensors_compute_in_float32()
+    {
+        var y = Tensor.From(new long[] { 0, 1 }).Exp();
+        Assert.Equal(DType.Float32, y.DType);
+        TensorAssert.Close([1.0, Math.E], y, rtol: 1e-6);
+    }
+
+    [Fact]
+    public void Relu_and_abs_keep_integer_dtypes()
+    {
+        var x = Tensor.From(new long[] { -2, 0, 3 });
+        Assert.Equal(new long[] { 0, 0, 3 }, x.Relu().ToArray<long>());
+        Assert.Equal(new long[] { 2, 0, 3 }, x.Abs().ToArray<long>());
+        Assert.Equal(new long[] { 2, 0, -3 }, (-x).ToArray<long>());
+    }
+
+    [Fact]
+    public void Relu_keeps_nan()
+    {
+        Assert.True(double.IsNaN(Tensor.From(new[] { double.NaN }).Relu().Item()));
+        Assert.True(double.IsNaN(Tensor.From(new[] { double.NaN }).Sign().Item()));
+    }
+}
