@@ -99,7 +99,7 @@ internal sealed class Engine
                 for (int i = index; i < _captureNodes.Length; i++)
                     if (_captureNodes[i] == node) _captured![i] = grad;
             }
-            if (node is AccumulateGrad) return;
+            if (!node.MustRun) return;   // a target whose inputs lead to no other target
         }
 
         node.CheckSaved();
@@ -172,16 +172,19 @@ internal sealed class Engine
         return order;
     }
 
-    /// <summary>For Autograd.Grad: a node is needed when it is a target or leads to one; post-order sees children first.</summary>
+    /// <summary>
+    /// For Autograd.Grad: a node must run when one of its inputs leads to a target; it is needed when it must run
+    /// or is a target itself. Post-order sees every child before its parents.
+    /// </summary>
     private void MarkNeeded(List<Node> postOrder)
     {
         foreach (var node in postOrder)
         {
-            bool needed = Array.IndexOf(_captureNodes!, node) >= 0;
-            if (!needed)
-                foreach (var next in node.Next)
-                    if (next is not null && next.Needed) { needed = true; break; }
-            node.Needed = needed;
+            bool mustRun = false;
+            foreach (var next in node.Next)
+                if (next is not null && next.Needed) { mustRun = true; break; }
+            node.MustRun = mustRun && node is not AccumulateGrad;
+            node.Needed = mustRun || Array.IndexOf(_captureNodes!, node) >= 0;
         }
     }
 }

@@ -20,6 +20,7 @@ public abstract class Node
     internal int Dependencies;
     internal int VisitMark;
     internal bool Needed;
+    internal bool MustRun;
 
     private protected Node(string name, ReadOnlySpan<Tensor> inputs, SavedTensors saved)
     {

@@ -98,4 +98,15 @@ public class FunctionalGradTests
         var g = Autograd.Grad([y], [x], [Tensor.From(new[] { 1.0, 1.0 })])[0]!;
         TensorAssert.Close([2.0, 4.0], g);
     }
+
+    [Fact]
+    public void Grad_stops_at_the_requested_inputs()
+    {
+        // h's own history was freed by an earlier backward; Grad with respect to h must not walk into it.
+        var x = Tensor.From(new[] { 1.0, 2.0 }).RequiresGrad_();
+        var h = x.Sigmoid();
+        h.Sum().Backward();
+        var g = Autograd.Grad([(h * h).Sum()], [h])[0]!;
+        TensorAssert.Close([2 / (1 + Math.Exp(-1.0)), 2 / (1 + Math.Exp(-2.0))], g, rtol: 1e-12);
+    }
 }
