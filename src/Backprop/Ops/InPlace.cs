@@ -79,9 +79,12 @@ public sealed partial class Tensor
                 throw new InvalidOperationException(
                     $"{op}: a leaf Variable that requires grad is being used in an in-place operation; " +
                     "wrap parameter updates in using (Autograd.NoGrad()) { ... }");
-            if (ViewBase is { } b && b.RequiresGrad)
+            // PyTorch rewrites the base's history too (CopySlices); recording only the view would leave the base's
+            // gradient silently wrong, so this is refused instead.
+            if (ViewBase is not null)
                 throw new NotSupportedException(
-                    $"{op}: in-place operations on a view of a tensor that requires grad are not supported by autograd here; use the out-of-place op");
+                    $"{op}: in-place operations on a view are not recorded by autograd here when the view or the operand requires grad; " +
+                    "use the out-of-place op (for example Tensor.Cat, Where or MaskedFill) or make the change under Autograd.NoGrad()");
             var result = outOfPlace(Clone());   // Clone links the old history, and its copy keeps the old values for backward
             CopyUnchecked(result);
             Storage.Version++;

@@ -122,4 +122,15 @@ public class InPlaceTests
         x.Clamp_(-1, 1);
         TensorAssert.Close([-1, 0.5, 1], x);
     }
+
+    [Fact]
+    public void Recording_an_in_place_op_on_a_view_is_refused_rather_than_silently_wrong()
+    {
+        var x = Tensor.From(new[] { 1.0, 2.0 }).RequiresGrad_();
+        var z = Tensor.Zeros([4], DType.Float64);
+        var ex = Assert.Throws<NotSupportedException>(() => z.Narrow(0, 1, 2).Copy_(x));
+        Assert.Contains("Copy_: in-place operations on a view", ex.Message);
+        var h = x * 2;
+        Assert.Throws<NotSupportedException>(() => h.Select(0, 0).Mul_(3));
+    }
 }
