@@ -1,6 +1,6 @@
 namespace Backprop;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     private bool _requiresGrad;
     private Node? _gradFn;

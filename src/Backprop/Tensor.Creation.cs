@@ -1,6 +1,6 @@
 namespace Backprop;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>A 0-d Float32 tensor; like torch.tensor(value).</summary>
     public static Tensor From(float value) => Wrap(new[] { value }, Shapes.Scalar);

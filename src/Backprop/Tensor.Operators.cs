@@ -1,7 +1,7 @@
 namespace Backprop;
 
 // C# operators for the arithmetic and comparison ops; a number on either side is a 0-d operand that keeps the tensor's dtype.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Elementwise sum, broadcasting.</summary>
     public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);

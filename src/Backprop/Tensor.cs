@@ -4,7 +4,7 @@ namespace Backprop;
 /// An n-dimensional array with PyTorch semantics: a view (offset, shape, strides) over a shared
 /// <see cref="Storage"/>, plus the fields reverse-mode autograd needs. Like torch.Tensor.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     internal readonly Storage Storage;
     internal readonly int StorageOffset;

@@ -4,7 +4,7 @@ using Backprop.Kernels;
 namespace Backprop;
 
 // Sigmoid, Tanh, Relu, LeakyRelu, Gelu, Softplus: the activations of the seeds and of torch.nn.functional.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>1 / (1 + e⁻ˣ) elementwise; like torch.sigmoid.</summary>
     public Tensor Sigmoid()

@@ -4,7 +4,7 @@ namespace Backprop;
 
 // Add, Sub, Mul, Div, Neg, Pow: forward and backward side by side. Broadcast operands get their
 // gradients summed back to their own shapes in one place (Node.FitToInput), not here.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>this + alpha·other, broadcasting; like torch.add(input, other, alpha=alpha).</summary>
     public Tensor Add(Tensor other, double alpha = 1)

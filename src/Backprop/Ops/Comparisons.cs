@@ -3,7 +3,7 @@ using Backprop.Kernels;
 namespace Backprop;
 
 // Comparisons and logical ops: Bool results, no gradient (PyTorch records none either).
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Elementwise ==; like torch.eq.</summary>
     public Tensor Eq(Tensor other) => CompareKernel<EqOp>("Eq", this, other);

@@ -1,7 +1,7 @@
 namespace Backprop;
 
 // Copies and dtype conversions: To, Contiguous, Clone.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>This tensor in another dtype (itself when already so); like tensor.to(dtype).</summary>
     public Tensor To(DType dtype)

@@ -4,7 +4,7 @@ namespace Backprop;
 
 // From tensors to the typed elementwise kernels: broadcast the shapes, convert the operands to the
 // result dtype, pick the element type. No autograd here: the ops record their own backward.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>TOp over float elements; integer and bool inputs compute in Float32, as PyTorch's float ops do.</summary>
     internal Tensor UnaryKernel<TOp>() where TOp : IUnaryOp

@@ -5,7 +5,7 @@ namespace Backprop;
 // In-place ops (trailing underscore, as in PyTorch) for training loops: parameter updates, zeroing, copies.
 // Each bumps the storage's version, so a backward that saved this tensor before the write fails clearly.
 // Under grad mode, on a tensor in the graph, the op is recorded and this tensor takes the new history.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>this += alpha·other, in place; like tensor.add_(other, alpha=alpha).</summary>
     public Tensor Add_(Tensor other, double alpha = 1) => alpha == 1

@@ -2,7 +2,7 @@ namespace Backprop;
 
 // Sum and Mean over all or given dims. The backward of a sum spreads the gradient back over the
 // summed dims (unsqueeze, then expand); the mean's divides by the count.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>The sum of all elements as a 0-d tensor (bools and integers sum as Int64); like torch.sum(input).</summary>
     public Tensor Sum() => Sum([], false);

@@ -1,7 +1,7 @@
 namespace Backprop;
 
 // Where, Clamp, Maximum, Minimum: ops that pick between values, and route the gradient the same way.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Elementwise condition ? a : b, broadcasting all three; like torch.where(condition, a, b).</summary>
     public static Tensor Where(Tensor condition, Tensor a, Tensor b)

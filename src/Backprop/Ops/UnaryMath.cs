@@ -3,7 +3,7 @@ using Backprop.Kernels;
 namespace Backprop;
 
 // Exp, Log, Sqrt, Abs, Sign, Sin, Cos, Erf: forward kernel, then the derivative as a tensor expression.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>eˣ elementwise; like torch.exp.</summary>
     public Tensor Exp()

@@ -2,7 +2,7 @@ namespace Backprop;
 
 // Views: new shape and strides over the same storage, no copy. The backward of a view is the
 // inverse view (reshape back, transpose back), or for a part of a tensor, the gradient placed into zeros.
-public sealed partial class Tensor
+public partial class Tensor
 {
     private Tensor ViewOf(int[] shape, int[] strides, int offset) => new(Storage, offset, shape, strides, this);
 
