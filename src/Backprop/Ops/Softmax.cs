@@ -1,0 +1,66 @@
+namespace Backprop;
+
+// Softmax, LogSoftmax and LogSumExp: exponentials normalised along dims, all computed with the max
+// subtracted first, so that exp cannot overflow: softmax(x) = softmax(x − m), logΣeˣ = m + logΣe^(x−m).
+public sealed partial class Tensor
+{
+    /// <summary>e^xᵢ / Σⱼ e^xⱼ along dim, computed stably; like torch.softmax(input, dim).</summary>
+    public Tensor Softmax(int dim)
+    {
+        int d = Shapes.NormalizeDim("Softmax", dim, Dim);
+        var y = SoftmaxForward("Softmax", d, log: false);
+        // dL/dx = y ⊙ (g − Σ(g ⊙ y)): the Jacobian diag(y) − y yᵀ applied to g
+        return Graph.Record(y, "SoftmaxBackward0", this, g => y.Mul(g.Sub(g.Mul(y).Sum(d, keepDim: true))), new SavedTensors(y));
+    }
+
+    /// <summary>log softmax along dim, computed stably as (x − m) − log Σ e^(x − m); like torch.log_softmax(input, dim).</summary>
+    public Tensor LogSoftmax(int dim)
+    {
+        int d = Shapes.NormalizeDim("LogSoftmax", dim, Dim);
+        var y = SoftmaxForward("LogSoftmax", d, log: true);
+        // dL/dx = g − softmax(x) · Σ g, with softmax(x) = e^y
+        return Graph.Record(y, "LogSoftmaxBackward0", this, g => g.Sub(y.Exp().Mul(g.Sum(d, keepDim: true))), new SavedTensors(y));
+    }
+
+    /// <summary>log Σ eˣ along one dim, computed stably; like torch.logsumexp(input, dim, keepdim).</summary>
+    public Tensor LogSumExp(int dim, bool keepDim = false) => LogSumExp([dim], keepDim);
+
+    /// <summary>
+    /// log Σ eˣ over the given dims (all when empty), computed stably; like torch.logsumexp(input, dims, keepdim).
+    /// Integer inputs compute in Float32, as in PyTorch; an empty reduction gives −∞.
+    /// </summary>
+    public Tensor LogSumExp(int[] dims, bool keepDim = false)
+    {
+        var mask = Shapes.ReducedDims("LogSumExp", dims, Dim);
+        var x = DType.IsFloatingPoint() ? this : ConvertUnchecked(DType.Float32);
+        var shape = ReducedShape(mask, keepDim);
+        Tensor y;
+        if (ReducedCount(mask) == 0) y = Full(shape, double.NegativeInfinity, x.DType);   // log of an empty sum
+        else
+            using (Autograd.NoGrad())
+            {
+                var m = x.ExtremeValues<Kernels.MaxExtreme>(mask, keepDim: true);
+                // An infinite max would make x − m NaN (∞ − ∞); shifting by 0 there is exact: the sum is 0 or ∞ anyway.
+                m = Where(m.Abs().Eq(double.PositiveInfinity), 0.0, m);
+                y = x.Sub(m).Exp().Sum(MaskDims(mask), keepDim: true).Log().Add(m).Reshape(shape);
+            }
+        // d/dx log Σ eˣ = eˣ / Σ eˣ = e^(x − y)
+        return Graph.Record(y, "LogsumexpBackward0", this,
+            g => g.ExpandReduced(mask, keepDim, x.ShapeArray).Mul(x.Sub(y.ExpandReduced(mask, keepDim, x.ShapeArray)).Exp()),
+            new SavedTensors(x, y));
+    }
+
+    /// <summary>Softmax or log-softmax along the (normalised) dim d, outside the graph.</summary>
+    private Tensor SoftmaxForward(string op, int d, bool log)
+    {
+        if (!DType.IsFloatingPoint())
+            throw new ArgumentException($"{op}: not implemented for {DType.TorchName()}; it needs a floating-point tensor (convert with To(DType.Float32) first)");
+        var mask = new bool[Dim];
+        if (Dim > 0) mask[d] = true;
+        var (x, outer, n, inner) = ReductionLayout(mask);
+        var y = Empty(DType, ShapeArray);
+        if (DType == DType.Float32) Kernels.Softmax.Forward(x.Span<float>(), outer, n, inner, y.Span<float>(), log);
+        else Kernels.Softmax.Forward(x.Span<double>(), outer, n, inner, y.Span<double>(), log);
+        return y;
+    }
+}
