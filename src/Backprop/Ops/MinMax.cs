@@ -5,7 +5,7 @@ namespace Backprop;
 // Max, Min, AMax, AMin, ArgMax, ArgMin: reductions that select elements. NaN propagates (a NaN is the
 // max and the min), ties go to the first index, and the gradient flows only to the selected elements:
 // to the index max(dim) returned, or split evenly among all elements equal to the result, as in PyTorch.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>The largest element as a 0-d tensor (NaN if any is NaN); like torch.max(input). Ties share the gradient evenly.</summary>
     public Tensor Max() => ExtremeOfAll<MaxExtreme>("Max");

@@ -2,7 +2,7 @@ namespace Backprop;
 
 // Softmax, LogSoftmax and LogSumExp: exponentials normalised along dims, all computed with the max
 // subtracted first, so that exp cannot overflow: softmax(x) = softmax(x − m), logΣeˣ = m + logΣe^(x−m).
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>e^xᵢ / Σⱼ e^xⱼ along dim, computed stably; like torch.softmax(input, dim).</summary>
     public Tensor Softmax(int dim)

@@ -2,7 +2,7 @@ namespace Backprop;
 
 // Var and Std: var = Σ(x − x̄)² / (N − correction), std = √var. The forward takes the two-pass route
 // (mean first, then squared deviations), which does not cancel catastrophically as E[x²] − x̄² can.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// The variance over the given dims (all when null or empty), dividing by N − correction (1: unbiased, the
