@@ -16,7 +16,10 @@ internal static class Gemm
     private const int KBlock = 128;
     private const int NBlock = 512;
     private const int DotBlock = 64;
-    private const long ParallelThreshold = 1L << 20;   // multiply-adds below which threads cost more than they save
+    private const int PackRows = 8;   // from this many rows of A on, transposing B once beats dot products
+    // Multiply-adds below which a second thread costs more than it saves (measured on a busy 2-core machine,
+    // where a descheduled worker stalls the whole product).
+    private const long ParallelThreshold = 1L << 25;
 
     /// <summary>
     /// c[i·n + j] = Σ_p A[i, p]·B[p, j] for i &lt; m, j &lt; n, p &lt; k, overwriting c.
@@ -36,28 +39,25 @@ internal static class Gemm
             Multiply(b, ldb, !transB, a, lda, !transA, c, 1, m, k);
             return;
         }
-        if (transA && transB)
+        if (transB && (m >= PackRows || transA))
         {
-            // Neither loop form finds both operands contiguous along its inner index: lay the smaller one out
-            // untransposed once (A: m·k elements, then dot products; B: k·n elements, then row updates).
-            bool packA = m <= n;
+            // Row updates need rows of B; Bᵀ has them as columns. Lay B out row-major once (k·n elements, small
+            // beside the m·n·k product) rather than take m·n dot products, each ending in a horizontal sum.
+            // With few rows of A and A transposed as well, lay out A instead (m·k elements) for the dot products.
+            bool packA = transA && m < PackRows;
             int size = packA ? m * k : k * n;
             var packed = ArrayPool<T>.Shared.Rent(size);
             try
             {
                 if (packA)
                 {
-                    for (int i = 0; i < m; i++)
-                        for (int p = 0; p < k; p++)
-                            packed[i * k + p] = a[p * lda + i];
+                    Transpose(a, lda, k, m, packed);
                     Multiply<T>(packed.AsSpan(0, size), k, false, b, ldb, true, c, m, n, k);
                 }
                 else
                 {
-                    for (int j = 0; j < n; j++)
-                        for (int p = 0; p < k; p++)
-                            packed[p * n + j] = b[j * ldb + p];
-                    Multiply<T>(a, lda, true, packed.AsSpan(0, size), n, false, c, m, n, k);
+                    Transpose(b, ldb, n, k, packed);
+                    Multiply<T>(a, lda, transA, packed.AsSpan(0, size), n, false, c, m, n, k);
                 }
             }
             finally { ArrayPool<T>.Shared.Return(packed); }
@@ -70,6 +70,20 @@ internal static class Gemm
             return;
         }
         MultiplyParallel(a, lda, transA, b, ldb, transB, c, m, n, k);
+    }
+
+    /// <summary>destination[c·rows + r] = source[r·ld + c]: a rows×cols matrix written out as cols×rows, in tiles that stay in cache.</summary>
+    private static void Transpose<T>(ReadOnlySpan<T> source, int ld, int rows, int cols, Span<T> destination) where T : unmanaged
+    {
+        const int Tile = 32;
+        for (int r0 = 0; r0 < rows; r0 += Tile)
+            for (int c0 = 0; c0 < cols; c0 += Tile)
+            {
+                int rEnd = Math.Min(rows, r0 + Tile), cEnd = Math.Min(cols, c0 + Tile);
+                for (int r = r0; r < rEnd; r++)
+                    for (int c = c0; c < cEnd; c++)
+                        destination[c * rows + r] = source[r * ld + c];
+            }
     }
 
     private static unsafe void MultiplyParallel<T>(ReadOnlySpan<T> a, int lda, bool transA, ReadOnlySpan<T> b, int ldb, bool transB,

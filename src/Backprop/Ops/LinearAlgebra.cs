@@ -32,7 +32,7 @@ public sealed partial class Tensor
         {
             // Fold the batch dims of a into its rows: one big matrix product instead of many small ones.
             int k = a.ShapeArray[^1];
-            var folded = a.Reshape(-1, k);
+            var folded = a.Reshape(Shapes.Numel(a.ShapeArray.AsSpan(0, da - 1)), k);
             var y = db == 1 ? MvCore("MatMul", folded, b) : MmCore("MatMul", folded, b);
             int[] shape = db == 1 ? a.ShapeArray[..^1] : [.. a.ShapeArray[..^1], b.ShapeArray[1]];
             return UnsafeView(y, shape);

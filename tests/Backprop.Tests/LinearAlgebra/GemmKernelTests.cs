@@ -41,7 +41,7 @@ public class GemmKernelTests
 
     public static IEnumerable<object[]> Sizes()
     {
-        int[][] shapes = [[1, 1, 1], [7, 7, 7], [17, 5, 33], [33, 65, 17], [65, 1, 7], [1, 65, 33], [5, 3, 1], [3, 600, 130], [130, 9, 260]];
+        int[][] shapes = [[1, 1, 1], [7, 7, 7], [17, 5, 33], [5, 17, 33], [9, 2, 3], [33, 65, 17], [65, 1, 7], [1, 65, 33], [5, 3, 1], [3, 600, 130], [130, 9, 260]];
         foreach (var s in shapes)
             foreach (var ta in new[] { false, true })
                 foreach (var tb in new[] { false, true })
@@ -66,8 +66,8 @@ public class GemmKernelTests
     [Fact]
     public void Large_product_split_across_threads_matches_naive_loop()
     {
-        Check<double>(150, 130, 120, false, false, 0);   // 2.3e6 multiply-adds: above the parallel threshold
-        Check<double>(150, 130, 120, false, true, 0);
+        Check<double>(340, 330, 300, false, false, 0);   // 3.4e7 multiply-adds: above the parallel threshold
+        Check<double>(340, 330, 300, true, true, 1);
     }
 
     [Fact]

@@ -128,6 +128,9 @@ public class MatMulTests
     {
         var y = Tensor.Zeros(2, 0).MatMul(Tensor.Zeros(0, 3));
         TensorAssert.Close([2, 3], new double[6], y);
+        TensorAssert.Shape([2, 3, 4], Tensor.Zeros(2, 3, 0).MatMul(Tensor.Zeros(0, 4)));
+        TensorAssert.Shape([0, 3, 4], Tensor.Zeros(0, 3, 2).MatMul(Tensor.Zeros(2, 4)));
+        TensorAssert.Close([], [0.0], Tensor.Zeros(0).MatMul(Tensor.Zeros(0)));
     }
 
     [Theory]
