@@ -91,6 +91,97 @@ public partial class Tensor
         return t;
     }
 
+    // The one-argument forms take no dtype: a literal 0 converts to DType, so Arange(-3, 0) would bind (end, dtype).
+    // For another dtype write Arange(0, end, dtype: ...).
+
+    /// <summary>0, 1, …, end − 1 as Int64; like torch.arange(end) with an integer end.</summary>
+    public static Tensor Arange(long end) => Arange(0L, end, 1L);
+
+    /// <summary>0, 1, … below end as Float32; like torch.arange(end) with a floating-point end.</summary>
+    public static Tensor Arange(double end) => Arange(0.0, end, 1.0);
+
+    /// <summary>start, start + step, … below end (above it for a negative step), Int64 unless dtype says otherwise; like torch.arange(start, end, step) with integers.</summary>
+    public static Tensor Arange(long start, long end, long step = 1, DType? dtype = null)
+    {
+        var type = dtype ?? DType.Int64;
+        if (type != DType.Int64) return Arange((double)start, end, step, type);
+        CheckRange(start, end, step);
+        // torch sizes an integer range as ceil((end − start) / step) in double
+        var t = Empty(DType.Int64, [RangeLength((double)(end - start) / step)]);
+        Kernels.Ranges.Arange(t.Span<long>(), start, step);
+        return t;
+    }
+
+    /// <summary>start, start + step, … below end (above it for a negative step), Float32 unless dtype says otherwise; like torch.arange(start, end, step).</summary>
+    public static Tensor Arange(double start, double end, double step = 1, DType? dtype = null)
+    {
+        var type = dtype ?? DType.Float32;
+        switch (type)
+        {
+            case DType.Int64:
+                // torch converts each bound to the result type first (truncating), then counts
+                return Arange((long)start, (long)end, (long)step, DType.Int64);
+            case DType.Float32:
+            case DType.Float64:
+            {
+                CheckRange(start, end, step);
+                var t = Empty(type, [RangeLength((end - start) / step)]);
+                if (type == DType.Float32) Kernels.Ranges.Arange(t.Span<float>(), start, step);
+                else Kernels.Ranges.Arange(t.Span<double>(), start, step);
+                return t;
+            }
+            default:
+                throw new ArgumentException($"Arange: \"arange_cpu\" not implemented for {type.TorchName()}");
+        }
+    }
+
+    private static void CheckRange(double start, double end, double step)
+    {
+        if (step == 0) throw new ArgumentException("Arange: step must be nonzero");
+        if (!double.IsFinite(start) || !double.IsFinite(end))
+            throw new ArgumentException($"Arange: unsupported range: {start} -> {end}");
+        if (!(step > 0 && end >= start || step < 0 && end <= start))
+            throw new ArgumentException($"Arange: upper bound and larger bound inconsistent with step sign (start={start}, end={end}, step={step})");
+    }
+
+    private static int RangeLength(double size)
+    {
+        double n = Math.Ceiling(size);
+        if (!(n >= 0 && n <= Array.MaxLength))
+            throw new ArgumentException($"Arange: invalid size, possible overflow? ({n} elements)");
+        return (int)n;
+    }
+
+    /// <summary>
+    /// steps values evenly spaced from start to end inclusive; like torch.linspace(start, end, steps, dtype). The first
+    /// half is counted up from start and the second half down from end, as torch does, so both ends are exact.
+    /// </summary>
+    public static Tensor Linspace(double start, double end, int steps, DType dtype = DType.Float32)
+    {
+        if (steps < 0) throw new ArgumentException($"Linspace: number of steps must be non-negative, got {steps}");
+        if (dtype == DType.Bool) throw new ArgumentException("Linspace: \"linspace_cpu\" not implemented for torch.bool");
+        var t = Empty(dtype, [steps]);
+        if (steps == 1) { t.FillUnchecked(start); return t; }
+        switch (dtype)
+        {
+            case DType.Float32: Kernels.Ranges.Linspace(t.Span<float>(), (float)start, (float)end); break;
+            case DType.Float64: Kernels.Ranges.Linspace(t.Span<double>(), start, end); break;
+            case DType.Int64: Kernels.Ranges.Linspace(t.Span<long>(), (long)start, (long)end); break;
+        }
+        return t;
+    }
+
+    /// <summary>An n × m matrix with ones on the diagonal and zeros elsewhere (m = n when omitted); like torch.eye(n, m, dtype).</summary>
+    public static Tensor Eye(int n, int? m = null, DType dtype = DType.Float32)
+    {
+        if (n < 0) throw new ArgumentException($"Eye: n must be greater or equal to 0, got {n}");
+        int cols = m ?? n;
+        if (cols < 0) throw new ArgumentException($"Eye: m must be greater or equal to 0, got {cols}");
+        var t = Empty(dtype, [n, cols]);
+        for (int i = 0, k = Math.Min(n, cols); i < k; i++) t.FillAt(i * cols + i, 1);
+        return t;
+    }
+
     /// <summary>A number as a 0-d operand for an op with this tensor: it keeps this tensor's dtype where PyTorch would.</summary>
     internal static Tensor Scalar(double value, Tensor like)
     {
