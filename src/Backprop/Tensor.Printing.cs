@@ -30,7 +30,7 @@ public sealed record PrintOptions(int Precision = 4, int Threshold = 1000, int E
     }
 }
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     // One immutable options object, swapped whole: a print reads it once and never sees a half-applied change.
     private static volatile PrintOptions s_printOptions = PrintOptions.Default;

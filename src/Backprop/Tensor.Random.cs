@@ -4,7 +4,7 @@ namespace Backprop;
 
 // Random tensors. Every draw follows PyTorch 1.13's CPU kernels (see Kernels/Sampling.cs), so that after the same
 // ManualSeed the same calls give torch's numbers.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Seeds the default generator and returns it; like torch.manual_seed(seed).</summary>
     public static Generator ManualSeed(ulong seed) => Generator.Default.ManualSeed(seed);

@@ -3,7 +3,7 @@ namespace Backprop;
 // Ops that read or write at positions given by an Int64 index tensor, and their adjoint pairs:
 // Gather ⇄ ScatterAdd and IndexSelect ⇄ IndexAdd. Each one's backward is the other (into zeros), and each
 // is recorded, so second derivatives flow through both. MaskedFill and OneHot ride along: they index by mask.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// out[i][j] = self[index[i][j]][j] for dim 0 (and so on for other dims): values picked along dim at the index's

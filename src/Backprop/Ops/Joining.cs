@@ -2,7 +2,7 @@ namespace Backprop;
 
 // Cat and Stack join tensors along a dim; Split and Chunk cut one into views. The backward of a join hands
 // each input its own slice of the gradient; the pieces of a split are views, whose backward is built in.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Joins tensors along an existing dim, promoting to a common dtype; all sizes but dim's must agree.

@@ -6,7 +6,7 @@ namespace Backprop;
 // Matrix products: MatMul with torch.matmul's rank rules, and the primitives it reduces to (Dot, Mv, Mm,
 // batched Mm). For C = A·B the backward is dA = G·Bᵀ, dB = Aᵀ·G; the transposes are views, which the
 // GEMM kernel reads in place. Broadcast batch dims are summed back by Node.FitToInput.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>The matrix product with torch.matmul's rules for 1-D, 2-D and batched (broadcast) operands; like torch.matmul(self, other) / self @ other.</summary>
     public Tensor MatMul(Tensor other) => MatMul(this, other);

@@ -3,7 +3,7 @@ namespace Backprop;
 // The subscript x[...] with PyTorch's rules. Integers, slices, ... and None are basic indexing: a chain of
 // Select / Slice / Unsqueeze views, whose backward is built in. One index tensor (Int64 positions or a Bool
 // mask) is advanced indexing: an IndexSelect, a copy, applied after the basic entries at the dim it names.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Indexes like PyTorch's <c>x[...]</c>: <c>x[0]</c>, <c>x[.., 1]</c>, <c>x[1..3, ^1]</c>,

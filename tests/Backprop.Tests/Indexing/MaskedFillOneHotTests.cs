@@ -37,7 +37,7 @@ public class MaskedFillOneHotTests
     {
         Assert.Contains("masked_fill only supports boolean masks, but got mask with dtype torch.int64",
             Assert.Throws<ArgumentException>(() => Seq(3, 4).MaskedFill(Tensor.Zeros([4], DType.Int64), 1)).Message);
-        Assert.Contains("MaskedFill: the size of tensor a (4) must match the size of tensor b (2)",
+        Assert.Contains("MaskedFill: The size of tensor a (4) must match the size of tensor b (2)",
             Assert.Throws<ArgumentException>(() => Seq(3, 4).MaskedFill(Tensor.Zeros([2], DType.Bool), 1)).Message);
     }
 
