@@ -45,4 +45,17 @@ internal static class TensorAssert
         for (int i = 0; i < n; i++) values[i] = Math.Round(Math.Sin(1.3 * i + 0.7) * 1.4 + 0.013 * i, 6) is var v && Math.Abs(v) < 0.05 ? v + 0.11 : v;
         return Tensor.From(values, shape).RequiresGrad_();
     }
+
+    /// <summary>
+    /// A Float64 tensor of the given shape holding ((i·7) mod 11 − 5) / 4 at row-major position i: distinct-enough
+    /// values with ties and negatives, the same formula the PyTorch reference values were printed from.
+    /// </summary>
+    public static Tensor Seq(params int[] shape)
+    {
+        int n = 1;
+        foreach (var s in shape) n *= s;
+        var v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = (i * 7 % 11 - 5) / 4.0;
+        return Tensor.From(v, shape);
+    }
 }

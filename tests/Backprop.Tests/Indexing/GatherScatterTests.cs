@@ -2,25 +2,16 @@ using Backprop;
 
 namespace Backprop.Tests.Indexing;
 
-// Expected values printed by PyTorch 1.13 on the same inputs: Seq(shape) is ((i·7) mod 11 − 5) / 4, row-major.
+// Expected values printed by PyTorch 1.13 on the same inputs: TensorAssert.Seq(shape) is ((i·7) mod 11 − 5) / 4, row-major.
 public class GatherScatterTests
 {
-    private static Tensor Seq(params int[] shape)
-    {
-        int n = 1;
-        foreach (var s in shape) n *= s;
-        var v = new double[n];
-        for (int i = 0; i < n; i++) v[i] = (i * 7 % 11 - 5) / 4.0;
-        return Tensor.From(v, shape);
-    }
-
     private static Tensor Index(long[,] values) => Tensor.From(values);
 
     [Fact]
     public void Gather_picks_along_a_dim_like_torch()
     {
-        TensorAssert.Close([3, 2], [-1.25, -1.25, 0.0, -0.75, -0.25, -0.25], Seq(3, 4).Gather(1, Index(new long[,] { { 0, 0 }, { 3, 1 }, { 2, 2 } })));
-        TensorAssert.Close([1, 4], [-1.0, 0.5, 1.0, 0.0], Seq(3, 4).Gather(0, Index(new long[,] { { 2, 0, 1, 1 } })));
+        TensorAssert.Close([3, 2], [-1.25, -1.25, 0.0, -0.75, -0.25, -0.25], TensorAssert.Seq(3, 4).Gather(1, Index(new long[,] { { 0, 0 }, { 3, 1 }, { 2, 2 } })));
+        TensorAssert.Close([1, 4], [-1.0, 0.5, 1.0, 0.0], TensorAssert.Seq(3, 4).Gather(0, Index(new long[,] { { 2, 0, 1, 1 } })));
         TensorAssert.Close([2.0, 1.0], Tensor.From(new[] { 1.0, 2.0 }).T.Gather(-1, Tensor.From(new long[] { 1, 0 })));
         TensorAssert.Close([], [2.0], Tensor.From(2.0).Gather(0, Tensor.From(0L)));   // 0-d input and index, as torch allows
     }
@@ -28,7 +19,7 @@ public class GatherScatterTests
     [Fact]
     public void Gather_reads_a_non_contiguous_input_in_place()
     {
-        var x = Seq(4, 3).T;   // [3, 4] with strides (1, 3)
+        var x = TensorAssert.Seq(4, 3).T;   // [3, 4] with strides (1, 3)
         var expected = x.Contiguous().Gather(1, Index(new long[,] { { 3, 0 }, { 1, 1 } }));
         TensorAssert.Close(expected.ToDoubleArray(), x.Gather(1, Index(new long[,] { { 3, 0 }, { 1, 1 } })));
     }
@@ -36,7 +27,7 @@ public class GatherScatterTests
     [Fact]
     public void Gather_errors_name_the_index_and_dim()
     {
-        var x = Seq(3, 4);
+        var x = TensorAssert.Seq(3, 4);
         Assert.Contains("index 5 is out of bounds for dimension 1 with size 4",
             Assert.Throws<ArgumentException>(() => x.Gather(1, Index(new long[,] { { 5 } }))).Message);
         Assert.Contains("index -1 is out of bounds for dimension 1 with size 4",
@@ -77,11 +68,11 @@ public class GatherScatterTests
     public void ScatterAdd_adds_src_at_the_index_positions_like_torch()
     {
         TensorAssert.Close([3, 4], [0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 1.25, -1.25, 0.0, -0.5, 0.0],
-            Tensor.Zeros([3, 4], DType.Float64).ScatterAdd(0, Index(new long[,] { { 2, 0, 2, 1 } }), Seq(1, 4)));
+            Tensor.Zeros([3, 4], DType.Float64).ScatterAdd(0, Index(new long[,] { { 2, 0, 2, 1 } }), TensorAssert.Seq(1, 4)));
         TensorAssert.Close([2, 3], [0.25, 1.0, 0.5, 1.0, 1.75, 1.0],
-            Tensor.Ones([2, 3], DType.Float64).ScatterAdd(1, Index(new long[,] { { 0, 0, 2 }, { 1, 1, 1 } }), Seq(2, 3)));
+            Tensor.Ones([2, 3], DType.Float64).ScatterAdd(1, Index(new long[,] { { 0, 0, 2 }, { 1, 1, 1 } }), TensorAssert.Seq(2, 3)));
         // Only the part of src the index covers is used.
-        TensorAssert.Close([3], [0.0, -0.75, 0.0], Tensor.Zeros([3], DType.Float64).ScatterAdd(0, Tensor.From(new long[] { 1, 1 }), Seq(4)));
+        TensorAssert.Close([3], [0.0, -0.75, 0.0], Tensor.Zeros([3], DType.Float64).ScatterAdd(0, Tensor.From(new long[] { 1, 1 }), TensorAssert.Seq(4)));
     }
 
     [Fact]

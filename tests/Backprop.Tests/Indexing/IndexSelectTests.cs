@@ -2,33 +2,24 @@ using Backprop;
 
 namespace Backprop.Tests.Indexing;
 
-// Expected values printed by PyTorch 1.13 on the same inputs: Seq(shape) is ((i·7) mod 11 − 5) / 4, row-major.
+// Expected values printed by PyTorch 1.13 on the same inputs: TensorAssert.Seq(shape) is ((i·7) mod 11 − 5) / 4, row-major.
 public class IndexSelectTests
 {
-    private static Tensor Seq(params int[] shape)
-    {
-        int n = 1;
-        foreach (var s in shape) n *= s;
-        var v = new double[n];
-        for (int i = 0; i < n; i++) v[i] = (i * 7 % 11 - 5) / 4.0;
-        return Tensor.From(v, shape);
-    }
-
     private static Tensor Positions(params long[] values) => Tensor.From(values);
 
     [Fact]
     public void IndexSelect_takes_slices_in_index_order_like_torch()
     {
-        TensorAssert.Close([3, 3], [1.25, -1.25, 1.25, 0.0, 0.25, 0.0, -1.25, -1.0, -1.25], Seq(3, 4).IndexSelect(1, Positions(3, 0, 3)));
-        var transposed = Seq(4, 3).T;   // a non-contiguous input gives what its contiguous copy gives
+        TensorAssert.Close([3, 3], [1.25, -1.25, 1.25, 0.0, 0.25, 0.0, -1.25, -1.0, -1.25], TensorAssert.Seq(3, 4).IndexSelect(1, Positions(3, 0, 3)));
+        var transposed = TensorAssert.Seq(4, 3).T;   // a non-contiguous input gives what its contiguous copy gives
         TensorAssert.Close(transposed.Contiguous().IndexSelect(1, Positions(3, 0, 3)).ToDoubleArray(), transposed.IndexSelect(1, Positions(3, 0, 3)));
-        TensorAssert.Shape([1, 4], Seq(3, 4).IndexSelect(0, Tensor.From(1L)));   // a 0-d index counts as one position, as in torch
+        TensorAssert.Shape([1, 4], TensorAssert.Seq(3, 4).IndexSelect(0, Tensor.From(1L)));   // a 0-d index counts as one position, as in torch
     }
 
     [Fact]
     public void IndexSelect_errors_are_clear()
     {
-        var x = Seq(3, 4);
+        var x = TensorAssert.Seq(3, 4);
         Assert.Contains("index 3 is out of bounds for dimension 0 with size 3",
             Assert.Throws<ArgumentException>(() => x.IndexSelect(0, Positions(3))).Message);
         Assert.Contains("index -1 is out of bounds", Assert.Throws<ArgumentException>(() => x.IndexSelect(0, Positions(-1))).Message);
@@ -62,15 +53,15 @@ public class IndexSelectTests
     public void IndexAdd_adds_source_slices_like_torch()
     {
         TensorAssert.Close([3, 4], [0.0, 0.75, 1.5, 2.25, 0.25, -0.75, 1.0, 0.0, -1.25, 4.0, 1.0, 0.75],
-            Seq(3, 4).IndexAdd(0, Positions(2, 0, 2), Seq(3, 4) + 1));
+            TensorAssert.Seq(3, 4).IndexAdd(0, Positions(2, 0, 2), TensorAssert.Seq(3, 4) + 1));
         TensorAssert.Close([3, 4], [-1.25, -2.0, -0.5, 1.25, 0.25, 0.25, 1.0, 0.0, -1.0, -0.25, -0.25, -1.25],
-            Seq(3, 4).IndexAdd(1, Positions(1), Seq(3, 1), alpha: 2));
+            TensorAssert.Seq(3, 4).IndexAdd(1, Positions(1), TensorAssert.Seq(3, 1), alpha: 2));
     }
 
     [Fact]
     public void IndexAdd_errors_are_clear()
     {
-        var x = Seq(3, 4);
+        var x = TensorAssert.Seq(3, 4);
         Assert.Contains("Number of indices (1) should be equal to source.size(dim): (2), for dim: 0",
             Assert.Throws<ArgumentException>(() => x.IndexAdd(0, Positions(1), Tensor.Ones([2, 4], DType.Float64))).Message);
         Assert.Contains("self (torch.float64) and source (torch.float32) must have the same scalar type",

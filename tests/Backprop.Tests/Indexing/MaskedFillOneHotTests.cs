@@ -5,20 +5,11 @@ namespace Backprop.Tests.Indexing;
 // Expected values printed by PyTorch 1.13 (masked_fill, nn.functional.one_hot).
 public class MaskedFillOneHotTests
 {
-    private static Tensor Seq(params int[] shape)
-    {
-        int n = 1;
-        foreach (var s in shape) n *= s;
-        var v = new double[n];
-        for (int i = 0; i < n; i++) v[i] = (i * 7 % 11 - 5) / 4.0;
-        return Tensor.From(v, shape);
-    }
-
     [Fact]
     public void MaskedFill_broadcasts_the_mask_like_torch()
     {
         var mask = Tensor.From(new[] { true, false, false, true });
-        TensorAssert.Close([3, 4], [-7.5, 0.5, -0.5, -7.5, -7.5, -0.75, 1.0, -7.5, -7.5, 0.75, -0.25, -7.5], Seq(3, 4).MaskedFill(mask, -7.5));
+        TensorAssert.Close([3, 4], [-7.5, 0.5, -0.5, -7.5, -7.5, -0.75, 1.0, -7.5, -7.5, 0.75, -0.25, -7.5], TensorAssert.Seq(3, 4).MaskedFill(mask, -7.5));
         // Out of place, self broadcasts with the mask too.
         var wide = Tensor.From(new[,] { { true, false, false, true }, { false, true, false, false } });
         TensorAssert.Close([2, 4], [2.0, 0, 0, 2, 0, 2, 0, 0], Tensor.Zeros([4], DType.Float64).MaskedFill(wide, 2));
@@ -36,9 +27,9 @@ public class MaskedFillOneHotTests
     public void MaskedFill_errors_are_clear()
     {
         Assert.Contains("masked_fill only supports boolean masks, but got mask with dtype torch.int64",
-            Assert.Throws<ArgumentException>(() => Seq(3, 4).MaskedFill(Tensor.Zeros([4], DType.Int64), 1)).Message);
+            Assert.Throws<ArgumentException>(() => TensorAssert.Seq(3, 4).MaskedFill(Tensor.Zeros([4], DType.Int64), 1)).Message);
         Assert.Contains("MaskedFill: The size of tensor a (4) must match the size of tensor b (2)",
-            Assert.Throws<ArgumentException>(() => Seq(3, 4).MaskedFill(Tensor.Zeros([2], DType.Bool), 1)).Message);
+            Assert.Throws<ArgumentException>(() => TensorAssert.Seq(3, 4).MaskedFill(Tensor.Zeros([2], DType.Bool), 1)).Message);
     }
 
     [Fact]
@@ -55,7 +46,7 @@ public class MaskedFillOneHotTests
     [Fact]
     public void MaskedFill_in_place_writes_into_the_tensor_and_records_history()
     {
-        var t = Seq(2, 2);
+        var t = TensorAssert.Seq(2, 2);
         t.MaskedFill_(Tensor.From(new[] { false, true }), 9);
         TensorAssert.Close([-1.25, 9, -0.5, 9], t);
 
@@ -64,7 +55,7 @@ public class MaskedFillOneHotTests
         y.MaskedFill_(Tensor.From(new[] { true, false }), 0);
         y.Sum().Backward();
         TensorAssert.Close([0.0, 2, 0, 2], x.Grad!);
-        Assert.Throws<ArgumentException>(() => Seq(2, 2).MaskedFill_(Tensor.Ones([2, 2, 2], DType.Bool), 1));
+        Assert.Throws<ArgumentException>(() => TensorAssert.Seq(2, 2).MaskedFill_(Tensor.Ones([2, 2, 2], DType.Bool), 1));
     }
 
     [Fact]

@@ -2,22 +2,13 @@ using Backprop;
 
 namespace Backprop.Tests.Indexing;
 
-// x[...] against PyTorch 1.13's __getitem__ on the same input: Seq(2, 3, 4), ((i·7) mod 11 − 5) / 4 row-major.
+// x[...] against PyTorch 1.13's __getitem__ on the same input: TensorAssert.Seq(2, 3, 4), ((i·7) mod 11 − 5) / 4 row-major.
 public class SubscriptTests
 {
-    private static Tensor Seq(params int[] shape)
-    {
-        int n = 1;
-        foreach (var s in shape) n *= s;
-        var v = new double[n];
-        for (int i = 0; i < n; i++) v[i] = (i * 7 % 11 - 5) / 4.0;
-        return Tensor.From(v, shape);
-    }
-
     [Fact]
     public void Integer_index_selects_and_removes_the_dim()
     {
-        var y = Seq(2, 3, 4);
+        var y = TensorAssert.Seq(2, 3, 4);
         TensorAssert.Close([3, 4], [0.5, -0.5, 1.25, 0.25, -0.75, 1.0, 0.0, -1.0, 0.75, -0.25, -1.25, 0.5], y[1]);
         Assert.True(y[1].SharesStorageWith(y));
         TensorAssert.Close([], [0.5], y[^1, 0, 0]);
@@ -26,7 +17,7 @@ public class SubscriptTests
     [Fact]
     public void Ranges_ellipsis_and_from_end_indices_match_torch()
     {
-        var y = Seq(2, 3, 4);
+        var y = TensorAssert.Seq(2, 3, 4);
         TensorAssert.Close([2, 3], [1.25, 0.0, -1.25, 0.25, -1.0, 0.5], y[TensorIndex.Ellipsis, -1]);
         TensorAssert.Close([2, 3], [1.25, 0.0, -1.25, 0.25, -1.0, 0.5], y[.., .., ^1]);
         TensorAssert.Close([2, 2], [0.0, -1.25, -1.0, 0.5], y[.., 1..3, ^1]);
@@ -39,7 +30,7 @@ public class SubscriptTests
     [Fact]
     public void Stepped_slices_and_new_axes_match_torch()
     {
-        var y = Seq(2, 3, 4);
+        var y = TensorAssert.Seq(2, 3, 4);
         TensorAssert.Close([2, 2], [0.5, 1.25, 0.75, -1.25], y[0, TensorIndex.Slice(null, null, 2), TensorIndex.Slice(1, null, 2)]);
         TensorAssert.Close([1, 3, 1], [-0.5, 1.0, -0.25], y[TensorIndex.NewAxis, 0, .., TensorIndex.NewAxis, 2]);
         TensorAssert.Shape([1, 2, 3, 4], y[TensorIndex.NewAxis]);
@@ -49,7 +40,7 @@ public class SubscriptTests
     [Fact]
     public void Index_errors_name_the_index_dim_and_size()
     {
-        var x = Seq(3, 4);
+        var x = TensorAssert.Seq(3, 4);
         Assert.Contains("index 5 is out of bounds for dimension 0 with size 3", Assert.Throws<ArgumentException>(() => x[5]).Message);
         Assert.Contains("index -4 is out of bounds for dimension 0 with size 3", Assert.Throws<ArgumentException>(() => x[-4]).Message);
         Assert.Contains("index 4 is out of bounds for dimension 1 with size 4", Assert.Throws<ArgumentException>(() => x[0, 4]).Message);
@@ -70,7 +61,7 @@ public class SubscriptTests
     [Fact]
     public void Int64_index_tensor_replaces_a_dim_like_torch()
     {
-        var y = Seq(2, 3, 4);
+        var y = TensorAssert.Seq(2, 3, 4);
         TensorAssert.Close([2, 2, 4], [-1.0, 0.75, -0.25, -1.25, -1.25, 0.5, -0.5, 1.25, 0.75, -0.25, -1.25, 0.5, 0.5, -0.5, 1.25, 0.25],
             y[.., TensorIndex.Tensor(Tensor.From(new long[] { 2, 0 }))]);
         TensorAssert.Close([2, 2, 4], [0.25, -0.75, 1.0, 0.0, -1.0, 0.75, -0.25, -1.25, -1.25, 0.5, -0.5, 1.25, -1.25, 0.5, -0.5, 1.25],
@@ -83,7 +74,7 @@ public class SubscriptTests
     [Fact]
     public void Bool_mask_index_selects_the_true_elements_like_torch()
     {
-        var y = Seq(2, 3, 4);
+        var y = TensorAssert.Seq(2, 3, 4);
         TensorAssert.Close([6], [1.25, 1.0, 0.75, 1.25, 1.0, 0.75], y[TensorIndex.Tensor(y > 0.5)]);
         TensorAssert.Close([2, 2, 4], [-1.25, 0.5, -0.5, 1.25, -1.0, 0.75, -0.25, -1.25, 0.5, -0.5, 1.25, 0.25, 0.75, -0.25, -1.25, 0.5],
             y[.., TensorIndex.Tensor(Tensor.From(new[] { true, false, true }))]);
@@ -94,7 +85,7 @@ public class SubscriptTests
     [Fact]
     public void Index_tensor_errors_are_clear()
     {
-        var y = Seq(2, 3);
+        var y = TensorAssert.Seq(2, 3);
         Assert.Contains("index 5 is out of bounds for dimension 1 with size 3",
             Assert.Throws<ArgumentException>(() => y[.., TensorIndex.Tensor(Tensor.From(new long[] { 5 }))]).Message);
         Assert.Contains("must be torch.int64 or torch.bool", Assert.Throws<ArgumentException>(() => TensorIndex.Tensor(Tensor.Ones(1))).Message);

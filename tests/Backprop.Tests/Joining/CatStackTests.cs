@@ -2,24 +2,15 @@ using Backprop;
 
 namespace Backprop.Tests.Joining;
 
-// Expected values printed by PyTorch 1.13 on the same inputs: Seq(shape) is ((i·7) mod 11 − 5) / 4, row-major.
+// Expected values printed by PyTorch 1.13 on the same inputs: TensorAssert.Seq(shape) is ((i·7) mod 11 − 5) / 4, row-major.
 public class CatStackTests
 {
-    private static Tensor Seq(params int[] shape)
-    {
-        int n = 1;
-        foreach (var s in shape) n *= s;
-        var v = new double[n];
-        for (int i = 0; i < n; i++) v[i] = (i * 7 % 11 - 5) / 4.0;
-        return Tensor.From(v, shape);
-    }
-
     [Fact]
     public void Cat_joins_along_a_dim_like_torch()
     {
-        var y = Tensor.Cat([Seq(2, 3), Seq(2, 1) * 2, Seq(2, 2) + 1], 1);
+        var y = Tensor.Cat([TensorAssert.Seq(2, 3), TensorAssert.Seq(2, 1) * 2, TensorAssert.Seq(2, 2) + 1], 1);
         TensorAssert.Close([2, 6], [-1.25, 0.5, -0.5, -2.5, -0.25, 1.5, 1.25, 0.25, -0.75, 1.0, 0.5, 2.25], y);
-        TensorAssert.Close([4, 3], [.. Seq(2, 3).ToDoubleArray(), .. Seq(2, 3).ToDoubleArray()], Tensor.Cat([Seq(2, 3), Seq(2, 3)], -2));
+        TensorAssert.Close([4, 3], [.. TensorAssert.Seq(2, 3).ToDoubleArray(), .. TensorAssert.Seq(2, 3).ToDoubleArray()], Tensor.Cat([TensorAssert.Seq(2, 3), TensorAssert.Seq(2, 3)], -2));
     }
 
     [Fact]
@@ -78,9 +69,9 @@ public class CatStackTests
     [Fact]
     public void Stack_adds_a_new_dim_like_torch()
     {
-        var y = Tensor.Stack([Seq(2, 2), Seq(2, 2) + 1, Seq(2, 2) * 2], 1);
+        var y = Tensor.Stack([TensorAssert.Seq(2, 2), TensorAssert.Seq(2, 2) + 1, TensorAssert.Seq(2, 2) * 2], 1);
         TensorAssert.Close([2, 3, 2], [-1.25, 0.5, -0.25, 1.5, -2.5, 1.0, -0.5, 1.25, 0.5, 2.25, -1.0, 2.5], y);
-        TensorAssert.Close([3, 2], [-1.25, -0.25, 0.5, 1.5, -0.5, 0.5], Tensor.Stack([Seq(3), Seq(3) + 1], -1));
+        TensorAssert.Close([3, 2], [-1.25, -0.25, 0.5, 1.5, -0.5, 0.5], Tensor.Stack([TensorAssert.Seq(3), TensorAssert.Seq(3) + 1], -1));
     }
 
     [Fact]

@@ -2,69 +2,60 @@ using Backprop;
 
 namespace Backprop.Tests.LinearAlgebra;
 
-// Expected values printed by PyTorch 1.13 (torch.matmul etc.) on the same inputs: Seq(shape) is
+// Expected values printed by PyTorch 1.13 (torch.matmul etc.) on the same inputs: TensorAssert.Seq(shape) is
 // ((i·7) mod 11 − 5) / 4 in row-major order, exact in binary.
 public class MatMulTests
 {
-    private static Tensor Seq(params int[] shape)
-    {
-        int n = 1;
-        foreach (var s in shape) n *= s;
-        var v = new double[n];
-        for (int i = 0; i < n; i++) v[i] = (i * 7 % 11 - 5) / 4.0;
-        return Tensor.From(v, shape);
-    }
-
     [Fact]
     public void Vector_times_vector_is_a_0d_dot_product()
     {
-        var y = Seq(5).MatMul(Seq(5) * 2 + 1);
+        var y = TensorAssert.Seq(5).MatMul(TensorAssert.Seq(5) * 2 + 1);
         TensorAssert.Close([], [7.625], y);
-        Assert.Equal("DotBackward0", Seq(5).RequiresGrad_().MatMul(Seq(5)).GradFn!.Name);
+        Assert.Equal("DotBackward0", TensorAssert.Seq(5).RequiresGrad_().MatMul(TensorAssert.Seq(5)).GradFn!.Name);
     }
 
     [Fact]
     public void Matrix_times_matrix_matches_torch()
     {
-        var y = Tensor.MatMul(Seq(2, 3), Seq(3, 4));
+        var y = Tensor.MatMul(TensorAssert.Seq(2, 3), TensorAssert.Seq(3, 4));
         TensorAssert.Close([2, 4], [2.1875, -1.375, 1.25, -0.9375, -0.75, -0.125, -0.1875, 2.5], y);
-        Assert.Equal("MmBackward0", Seq(2, 3).RequiresGrad_().MatMul(Seq(3, 4)).GradFn!.Name);
+        Assert.Equal("MmBackward0", TensorAssert.Seq(2, 3).RequiresGrad_().MatMul(TensorAssert.Seq(3, 4)).GradFn!.Name);
     }
 
     [Fact]
     public void Matrix_times_vector_is_a_vector()
     {
-        var y = Seq(2, 3).MatMul(Seq(3));
+        var y = TensorAssert.Seq(2, 3).MatMul(TensorAssert.Seq(3));
         TensorAssert.Close([2], [2.0625, -1.0625], y);
-        Assert.Equal("MvBackward0", Seq(2, 3).RequiresGrad_().MatMul(Seq(3)).GradFn!.Name);
+        Assert.Equal("MvBackward0", TensorAssert.Seq(2, 3).RequiresGrad_().MatMul(TensorAssert.Seq(3)).GradFn!.Name);
     }
 
     [Fact]
     public void Vector_times_matrix_prepends_then_removes_a_dim()
     {
-        TensorAssert.Close([4], [2.1875, -1.375, 1.25, -0.9375], Seq(3).MatMul(Seq(3, 4)));
+        TensorAssert.Close([4], [2.1875, -1.375, 1.25, -0.9375], TensorAssert.Seq(3).MatMul(TensorAssert.Seq(3, 4)));
     }
 
     [Fact]
     public void Batched_times_vector_folds_batch_into_rows()
     {
-        var y = Seq(2, 2, 3).MatMul(Seq(3));
+        var y = TensorAssert.Seq(2, 2, 3).MatMul(TensorAssert.Seq(3));
         TensorAssert.Close([2, 2], [2.0625, -1.0625, -0.75, -0.4375], y);
-        Assert.Equal("UnsafeViewBackward0", Seq(2, 2, 3).RequiresGrad_().MatMul(Seq(3)).GradFn!.Name);
+        Assert.Equal("UnsafeViewBackward0", TensorAssert.Seq(2, 2, 3).RequiresGrad_().MatMul(TensorAssert.Seq(3)).GradFn!.Name);
     }
 
     [Fact]
     public void Batched_times_matrix_matches_torch()
     {
-        TensorAssert.Close([2, 2, 2], [1.1875, 0.375, -1.875, 1.5, -1.5, 1.25, -1.125, 1.0], Seq(2, 2, 3).MatMul(Seq(3, 2)));
+        TensorAssert.Close([2, 2, 2], [1.1875, 0.375, -1.875, 1.5, -1.5, 1.25, -1.125, 1.0], TensorAssert.Seq(2, 2, 3).MatMul(TensorAssert.Seq(3, 2)));
     }
 
     [Fact]
     public void Batched_times_batched_matches_torch()
     {
-        var y = Seq(2, 2, 3).MatMul(Seq(2, 3, 2));
+        var y = TensorAssert.Seq(2, 2, 3).MatMul(TensorAssert.Seq(2, 3, 2));
         TensorAssert.Close([2, 2, 2], [1.1875, 0.375, -1.875, 1.5, 1.25, 1.25, 1.3125, 1.375], y);
-        var z = Seq(2, 2, 3).RequiresGrad_().MatMul(Seq(2, 3, 2));
+        var z = TensorAssert.Seq(2, 2, 3).RequiresGrad_().MatMul(TensorAssert.Seq(2, 3, 2));
         Assert.Equal("UnsafeViewBackward0", z.GradFn!.Name);
         Assert.Equal("BmmBackward0", z.GradFn.NextFunctions[0]!.Name);
     }
@@ -72,19 +63,19 @@ public class MatMulTests
     [Fact]
     public void Vector_times_batched_uses_the_vector_as_a_row()
     {
-        TensorAssert.Close([2, 2], [1.1875, 0.375, -1.625, 1.0], Seq(3).MatMul(Seq(2, 3, 2)));
+        TensorAssert.Close([2, 2], [1.1875, 0.375, -1.625, 1.0], TensorAssert.Seq(3).MatMul(TensorAssert.Seq(2, 3, 2)));
     }
 
     [Fact]
     public void Matrix_times_batched_broadcasts_the_matrix()
     {
-        TensorAssert.Close([2, 2, 2], [1.1875, 0.375, -1.875, 1.5, -1.625, 1.0, 1.1875, 1.125], Seq(2, 3).MatMul(Seq(2, 3, 2)));
+        TensorAssert.Close([2, 2, 2], [1.1875, 0.375, -1.875, 1.5, -1.625, 1.0, 1.1875, 1.125], TensorAssert.Seq(2, 3).MatMul(TensorAssert.Seq(2, 3, 2)));
     }
 
     [Fact]
     public void Batch_dims_broadcast_against_each_other()
     {
-        var y = Seq(2, 1, 2, 3).MatMul(Seq(3, 3, 2));
+        var y = TensorAssert.Seq(2, 1, 2, 3).MatMul(TensorAssert.Seq(3, 3, 2));
         TensorAssert.Close([2, 3, 2, 2],
             [1.1875, 0.375, -1.875, 1.5, -1.625, 1.0, 1.1875, 1.125, 0.375, 0.25, 1.5, -1.3125,
              -1.5, 1.25, -1.125, 1.0, 1.25, 1.25, 1.3125, 1.375, 1.25, -1.5, 1.0, -1.6875], y);
@@ -93,32 +84,32 @@ public class MatMulTests
     [Fact]
     public void Bmm_multiplies_matching_batches()
     {
-        TensorAssert.Close([2, 2, 2], [1.1875, 0.375, -1.875, 1.5, 1.25, 1.25, 1.3125, 1.375], Seq(2, 2, 3).Bmm(Seq(2, 3, 2)));
-        Assert.Equal("BmmBackward0", Seq(2, 2, 3).RequiresGrad_().Bmm(Seq(2, 3, 2)).GradFn!.Name);
+        TensorAssert.Close([2, 2, 2], [1.1875, 0.375, -1.875, 1.5, 1.25, 1.25, 1.3125, 1.375], TensorAssert.Seq(2, 2, 3).Bmm(TensorAssert.Seq(2, 3, 2)));
+        Assert.Equal("BmmBackward0", TensorAssert.Seq(2, 2, 3).RequiresGrad_().Bmm(TensorAssert.Seq(2, 3, 2)).GradFn!.Name);
     }
 
     [Fact]
     public void Transposed_view_is_read_in_place_with_the_right_values()
     {
-        var a = Seq(3, 2).T;
+        var a = TensorAssert.Seq(3, 2).T;
         Assert.False(a.IsContiguous);
-        TensorAssert.Close([2, 4], [1.1875, -0.0625, 0.0625, -1.875, 0.4375, -1.25, 1.1875, 1.5625], a.Mm(Seq(3, 4)));
+        TensorAssert.Close([2, 4], [1.1875, -0.0625, 0.0625, -1.875, 0.4375, -1.25, 1.1875, 1.5625], a.Mm(TensorAssert.Seq(3, 4)));
     }
 
     [Fact]
     public void Outer_product_matches_torch()
     {
-        TensorAssert.Close([3, 2], [1.5625, -0.625, -0.625, 0.25, 0.625, -0.25], Seq(3).Outer(Seq(2)));
+        TensorAssert.Close([3, 2], [1.5625, -0.625, -0.625, 0.25, 0.625, -0.25], TensorAssert.Seq(3).Outer(TensorAssert.Seq(2)));
         Assert.Equal(DType.Float64, Tensor.Ones(2).Outer(Tensor.Ones([2], DType.Float64)).DType);   // promotes, as torch.outer
     }
 
     [Fact]
     public void Float32_and_int64_products_keep_their_dtype()
     {
-        var y = (Seq(2, 3).Float() / 3).MatMul(Seq(3, 2).Float() / 7);
+        var y = (TensorAssert.Seq(2, 3).Float() / 3).MatMul(TensorAssert.Seq(3, 2).Float() / 7);
         Assert.Equal(DType.Float32, y.DType);
         TensorAssert.Close([2, 2], [0.0565476194024086, 0.0178571455180645, -0.0892857164144516, 0.0714285746216774], y, rtol: 1e-6);
-        var l = (Seq(2, 3) * 4).Long().MatMul((Seq(3, 2) * 4).Long());
+        var l = (TensorAssert.Seq(2, 3) * 4).Long().MatMul((TensorAssert.Seq(3, 2) * 4).Long());
         Assert.Equal(DType.Int64, l.DType);
         Assert.Equal([19L, 6, -30, 24], l.ToArray<long>());
     }
@@ -179,8 +170,8 @@ public class MatMulTests
     [Fact]
     public void Result_of_a_product_is_not_a_view_and_can_be_modified_in_place()
     {
-        var a = Seq(2, 2, 3).RequiresGrad_();
-        var y = a.MatMul(Seq(3, 2));
+        var a = TensorAssert.Seq(2, 2, 3).RequiresGrad_();
+        var y = a.MatMul(TensorAssert.Seq(3, 2));
         y.Add_(1);   // would fail if the unsafe view were recorded as a view of a tensor that requires grad
         y.Sum().Backward();
         Assert.NotNull(a.Grad);
