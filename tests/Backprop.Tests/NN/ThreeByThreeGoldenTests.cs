@@ -16,11 +16,6 @@ public class ThreeByThreeGoldenTests
     private static readonly double[] InitialWeights = [0.1, -0.2, 0.3, -0.4, 0.5, -0.6, 0.7, -0.8, 0.9];
     private const double Tolerance = 1e-9;
 
-    private static JsonElement Golden(string file) =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", file))).RootElement;
-
-    private static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(v => v.GetDouble()).ToArray();
-
     /// <summary>The seed's network: weights loaded from the golden initial values through the state dict.</summary>
     private static (Sequential Model, Linear Layer) Network()
     {
@@ -35,31 +30,31 @@ public class ThreeByThreeGoldenTests
     [Fact]
     public void First_loss_and_gradient_match_pytorch()
     {
-        var golden = Golden("three-by-three.default.json");
+        var golden = GoldenFile.Read("three-by-three.default.json");
         var (model, layer) = Network();
         var loss = Loss(model);
         loss.Backward();
         Assert.Equal(DType.Float64, loss.DType);
         TensorAssert.Close(golden.GetProperty("losses")[0].GetDouble(), loss, Tolerance, 0);
-        TensorAssert.Close([3, 3], Doubles(golden.GetProperty("first_grad")), layer.Weight.Grad!, Tolerance, 1e-15);
+        TensorAssert.Close([3, 3], GoldenFile.Doubles(golden.GetProperty("first_grad")), layer.Weight.Grad!, Tolerance, 1e-15);
     }
 
     [Fact]
     public void Twenty_sgd_steps_give_pytorchs_losses_and_final_weights()
     {
-        var golden = Golden("three-by-three.sgd-20.json");
-        var expectedLosses = Doubles(golden.GetProperty("losses"));
+        var golden = GoldenFile.Read("three-by-three.sgd-20.json");
+        var expectedLosses = GoldenFile.Doubles(golden.GetProperty("losses"));
         var (model, layer) = Network();
         for (int step = 0; step < 20; step++)
         {
             model.ZeroGrad();
             var loss = Loss(model);
             loss.Backward();
-            if (step == 0) TensorAssert.Close(Doubles(golden.GetProperty("first_grad")), layer.Weight.Grad!, Tolerance, 1e-15);
+            if (step == 0) TensorAssert.Close(GoldenFile.Doubles(golden.GetProperty("first_grad")), layer.Weight.Grad!, Tolerance, 1e-15);
             TensorAssert.Close(expectedLosses[step], loss, Tolerance, 0);
             using (Autograd.NoGrad()) layer.Weight.Sub_(layer.Weight.Grad!, alpha: 0.1);   // torch.optim.SGD(lr=0.1): w −= lr·g
         }
-        TensorAssert.Close(Doubles(golden.GetProperty("final_weights")), layer.Weight, Tolerance, 1e-15);
+        TensorAssert.Close(GoldenFile.Doubles(golden.GetProperty("final_weights")), layer.Weight, Tolerance, 1e-15);
     }
 
     [Fact]
@@ -67,7 +62,7 @@ public class ThreeByThreeGoldenTests
     {
         // torch.optim.Adam(lr=1e-3) at step 1: m = (1 − β1)·g, v = (1 − β2)·g², then
         // w −= lr/(1 − β1) · m / (√v/√(1 − β2) + ε), as torch's _single_tensor_adam computes it.
-        var golden = Golden("three-by-three.default.json");
+        var golden = GoldenFile.Read("three-by-three.default.json");
         var (model, layer) = Network();
         Loss(model).Backward();
         const double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
@@ -79,6 +74,6 @@ public class ThreeByThreeGoldenTests
             var denom = v.Sqrt().Div(Math.Sqrt(1 - beta2)).Add(eps);
             layer.Weight.Sub_(m.Div(denom), alpha: lr / (1 - beta1));
         }
-        TensorAssert.Close(Doubles(golden.GetProperty("final_weights")), layer.Weight, Tolerance, 1e-15);
+        TensorAssert.Close(GoldenFile.Doubles(golden.GetProperty("final_weights")), layer.Weight, Tolerance, 1e-15);
     }
 }
