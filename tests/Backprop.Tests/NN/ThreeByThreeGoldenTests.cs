@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Backprop;
 using Backprop.NN;
 

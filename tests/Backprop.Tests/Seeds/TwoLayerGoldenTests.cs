@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Backprop;
 
 namespace Backprop.Tests.Seeds;
