@@ -97,7 +97,7 @@ public abstract class BatchNorm : Module<Tensor, Tensor>
         // Without running statistics, evaluation too normalises with the batch's.
         bool useBatchStats = Training || (RunningMean is null && RunningVar is null);
         bool passRunning = !Training || TrackRunningStats;
-        return Tensor.BatchNorm(input, passRunning ? RunningMean : null, passRunning ? RunningVar : null, Weight, Bias, useBatchStats, factor, Eps);
+        return F.BatchNorm(input, passRunning ? RunningMean : null, passRunning ? RunningVar : null, Weight, Bias, useBatchStats, factor, Eps);
     }
 
     /// <summary>Prints as PyTorch prints the module: "BatchNorm2d(16, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)".</summary>

@@ -66,25 +66,17 @@ public sealed class Conv2d : Module<Tensor, Tensor>
     /// </summary>
     public void ResetParameters(Generator? generator = null)
     {
-        int fanIn = InChannels / Groups * KernelSize.Height * KernelSize.Width;
-        // The same double arithmetic as torch.nn.init.kaiming_uniform_ and calculate_gain('leaky_relu', √5).
-        double a = Math.Sqrt(5.0);
-        double gain = Math.Sqrt(2.0 / (1 + a * a));
-        double std = fanIn == 0 ? 0 : gain / Math.Sqrt(fanIn);
-        double bound = Math.Sqrt(3.0) * std;
-        using (Autograd.NoGrad())
+        Init.KaimingUniform_(Weight, a: Math.Sqrt(5), generator: generator);
+        if (Bias is not null)
         {
-            Weight.Uniform_(-bound, bound, generator);
-            if (Bias is not null)
-            {
-                double biasBound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-                Bias.Uniform_(-biasBound, biasBound, generator);
-            }
+            int fanIn = Init.FanInAndFanOut(Weight).FanIn;
+            double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
+            Init.Uniform_(Bias, -bound, bound, generator);
         }
     }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Tensor.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+    public override Tensor Forward(Tensor input) => F.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
 
     /// <summary>Prints as PyTorch prints the module: "Conv2d(3, 16, kernel_size=(5, 5), stride=(1, 1))".</summary>
     public override string ToString()

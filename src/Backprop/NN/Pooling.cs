@@ -25,7 +25,7 @@ public sealed class MaxPool2d(Size2 kernelSize, Size2? stride = null, Size2? pad
     public bool CeilMode { get; } = ceilMode;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Tensor.MaxPool2d(input, KernelSize, Stride, Padding, Dilation, CeilMode);
+    public override Tensor Forward(Tensor input) => F.MaxPool2d(input, KernelSize, Stride, Padding, Dilation, CeilMode);
 
     /// <summary>Prints as PyTorch prints the module.</summary>
     public override string ToString() =>
@@ -61,7 +61,7 @@ public sealed class AvgPool2d(Size2 kernelSize, Size2? stride = null, Size2? pad
     public int? DivisorOverride { get; } = divisorOverride;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Tensor.AvgPool2d(input, KernelSize, Stride, Padding, CeilMode, CountIncludePad, DivisorOverride);
+    public override Tensor Forward(Tensor input) => F.AvgPool2d(input, KernelSize, Stride, Padding, CeilMode, CountIncludePad, DivisorOverride);
 
     /// <summary>Prints as PyTorch prints the module.</summary>
     public override string ToString() => $"AvgPool2d(kernel_size={KernelSize.Compact()}, stride={Stride.Compact()}, padding={Padding.Compact()})";
@@ -75,7 +75,7 @@ public sealed class AdaptiveAvgPool2d(Size2 outputSize) : Module<Tensor, Tensor>
     public Size2 OutputSize { get; } = outputSize;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Tensor.AdaptiveAvgPool2d(input, OutputSize);
+    public override Tensor Forward(Tensor input) => F.AdaptiveAvgPool2d(input, OutputSize);
 
     /// <summary>Prints as PyTorch prints the module.</summary>
     public override string ToString() => $"AdaptiveAvgPool2d(output_size={OutputSize.Compact()})";

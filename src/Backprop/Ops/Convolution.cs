@@ -146,17 +146,18 @@ public partial class Tensor
             if (bias is not null) y.Add_(bias.Reshape(1, o, 1, 1));
         }
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
+        Tensor? savedColumns = weight.RequiresGrad ? columns : null;   // only dW needs them; don't hold them otherwise
         return Graph.Record(y, "ConvolutionBackward0", inputs, g =>
         {
             var gy = g.Reshape(n, groups, og, l);
             var grads = new Tensor?[inputs.Length];
             if (x.RequiresGrad)   // dX = fold(Wᵀ·G), block by block
                 grads[0] = Col2ImOp(weight.Reshape(groups, og, kg).Transpose(1, 2).MatMul(gy).Reshape(n, c * win.KernelArea, l), h, w, win);
-            if (weight.RequiresGrad)
+            if (savedColumns is not null)   // the weight required grad when the graph was recorded
             {
                 // dW = Σₙ G[n]·X[n]ᵀ. When this backward is itself recorded (createGraph), the columns must be a
                 // recorded function of x for the second derivative to reach x; otherwise the forward's copy serves.
-                var cols = GradMode.IsEnabled && x.RequiresGrad ? Im2ColOp(x, win) : columns;
+                var cols = GradMode.IsEnabled && x.RequiresGrad ? Im2ColOp(x, win) : savedColumns;
                 grads[1] = gy.MatMul(cols.View(n, groups, kg, l).Transpose(2, 3)).Sum(0).Reshape(weightShape);
             }
             if (bias is not null && bias.RequiresGrad) grads[2] = g.Sum([0, 2, 3]);
