@@ -174,6 +174,15 @@ public sealed class Generator
         return (hi << 32) | lo;
     }
 
+    /// <summary>
+    /// A non-negative 63-bit integer from two words (random64 mod 2^63), taking the lock itself; like
+    /// torch.empty((), dtype=torch.int64).random_(generator=g).item(), which PyTorch's data loading uses to draw seeds.
+    /// </summary>
+    internal long NextSeed()
+    {
+        lock (Sync) return (long)(NextUInt64() & long.MaxValue);
+    }
+
     /// <summary>A float in [0, 1) from the low 24 bits of one word; like uniform_real_distribution&lt;float&gt;.</summary>
     internal float NextFloat() => (NextUInt32() & ((1u << 24) - 1)) * (1.0f / (1 << 24));
 

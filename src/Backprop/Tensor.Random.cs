@@ -102,6 +102,16 @@ public partial class Tensor
         return FillInPlace(generator, (t, g, contiguousTarget) => t.FillNormal(mean, std, g, contiguousTarget));
     }
 
+    /// <summary>
+    /// Fills this tensor with 1 (probability p) or 0, in place: one double uniform per element, 1 when below p (any
+    /// dtype); like tensor.bernoulli_(p, generator=generator).
+    /// </summary>
+    public Tensor Bernoulli_(double p = 0.5, Generator? generator = null)
+    {
+        if (!(p >= 0 && p <= 1)) throw new ArgumentException($"Bernoulli_: bernoulli_ expects p to be in [0, 1], but got p={p}");
+        return FillInPlace(generator, (t, g, _) => t.FillBernoulli(p, g));
+    }
+
     private static void CheckFloating(string op, DType dtype)
     {
         if (!dtype.IsFloatingPoint())
@@ -168,6 +178,21 @@ public partial class Tensor
         {
             if (DType == DType.Float32) Sampling.Uniform(g, Span<float>(), (float)from, (float)to);
             else Sampling.Uniform(g, Span<double>(), from, to);
+        }
+    }
+
+    private void FillBernoulli(double p, Generator g)
+    {
+        lock (g.Sync)
+        {
+            switch (DType)
+            {
+                case DType.Float32: Sampling.Bernoulli(g, Span<float>(), p, 1f, 0f); break;
+                case DType.Float64: Sampling.Bernoulli(g, Span<double>(), p, 1.0, 0.0); break;
+                case DType.Int64: Sampling.Bernoulli(g, Span<long>(), p, 1L, 0L); break;
+                case DType.Bool: Sampling.Bernoulli(g, Span<bool>(), p, true, false); break;
+                default: throw new NotSupportedException($"Bernoulli_: dtype {DType.TorchName()}");
+            }
         }
     }
 

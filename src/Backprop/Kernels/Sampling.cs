@@ -93,6 +93,12 @@ internal static class Sampling
         }
     }
 
+    /// <summary>One double uniform per element, one when below p, else zero; like bernoulli_(p) (bernoulli_distribution&lt;double&gt;).</summary>
+    public static void Bernoulli<T>(Generator g, Span<T> data, double p, T one, T zero) where T : unmanaged
+    {
+        for (int i = 0; i < data.Length; i++) data[i] = g.NextDouble() < p ? one : zero;
+    }
+
     /// <summary>Integers uniform on [low, low + range): a 32-bit draw (64-bit for ranges of 2^32 and more) modulo range; like random_(from, to).</summary>
     public static void RandomFromTo(Generator g, Span<long> data, ulong range, long low)
     {
