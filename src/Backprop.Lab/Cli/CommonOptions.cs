@@ -17,7 +17,7 @@ internal sealed class CommonOptions
 
     public Option<string> Out { get; } = new("--out")
     {
-        Description = $"the folder for plots and other files (default: {DefaultOut})",
+        Description = "the folder for plots and other files",
         HelpName = "DIR",
         DefaultValueFactory = _ => DefaultOut,
     };

@@ -2,6 +2,10 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using Backprop.Lab.Experiments;
 using Backprop.Lab.Experiments.TwoLayer;
+using Backprop.Lab.Experiments.All;
+using Backprop.Lab.Experiments.Sweep;
+using Backprop.Lab.Experiments.Broadcast;
+using Backprop.Lab.Experiments.Regression;
 using Backprop.Lab.Experiments.ThreeByThree;
 
 namespace Backprop.Lab.Cli;

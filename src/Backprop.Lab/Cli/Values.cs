@@ -47,17 +47,14 @@ internal static class Values
     }
 
     /// <summary>An option holding comma-separated numbers, exactly count of them when count is given.</summary>
-    public static Option<double[]> NumberList(string name, string defaultText, string description, int? count = null)
-    {
-        var option = new Option<double[]>(name)
+    public static NumberListOption NumberList(string name, string defaultText, string description, int? count = null) =>
+        new(name, ParseList(name, defaultText, count, out _)!)
         {
-            Description = $"{description} (default: {defaultText})",
+            // The default is in the description as the user types it ("0.5,0.3"), not as the parser would print an array.
+            Description = $"{description} [default: {defaultText}]",
             HelpName = count is int n ? $"{n} numbers" : "numbers",
-            DefaultValueFactory = _ => ParseList(name, defaultText, count, out string? _)!,
             CustomParser = result => Parse(result, name, count),
         };
-        return option;
-    }
 
     private static double[] Parse(ArgumentResult result, string name, int? count)
     {
@@ -74,7 +71,7 @@ internal static class Values
     /// <summary>A number option whose default is printed in the help.</summary>
     public static Option<double> Number(string name, double defaultValue, string description) => new(name)
     {
-        Description = $"{description} (default: {defaultValue.ToString("R", CultureInfo.InvariantCulture)})",
+        Description = description,
         DefaultValueFactory = _ => defaultValue,
         CustomParser = result => ParseNumber(result, name),
     };
@@ -97,7 +94,7 @@ internal static class Values
     /// <summary>A whole-number option with a lower bound, its default printed in the help.</summary>
     public static Option<int> Count(string name, int defaultValue, string description, int min = 1) => new(name)
     {
-        Description = $"{description} (default: {defaultValue.ToString(CultureInfo.InvariantCulture)})",
+        Description = description,
         DefaultValueFactory = _ => defaultValue,
         CustomParser = result =>
         {
@@ -115,7 +112,7 @@ internal static class Values
     /// <summary>A seed for the random generator (any integer, as torch.manual_seed takes; negatives wrap as in PyTorch).</summary>
     public static Option<long> Seed(string description = "seed for torch.manual_seed") => new("--seed")
     {
-        Description = $"{description} (default: 0)",
+        Description = description,
         DefaultValueFactory = _ => 0,
         CustomParser = result =>
         {
@@ -131,7 +128,7 @@ internal static class Values
     {
         var option = new Option<string>(name)
         {
-            Description = $"{description}: {string.Join(", ", choices)} (default: {defaultValue})",
+            Description = description,
             DefaultValueFactory = _ => defaultValue,
         };
         option.AcceptOnlyFromAmong(choices);
@@ -142,11 +139,11 @@ internal static class Values
     public static Option<string?> File(string name, string description) => new(name) { Description = description, HelpName = "FILE" };
 
     /// <summary>A comma-separated list of whole numbers (seeds, epoch counts).</summary>
-    public static Option<int[]> IntList(string name, string defaultText, string description, int min) => new(name)
+    public static IntListOption IntList(string name, string defaultText, string description, int min) =>
+        new(name, defaultText.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray())
     {
-        Description = $"{description} (default: {defaultText})",
+        Description = $"{description} [default: {defaultText}]",
         HelpName = "numbers",
-        DefaultValueFactory = _ => defaultText.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
         CustomParser = result =>
         {
             string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
@@ -168,4 +165,26 @@ internal static class Values
             return values;
         },
     };
+}
+
+/// <summary>Comma-separated numbers; absent, the default.</summary>
+internal sealed class NumberListOption(string name, double[] defaultValue) : Option<double[]>(name)
+{
+    public double[] Default { get; } = defaultValue;
+}
+
+/// <summary>Comma-separated whole numbers; absent, the default.</summary>
+internal sealed class IntListOption(string name, int[] defaultValue) : Option<int[]>(name)
+{
+    public int[] Default { get; } = defaultValue;
+}
+
+internal static class ParseResultExtensions
+{
+    // An absent collection option reads as an empty array, not null: ask whether it was given.
+    public static double[] Get(this ParseResult result, NumberListOption option) =>
+        result.GetResult(option) is null ? option.Default : result.GetValue(option) ?? option.Default;
+
+    public static int[] Get(this ParseResult result, IntListOption option) =>
+        result.GetResult(option) is null ? option.Default : result.GetValue(option) ?? option.Default;
 }

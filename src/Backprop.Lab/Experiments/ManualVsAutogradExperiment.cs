@@ -99,7 +99,7 @@ internal static class ManualVsAutogradExperiment
             var ctx = common.Read(parse, io);
             var settings = new TwoLayerSettings
             {
-                X = parse.GetValue(x)!, Y = parse.GetValue(y)!, Weights = parse.GetValue(weights)!,
+                X = parse.Get(x), Y = parse.Get(y), Weights = parse.Get(weights),
                 RandomInit = parse.GetValue(init) == "random", Seed = parse.GetValue(seed), DType = ctx.DType,
             };
             var result = Run(settings, parse.GetValue(tolerance));

@@ -6,7 +6,7 @@ namespace Backprop.Lab.Output;
 
 /// <summary>
 /// The human report: headings, text, tables and progress bars on a Spectre.Console console. On a terminal it has
-/// colours and live progress bars; written to a file or a pipe (or captured by a test) it is plain text, 120 columns wide.
+/// colours and live progress bars; written to a file or a pipe (or captured by a test) it is plain text, 160 columns wide.
 /// </summary>
 internal sealed class Report
 {
@@ -22,7 +22,7 @@ internal sealed class Report
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
         });
-        if (!terminal) _console.Profile.Width = 120;
+        if (!terminal) _console.Profile.Width = 160;
     }
 
     /// <summary>A heading line for an experiment or a section.</summary>

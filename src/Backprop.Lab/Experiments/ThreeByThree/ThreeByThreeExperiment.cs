@@ -69,7 +69,7 @@ internal static class ThreeByThreeExperiment
             var ctx = common.Read(parse, io);
             var settings = new ThreeByThreeSettings
             {
-                X = parse.GetValue(x)!, Y = parse.GetValue(y)!, Weights = parse.GetValue(weights)!,
+                X = parse.Get(x), Y = parse.Get(y), Weights = parse.Get(weights),
                 Adam = parse.GetValue(optimizer) == "adam", Lr = parse.GetValue(lr), Steps = parse.GetValue(steps),
                 RandomInit = parse.GetValue(init) == "random", Seed = parse.GetValue(seed), DType = ctx.DType,
             };

@@ -85,7 +85,13 @@ internal static class ChainRuleExplanation
     /// <summary>A number in six significant digits, negative ones in parentheses so that products read unambiguously.</summary>
     private static string N(double v) => v < 0 ? $"({Fmt.G(v)})" : Fmt.G(v);
 
-    public static string ActivationName(Activation a) => a switch { Activation.Sigmoid => "sigmoid", Activation.Relu => "relu", _ => "tanh" };
+    public static string ActivationName(Activation a) => a switch
+    {
+        Activation.Sigmoid => "sigmoid",
+        Activation.SigmoidByHand => "sigmoid (by hand)",
+        Activation.Relu => "relu",
+        _ => "tanh",
+    };
 
     public static string LossFormula(LossKind loss) => loss switch
     {
@@ -115,14 +121,14 @@ internal static class ChainRuleExplanation
 
     private static string Slope(Activation a, string u) => a switch
     {
-        Activation.Sigmoid => $"{u}(1 - {u})",
+        Activation.Sigmoid or Activation.SigmoidByHand => $"{u}(1 - {u})",
         Activation.Tanh => $"(1 - {u}²)",
         _ => $"[{u} > 0]",
     };
 
     private static string SlopeNumbers(Activation a, double u) => a switch
     {
-        Activation.Sigmoid => $"{N(u)}·(1 - {N(u)})",
+        Activation.Sigmoid or Activation.SigmoidByHand => $"{N(u)}·(1 - {N(u)})",
         Activation.Tanh => $"(1 - {N(u)}²)",
         _ => $"[{N(u)} > 0]",
     };

@@ -115,7 +115,7 @@ internal static class HandDerivedGradients
     /// <summary>The activation's derivative, written through the unit's output value.</summary>
     public static Tensor Slope(TwoLayerNetwork net, Tensor output) => net.Activation switch
     {
-        Activation.Sigmoid => output * (1 - output),
+        Activation.Sigmoid or Activation.SigmoidByHand => output * (1 - output),
         Activation.Tanh => 1 - output * output,
         _ => output.Gt(0).To(output.DType),   // ReLU: 1 where the unit is on, 0 where it is off (PyTorch takes 0 at 0)
     };

@@ -84,9 +84,9 @@ internal static class TwoLayerExperiment
             var ctx = common.Read(parse, io);
             var settings = new TwoLayerSettings
             {
-                X = parse.GetValue(x)!,
-                Y = parse.GetValue(y)!,
-                Weights = parse.GetValue(weights)!,
+                X = parse.Get(x),
+                Y = parse.Get(y),
+                Weights = parse.Get(weights),
                 Activation = ParseActivation(parse.GetValue(activation)!),
                 Loss = ParseLoss(parse.GetValue(loss)!),
                 Adam = parse.GetValue(optimizer) == "adam",

@@ -1,7 +1,15 @@
 namespace Backprop.Lab.Experiments.TwoLayer;
 
 /// <summary>The activation of every unit of the 2-2-2 network (seed 003, question 6 swaps sigmoid for ReLU).</summary>
-internal enum Activation { Sigmoid, Relu, Tanh }
+internal enum Activation
+{
+    Sigmoid,
+    Relu,
+    Tanh,
+
+    /// <summary>Sigmoid written out as seed 003 first writes it, 1 / (1 + exp(−z)), instead of torch.sigmoid (question 5).</summary>
+    SigmoidByHand,
+}
 
 /// <summary>
 /// The loss: the seeds' ½Σ(o − y)² (half-mse), MSELoss = mean of (o − y)² (seed 003, question 7), or cross-entropy with the
@@ -57,6 +65,7 @@ internal sealed class TwoLayerNetwork
     {
         Activation.Sigmoid => z.Sigmoid(),
         Activation.Relu => z.Relu(),
+        Activation.SigmoidByHand => 1 / (1 + (-z).Exp()),
         _ => z.Tanh(),
     };
 
