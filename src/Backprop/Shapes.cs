@@ -13,6 +13,22 @@ internal static class Shapes
         return (int)n;
     }
 
+    /// <summary>
+    /// The number of elements of a shape read from a file, or null when it is more than one array can hold:
+    /// checked before anything is allocated, so a corrupt header cannot ask for gigabytes.
+    /// </summary>
+    public static long? CheckedNumel(ReadOnlySpan<int> shape)
+    {
+        if (shape.IndexOf(0) >= 0) return 0;
+        long numel = 1;
+        foreach (int s in shape)
+        {
+            numel *= s;   // numel ≤ Array.MaxLength before each step, so the product stays below 2^62
+            if (numel > Array.MaxLength) return null;
+        }
+        return numel;
+    }
+
     public static int[] ContiguousStrides(ReadOnlySpan<int> shape)
     {
         if (shape.Length == 0) return Scalar;

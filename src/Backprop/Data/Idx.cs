@@ -118,7 +118,7 @@ public static class Idx
                 if (shape[d] < 0)
                     throw new InvalidDataException($"{name}: dimension {d} has negative size {shape[d]} at offset {at}{where}");
             }
-            long numel = Elements(shape)
+            long numel = Shapes.CheckedNumel(shape)
                 ?? throw new InvalidDataException(
                     $"{name}: the dims at offset 4{where} declare shape {Shapes.Format(shape)}, more elements than a tensor can hold ({Array.MaxLength})");
 
@@ -136,19 +136,6 @@ public static class Idx
         {
             if (gzip) source.Dispose();
         }
-    }
-
-    /// <summary>The number of elements of shape, or null when it is more than one array can hold.</summary>
-    private static long? Elements(int[] shape)
-    {
-        if (Array.IndexOf(shape, 0) >= 0) return 0;
-        long numel = 1;
-        foreach (int s in shape)
-        {
-            numel *= s;   // numel ≤ Array.MaxLength before each step, so the product stays below 2^62
-            if (numel > Array.MaxLength) return null;
-        }
-        return numel;
     }
 
     private static void ReadHeader(Stream source, Span<byte> buffer, ref long offset, string name, string what, string file)

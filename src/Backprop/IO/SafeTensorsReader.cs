@@ -135,7 +135,7 @@ internal static class SafeTensorsReader
                 throw new InvalidDataException($"{Where()}: shape entry {d} ({size.GetRawText()}) is not a size from 0 to {int.MaxValue}");
             d++;
         }
-        long numel = Elements(shape)
+        long numel = Shapes.CheckedNumel(shape)
             ?? throw new InvalidDataException($"{Where()}: shape {Shapes.Format(shape)} has more elements than a tensor can hold ({Array.MaxLength})");
 
         if (!info.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
@@ -148,19 +148,6 @@ internal static class SafeTensorsReader
             throw new InvalidDataException(
                 $"{Where()}: shape {Shapes.Format(shape)} of {dtype} needs {numel * itemSize} bytes but data_offsets {offsets.GetRawText()} span {end - begin}");
         return new Entry(tensor, dtype, shape, begin, end);
-    }
-
-    /// <summary>The number of elements of shape, or null when it is more than one array can hold.</summary>
-    private static long? Elements(int[] shape)
-    {
-        if (Array.IndexOf(shape, 0) >= 0) return 0;
-        long numel = 1;
-        foreach (int s in shape)
-        {
-            numel *= s;   // numel ≤ Array.MaxLength before each step, so the product stays below 2^62
-            if (numel > Array.MaxLength) return null;
-        }
-        return numel;
     }
 
     /// <summary>The tensors' byte ranges, in order, must tile [0, dataLength) exactly.</summary>

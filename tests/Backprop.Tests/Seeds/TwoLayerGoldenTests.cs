@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Backprop;
 
 namespace Backprop.Tests.Seeds;
@@ -18,14 +17,14 @@ public class TwoLayerGoldenTests
     [Fact]
     public void Forward_gives_pytorchs_hidden_values_and_outputs()
     {
-        var golden = Golden("two-layer.default.json").GetProperty("first");
+        var golden = GoldenFile.Read("two-layer.default.json").GetProperty("first");
         var net = new Network(DType.Float64, Activation.Sigmoid);
         var (h1, h2, o1, o2, _) = net.Forward(Loss.HalfSquaredError);
 
         // torch.sigmoid(w1*x1 + w3*x2), torch.sigmoid(w2*x1 + w4*x2) in float64
         TensorAssert.Close(0.5621765008857981, h1, Float64Tolerance, 0);
         TensorAssert.Close(0.4950001666600003, h2, Float64Tolerance, 0);
-        var outputs = Doubles(golden.GetProperty("outputs"));
+        var outputs = GoldenFile.Doubles(golden.GetProperty("outputs"));
         TensorAssert.Close(outputs[0], o1, Float64Tolerance, 0);
         TensorAssert.Close(outputs[1], o2, Float64Tolerance, 0);
     }
@@ -33,7 +32,7 @@ public class TwoLayerGoldenTests
     [Fact]
     public void Half_squared_error_loss_matches_pytorch()
     {
-        var golden = Golden("two-layer.default.json");
+        var golden = GoldenFile.Read("two-layer.default.json");
         var loss = new Network(DType.Float64, Activation.Sigmoid).Forward(Loss.HalfSquaredError).Loss;
         Assert.Equal(DType.Float64, loss.DType);
         Assert.Equal(0, loss.Dim);
@@ -44,7 +43,7 @@ public class TwoLayerGoldenTests
     [Fact]
     public void Backward_gives_pytorchs_gradients_for_all_eight_weights()
     {
-        var expected = Doubles(Golden("two-layer.default.json").GetProperty("first").GetProperty("grads"));
+        var expected = GoldenFile.Doubles(GoldenFile.Read("two-layer.default.json").GetProperty("first").GetProperty("grads"));
         var net = new Network(DType.Float64, Activation.Sigmoid);
         net.Forward(Loss.HalfSquaredError).Loss.Backward();
         for (int i = 0; i < 8; i++)
@@ -75,7 +74,7 @@ public class TwoLayerGoldenTests
     [Fact]
     public void Sgd_step_with_lr_1_gives_pytorchs_updated_weights()
     {
-        var expected = Doubles(Golden("two-layer.default.json").GetProperty("final_weights"));
+        var expected = GoldenFile.Doubles(GoldenFile.Read("two-layer.default.json").GetProperty("final_weights"));
         var net = new Network(DType.Float64, Activation.Sigmoid);
         net.Train(Loss.HalfSquaredError, lr: 1, steps: 1);
         for (int i = 0; i < 8; i++) AssertClose(expected[i], net.W[i].Item(), Float64Tolerance, $"w{i + 1}");
@@ -108,51 +107,51 @@ public class TwoLayerGoldenTests
     [Fact]
     public void Ten_sgd_steps_on_mean_squared_error_follow_pytorchs_losses_and_weights()
     {
-        var golden = Golden("two-layer.mse-10.json");
+        var golden = GoldenFile.Read("two-layer.mse-10.json");
         var net = new Network(DType.Float64, Activation.Sigmoid);
         var losses = net.Train(Loss.MeanSquaredError, lr: 1, steps: 10);
-        AssertAllClose(Doubles(golden.GetProperty("losses")), losses, Float64Tolerance, "loss");
-        AssertAllClose(Doubles(golden.GetProperty("final_weights")), net.Values(), Float64Tolerance, "w");
+        AssertAllClose(GoldenFile.Doubles(golden.GetProperty("losses")), losses, Float64Tolerance, "loss");
+        AssertAllClose(GoldenFile.Doubles(golden.GetProperty("final_weights")), net.Values(), Float64Tolerance, "w");
     }
 
     [Fact]
     public void Ten_sgd_steps_with_relu_follow_pytorch_including_dead_units()
     {
-        var golden = Golden("two-layer.relu-10.json");
+        var golden = GoldenFile.Read("two-layer.relu-10.json");
         var net = new Network(DType.Float64, Activation.Relu);
         var (_, _, o1, o2, _) = net.Forward(Loss.HalfSquaredError);
-        var outputs = Doubles(golden.GetProperty("first").GetProperty("outputs"));
+        var outputs = GoldenFile.Doubles(golden.GetProperty("first").GetProperty("outputs"));
         TensorAssert.Close(outputs[0], o1, Float64Tolerance, 0);
         TensorAssert.Close(outputs[1], o2, Float64Tolerance, 0);   // 0: o2's unit is dead, so w2, w4, w6, w8 never move
 
         var losses = net.Train(Loss.HalfSquaredError, lr: 1, steps: 10);
-        AssertAllClose(Doubles(golden.GetProperty("losses")), losses, Float64Tolerance, "loss");
-        AssertAllClose(Doubles(golden.GetProperty("final_weights")), net.Values(), Float64Tolerance, "w");
+        AssertAllClose(GoldenFile.Doubles(golden.GetProperty("losses")), losses, Float64Tolerance, "loss");
+        AssertAllClose(GoldenFile.Doubles(golden.GetProperty("final_weights")), net.Values(), Float64Tolerance, "w");
     }
 
     [Fact]
     public void Float32_run_matches_pytorch_to_single_precision()
     {
-        var golden = Golden("two-layer.default.json");
+        var golden = GoldenFile.Read("two-layer.default.json");
         var first = golden.GetProperty("first");
         var net = new Network(DType.Float32, Activation.Sigmoid);
         var (_, _, o1, o2, loss) = net.Forward(Loss.HalfSquaredError);
         Assert.Equal(DType.Float32, loss.DType);
         Assert.Equal(DType.Float32, o1.DType);
-        var outputs = Doubles(first.GetProperty("outputs"));
+        var outputs = GoldenFile.Doubles(first.GetProperty("outputs"));
         TensorAssert.Close(outputs[0], o1, 1e-6, 1e-7);
         TensorAssert.Close(outputs[1], o2, 1e-6, 1e-7);
         TensorAssert.Close(first.GetProperty("loss").GetDouble(), loss, 1e-6, 1e-7);
 
         loss.Backward();
-        var grads = Doubles(first.GetProperty("grads"));
+        var grads = GoldenFile.Doubles(first.GetProperty("grads"));
         for (int i = 0; i < 8; i++)
         {
             Assert.Equal(DType.Float32, net.W[i].Grad!.DType);
             AssertClose(grads[i], net.W[i].Grad!.Item(), 1e-6, $"dL/dw{i + 1}", atol: 1e-7);
         }
         net.Update(lr: 1);
-        AssertAllClose(Doubles(golden.GetProperty("final_weights")), net.Values(), 1e-6, "w", atol: 1e-7);
+        AssertAllClose(GoldenFile.Doubles(golden.GetProperty("final_weights")), net.Values(), 1e-6, "w", atol: 1e-7);
     }
 
     private enum Activation { Sigmoid, Relu }
@@ -217,20 +216,6 @@ public class TwoLayerGoldenTests
             for (int i = 0; i < W.Length; i++) values[i] = W[i].Item();
             return values;
         }
-    }
-
-    private static JsonElement Golden(string name)
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "Golden", name);
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
-        return document.RootElement.Clone();
-    }
-
-    private static double[] Doubles(JsonElement array)
-    {
-        var values = new double[array.GetArrayLength()];
-        for (int i = 0; i < values.Length; i++) values[i] = array[i].GetDouble();
-        return values;
     }
 
     private static void AssertClose(double expected, double actual, double rtol, string what, double atol = 0)
