@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Backprop.Lab.Cli;
 using Backprop.Lab.Output;
+using Backprop.NN;
 using Backprop.Optim;
 using Backprop.Plots;
 
@@ -124,30 +125,24 @@ internal static class RegressionExperiment
     /// <summary>The seed's second half: a Linear(1, 1) model, the MSE loss and optim.SGD; zero_grad, backward, step.</summary>
     private static (double W, double B) FitModule(RegressionSettings s, Tensor x, Tensor y, List<double> losses, Action<int>? progress)
     {
-        var model = new LinearModel(Tensor.Full([1, 1], s.W0, s.DType), Tensor.Full([1], s.B0, s.DType));
-        var optimizer = new SGD(model.Parameters, lr: s.Lr);
+        var model = new Linear(1, 1, dtype: s.DType);
+        using (Autograd.NoGrad())
+        {
+            model.Weight.Fill_(s.W0);
+            model.Bias!.Fill_(s.B0);
+        }
+        var criterion = new MSELoss();
+        var optimizer = new SGD(model.Parameters(), lr: s.Lr);
         for (int i = 0; i < s.Iters; i++)
         {
-            var loss = MseLoss(model.Forward(x), y);
+            var loss = criterion.Forward(model.Forward(x), y);
             optimizer.ZeroGrad();
             loss.Backward();
             losses.Add(loss.Item());
             optimizer.Step();
             if (i % 64 == 0) progress?.Invoke(i);
         }
-        return (model.Weight.Item(), model.Bias.Item());
-    }
-
-    /// <summary>nn.MSELoss: the mean of (input − target)².</summary>
-    private static Tensor MseLoss(Tensor input, Tensor target) => (input - target).Pow(2).Mean();
-
-    /// <summary>nn.Linear(1, 1): input·Wᵀ + b with the weight stored [out, in].</summary>
-    private sealed class LinearModel(Tensor weight, Tensor bias)
-    {
-        public Tensor Weight { get; } = weight.RequiresGrad_();
-        public Tensor Bias { get; } = bias.RequiresGrad_();
-        public Tensor[] Parameters => [Weight, Bias];
-        public Tensor Forward(Tensor input) => input.MatMul(Weight.T) + Bias;
+        return (model.Weight.Item(), model.Bias!.Item());
     }
 
     public static void Draw(RegressionResult r, string? fitPath, string? lossPath)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Backprop.Lab.Cli;
 using Backprop.Lab.Output;
+using Backprop.NN;
 using Backprop.Optim;
 using Backprop.Plots;
 
@@ -89,7 +90,8 @@ internal static class ThreeByThreeExperiment
     {
         if (!s.RandomInit) return s.Weights;
         var generator = new Generator(unchecked((ulong)s.Seed));
-        return LinearInit.KaimingUniformWeight(3, 3, generator).ToDoubleArray();
+        // torch.manual_seed(seed); nn.Linear(3, 3, bias=False): float32, kaiming_uniform_(a=√5).
+        return new Linear(3, 3, bias: false, dtype: DType.Float32, generator: generator).Weight.ToDoubleArray();
     }
 
     public static ThreeByThreeResult Run(ThreeByThreeSettings s)
@@ -97,9 +99,13 @@ internal static class ThreeByThreeExperiment
         var start = StartWeights(s);
         var x = Tensor.From(s.X, 1, 3).To(s.DType);
         var y = Tensor.From(s.Y, 1, 3).To(s.DType);
-        var weight = Tensor.From(start, 3, 3).To(s.DType).RequiresGrad_();
+        // Seed 004's TorchModel: Linear(3, 3, bias=False), sigmoid, nn.functional.mse_loss; the weight set to the start.
+        var layer = new Linear(3, 3, bias: false, dtype: s.DType);
+        using (Autograd.NoGrad()) layer.Weight.Copy_(Tensor.From(start, 3, 3).To(s.DType));
+        var weight = layer.Weight;
+        var mse = new MSELoss();
         double lr = s.EffectiveLr;
-        Optimizer optimizer = s.Adam ? new Adam([weight], lr: lr) : new SGD([weight], lr: lr);
+        Optimizer optimizer = s.Adam ? new Adam(layer.Parameters(), lr: lr) : new SGD(layer.Parameters(), lr: lr);
         var diy = new DiyModel(DiyModel.Unflatten(start));
 
         var losses = new List<double>(s.Steps);
@@ -108,7 +114,7 @@ internal static class ThreeByThreeExperiment
         for (int step = 0; step < s.Steps; step++)
         {
             optimizer.ZeroGrad();
-            var loss = (x.MatMul(weight.T).Sigmoid() - y).Pow(2).Mean();   // F.mse_loss(torch.sigmoid(x @ weight.T), y)
+            var loss = mse.Forward(layer.Forward(x).Sigmoid(), y);   // mse_loss(sigmoid(x @ weightᵀ), y)
             loss.Backward();
 
             var yPred = diy.Forward(s.X);

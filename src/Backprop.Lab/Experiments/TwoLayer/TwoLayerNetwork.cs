@@ -1,3 +1,5 @@
+using Backprop.NN;
+
 namespace Backprop.Lab.Experiments.TwoLayer;
 
 /// <summary>The activation of every unit of the 2-2-2 network (seed 003, question 6 swaps sigmoid for ReLU).</summary>
@@ -94,10 +96,10 @@ internal sealed class TwoLayerNetwork
                 return (0.5 * (o1 - Y1).Pow(2) + 0.5 * (o2 - Y2).Pow(2)).Sum();
             case LossKind.Mse:
                 // F.mse_loss(o, y): the mean over the two outputs of (o − y)².
-                return (Outputs(o1, o2) - Targets()).Pow(2).Mean();
+                return F.MseLoss(Outputs(o1, o2), Targets());
             default:
                 // F.cross_entropy(o.unsqueeze(0), y.unsqueeze(0)) with probability targets: −Σ y·log_softmax(o).
-                return -(Targets() * Outputs(o1, o2).LogSoftmax(0)).Sum();
+                return F.CrossEntropy(Outputs(o1, o2).Unsqueeze(0), Targets().Unsqueeze(0));
         }
     }
 
