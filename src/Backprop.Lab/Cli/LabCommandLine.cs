@@ -36,7 +36,11 @@ internal static class LabCommandLine
     {
         var root = new RootCommand(
             "The Backprop lab: the seed exercises on backpropagation, hand-derived gradients beside autograd, checked against PyTorch.\n" +
-            "With no experiment it runs them all (like `all`).");
+            "With no experiment it runs them all (like `all`).")
+        {
+            // The same name in help whether it runs as the program or inside a test host.
+            HelpName = "Backprop.Lab",
+        };
         foreach (var command in Experiments(io)) root.Subcommands.Add(command);
         AllExperiment.Configure(root, io);
         return root;
