@@ -5,7 +5,7 @@ namespace Backprop.Data;
 /// <summary>
 /// Iterates over a dataset in batches: each <c>foreach</c> is one epoch that visits every sample once (in order,
 /// or in a fresh random order with shuffle), groups them batchSize at a time and stacks each group with
-/// <see cref="Collate.Stack"/>. The last, smaller batch is kept unless dropLast. Like torch.utils.data.DataLoader
+/// <see cref="Collate.Stack(IReadOnlyList{Tensor[]})"/>. The last, smaller batch is kept unless dropLast. Like torch.utils.data.DataLoader
 /// (single process, default sampler and collation).
 /// </summary>
 /// <example><code>

@@ -45,7 +45,7 @@ internal static class Sampling
         }
     }
 
-    /// <inheritdoc cref="Normal(Generator, Span{float}, float, float, bool)"/>
+    /// <inheritdoc cref="Normal(Generator, Span{float}, double, double, bool)"/>
     public static void Normal(Generator g, Span<double> data, double mean, double std, bool contiguous = true)
     {
         if (!contiguous || data.Length < 16)

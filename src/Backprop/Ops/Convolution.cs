@@ -1,0 +1,235 @@
+namespace Backprop;
+
+// 2-D convolution through im2col and the GEMM: with columns X = unfold(x) of shape [N, C·kH·kW, L] (L output
+// positions) and the weight as a matrix W of shape [O, C·kH·kW], the convolution is Y[n] = W·X[n] (+ b).
+// Its backward is two more products, dW = Σₙ G[n]·X[n]ᵀ and dX = fold(Wᵀ·G[n]), with fold (col2im) the adjoint of
+// unfold; groups split C and O into blocks that multiply independently. The two window ops are recorded, each the
+// other's backward, so the rule is a composition of recorded ops and second derivatives come for free.
+public partial class Tensor
+{
+    /// <summary>
+    /// The 2-D convolution (cross-correlation, as in PyTorch) of input [N, C, H, W] (or unbatched [C, H, W]) with
+    /// weight [O, C/groups, kH, kW], plus bias [O] when given; padding may be "same" or "valid". The result is
+    /// [N, O, oH, oW] with oH = ⌊(H + 2·padH − dilationH·(kH − 1) − 1) / strideH⌋ + 1. Like torch.nn.functional.conv2d.
+    /// </summary>
+    public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null, Size2? stride = null, ConvPadding? padding = null,
+        Size2? dilation = null, int groups = 1)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        if (input.Dim is not (3 or 4))
+            throw new ArgumentException(
+                $"Conv2d: Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: {Shapes.Format(input.ShapeArray)}");
+        if (input.Dim == 3) return Conv2d(input.Unsqueeze(0), weight, bias, stride, padding, dilation, groups).Squeeze(0);
+        var win = ConvolutionWindows(input, weight, bias, stride ?? 1, padding ?? 0, dilation ?? 1, groups);
+        return ConvolutionCore(input, weight, bias, win, groups);
+    }
+
+    /// <summary>
+    /// Extracts the sliding windows of input [N, C, H, W] (or [C, H, W]) as columns [N, C·kH·kW, L], one column per
+    /// window position, in PyTorch's layout; like torch.nn.functional.unfold (im2col).
+    /// </summary>
+    public static Tensor Unfold(Tensor input, Size2 kernelSize, Size2? dilation = null, Size2? padding = null, Size2? stride = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Dim is not (3 or 4))
+            throw new ArgumentException($"Unfold: Input Error: Only 3D or 4D input Tensors are supported (got {input.Dim}D)");
+        CheckFloating("Unfold", input);
+        Size2 d = dilation ?? 1, p = padding ?? 0, s = stride ?? 1;
+        CheckWindowArguments("Unfold", kernelSize, d, p, s);
+        int h = input.ShapeArray[^2], w = input.ShapeArray[^1];
+        int outH = SlidingBlocks(h, kernelSize.Height, d.Height, p.Height, s.Height);
+        int outW = SlidingBlocks(w, kernelSize.Width, d.Width, p.Width, s.Width);
+        if (outH < 1 || outW < 1)
+            throw new ArgumentException(
+                $"Unfold: Given input with spatial size ({h}, {w}), kernel_size={kernelSize}, dilation={d}, padding={p}, " +
+                $"calculated shape of the array of sliding blocks as ({outH}, {outW}), but its components must be at least one.");
+        var win = new Kernels.SlidingWindows(kernelSize.Height, kernelSize.Width, s.Height, s.Width, p.Height, p.Width, d.Height, d.Width, outH, outW);
+        return input.Dim == 4 ? Im2ColOp(input, win) : Im2ColOp(input.Unsqueeze(0), win).Squeeze(0);
+    }
+
+    /// <summary>
+    /// Sums columns [N, C·kH·kW, L] (or [C·kH·kW, L]) back into an image [N, C, outputH, outputW], adding where
+    /// windows overlap: the adjoint of <see cref="Unfold"/>; like torch.nn.functional.fold (col2im).
+    /// </summary>
+    public static Tensor Fold(Tensor input, Size2 outputSize, Size2 kernelSize, Size2? dilation = null, Size2? padding = null, Size2? stride = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Dim is not (2 or 3) || input.ShapeArray[^1] == 0 || input.ShapeArray[^2] == 0)
+            throw new ArgumentException(
+                "Fold: Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero dimensions for input, " +
+                $"but got: {Shapes.Format(input.ShapeArray)}");
+        CheckFloating("Fold", input);
+        Size2 d = dilation ?? 1, p = padding ?? 0, s = stride ?? 1;
+        CheckWindowArguments("Fold", kernelSize, d, p, s);
+        if (outputSize.Height <= 0 || outputSize.Width <= 0)
+            throw new ArgumentException(
+                $"Fold: Expected output spatial size to be positive, but got: output_height: {outputSize.Height} output_width: {outputSize.Width}");
+        int rows = input.ShapeArray[^2], blocks = input.ShapeArray[^1], area = kernelSize.Height * kernelSize.Width;
+        if (rows % area != 0)
+            throw new ArgumentException(
+                $"Fold: Expected size of input's dimension {input.Dim - 2} to be divisible by the product of kernel_size, " +
+                $"but got input.size({input.Dim - 2})={rows} and kernel_size={kernelSize}.");
+        int outH = SlidingBlocks(outputSize.Height, kernelSize.Height, d.Height, p.Height, s.Height);
+        int outW = SlidingBlocks(outputSize.Width, kernelSize.Width, d.Width, p.Width, s.Width);
+        if (outH < 1 || outW < 1 || outH * outW != blocks)
+            throw new ArgumentException(
+                $"Fold: Given output_size={outputSize}, kernel_size={kernelSize}, dilation={d}, padding={p}, stride={s}, " +
+                $"expected size of input's dimension {input.Dim - 1} to match the calculated number of sliding blocks {outH} * {outW} = {outH * outW}, " +
+                $"but got input.size({input.Dim - 1})={blocks}.");
+        var win = new Kernels.SlidingWindows(kernelSize.Height, kernelSize.Width, s.Height, s.Width, p.Height, p.Width, d.Height, d.Width, outH, outW);
+        return input.Dim == 3
+            ? Col2ImOp(input, outputSize.Height, outputSize.Width, win)
+            : Col2ImOp(input.Unsqueeze(0), outputSize.Height, outputSize.Width, win).Squeeze(0);
+    }
+
+    /// <summary>Checks a convolution's arguments as PyTorch does, in its order, and works out its windows.</summary>
+    private static Kernels.SlidingWindows ConvolutionWindows(Tensor input, Tensor weight, Tensor? bias, Size2 stride, ConvPadding padding,
+        Size2 dilation, int groups)
+    {
+        if (stride.Height <= 0 || stride.Width <= 0) throw new ArgumentException("Conv2d: non-positive stride is not supported");
+        if (padding.Height < 0 || padding.Width < 0) throw new ArgumentException("Conv2d: negative padding is not supported");
+        if (dilation.Height <= 0 || dilation.Width <= 0)
+            throw new ArgumentException($"Conv2d: dilation should be greater than zero, but got [{dilation.Height}, {dilation.Width}]");
+        if (groups <= 0) throw new ArgumentException("Conv2d: non-positive groups is not supported");
+        if (weight.Dim != 4)
+            throw new ArgumentException(
+                $"Conv2d: Expected 4-dimensional weight for 4-dimensional input {Shapes.Format(input.ShapeArray)}, " +
+                $"but got {weight.Dim}-dimensional weight of size {Shapes.Format(weight.ShapeArray)} instead");
+        int o = weight.ShapeArray[0];
+        if (o % groups != 0)
+            throw new ArgumentException(
+                $"Conv2d: Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight of size {Shapes.Format(weight.ShapeArray)} instead");
+        if (input.ShapeArray[1] != weight.ShapeArray[1] * groups)
+            throw new ArgumentException(
+                $"Conv2d: Given groups={groups}, weight of size {Shapes.Format(weight.ShapeArray)}, expected input{Shapes.Format(input.ShapeArray)} " +
+                $"to have {weight.ShapeArray[1] * groups} channels, but got {input.ShapeArray[1]} channels instead");
+        if (bias is not null && (bias.Dim != 1 || bias.ShapeArray[0] != o))
+            throw new ArgumentException(
+                $"Conv2d: Given weight of size {Shapes.Format(weight.ShapeArray)}, expected bias to be 1-dimensional with {o} elements, " +
+                $"but got bias of size {Shapes.Format(bias.ShapeArray)} instead");
+        if (padding.IsSame && (stride.Height != 1 || stride.Width != 1))
+            throw new ArgumentException("Conv2d: padding='same' is not supported for strided convolutions");
+
+        int h = input.ShapeArray[2], w = input.ShapeArray[3], kh = weight.ShapeArray[2], kw = weight.ShapeArray[3];
+        int spanH = dilation.Height * (kh - 1) + 1, spanW = dilation.Width * (kw - 1) + 1;
+        // "same" pads dilation·(k − 1) in all, half before (rounded down) and the rest after, as torch's _convolution_same.
+        int padH = padding.IsSame ? (spanH - 1) / 2 : padding.Height, padW = padding.IsSame ? (spanW - 1) / 2 : padding.Width;
+        int paddedH = padding.IsSame ? h + spanH - 1 : h + 2 * padH, paddedW = padding.IsSame ? w + spanW - 1 : w + 2 * padW;
+        if (paddedH < spanH || paddedW < spanW)
+            throw new ArgumentException(
+                $"Conv2d: Calculated padded input size per channel: ({paddedH} x {paddedW}). Kernel size: ({spanH} x {spanW}). " +
+                "Kernel size can't be greater than actual input size");
+
+        CheckFloating("Conv2d", input);
+        if (weight.DType != input.DType)
+            throw new ArgumentException($"Conv2d: expected scalar type {ScalarTypeName(input.DType)} but found {ScalarTypeName(weight.DType)}");
+        if (bias is not null && bias.DType != input.DType)
+            throw new ArgumentException($"Conv2d: Input type ({ShortName(input.DType)}) and bias type ({ShortName(bias.DType)}) should be the same");
+        int outH = (paddedH - spanH) / stride.Height + 1, outW = (paddedW - spanW) / stride.Width + 1;
+        return new Kernels.SlidingWindows(kh, kw, stride.Height, stride.Width, padH, padW, dilation.Height, dilation.Width, outH, outW);
+    }
+
+    /// <summary>Y[n] = W·unfold(x)[n] + b per group, computed outside the graph and recorded as one node.</summary>
+    private static Tensor ConvolutionCore(Tensor x, Tensor weight, Tensor? bias, Kernels.SlidingWindows win, int groups)
+    {
+        int n = x.ShapeArray[0], c = x.ShapeArray[1], h = x.ShapeArray[2], w = x.ShapeArray[3];
+        int o = weight.ShapeArray[0], og = o / groups, kg = c / groups * win.KernelArea, l = win.Blocks;
+        int[] weightShape = weight.ShapeArray;
+        Tensor columns, y;
+        using (Autograd.NoGrad())
+        {
+            columns = Im2ColKernel(x, win);                                                           // [n, c·kH·kW, L]
+            var product = weight.Reshape(groups, og, kg).MatMul(columns.View(n, groups, kg, l));     // [n, groups, og, L]
+            int[] shape = [n, o, win.OutH, win.OutW];
+            y = new Tensor(product.Storage, product.StorageOffset, shape, Shapes.ContiguousStrides(shape));
+            if (bias is not null) y.Add_(bias.Reshape(1, o, 1, 1));
+        }
+        Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
+        Tensor? savedColumns = weight.RequiresGrad ? columns : null;   // only dW needs them; don't hold them otherwise
+        return Graph.Record(y, "ConvolutionBackward0", inputs, g =>
+        {
+            var gy = g.Reshape(n, groups, og, l);
+            var grads = new Tensor?[inputs.Length];
+            if (x.RequiresGrad)   // dX = fold(Wᵀ·G), block by block
+                grads[0] = Col2ImOp(weight.Reshape(groups, og, kg).Transpose(1, 2).MatMul(gy).Reshape(n, c * win.KernelArea, l), h, w, win);
+            if (savedColumns is not null)   // the weight required grad when the graph was recorded
+            {
+                // dW = Σₙ G[n]·X[n]ᵀ. When this backward is itself recorded (createGraph), the columns must be a
+                // recorded function of x for the second derivative to reach x; otherwise the forward's copy serves.
+                var cols = GradMode.IsEnabled && x.RequiresGrad ? Im2ColOp(x, win) : savedColumns;
+                grads[1] = gy.MatMul(cols.View(n, groups, kg, l).Transpose(2, 3)).Sum(0).Reshape(weightShape);
+            }
+            if (bias is not null && bias.RequiresGrad) grads[2] = g.Sum([0, 2, 3]);
+            return grads;
+        }, new SavedTensors(x, weight));
+    }
+
+    /// <summary>unfold of a 4-D input, recorded; its backward is col2im.</summary>
+    private static Tensor Im2ColOp(Tensor x, Kernels.SlidingWindows win)
+    {
+        int h = x.ShapeArray[2], w = x.ShapeArray[3];
+        return Graph.Record(Im2ColKernel(x, win), "Im2ColBackward0", x, g => Col2ImOp(g, h, w, win));
+    }
+
+    /// <summary>col2im of [n, c·kH·kW, L] columns into [n, c, h, w], recorded; its backward is unfold.</summary>
+    private static Tensor Col2ImOp(Tensor columns, int h, int w, Kernels.SlidingWindows win)
+        => Graph.Record(Col2ImKernel(columns, h, w, win), "Col2ImBackward0", columns, g => Im2ColOp(g, win));
+
+    private static Tensor Im2ColKernel(Tensor x, Kernels.SlidingWindows win)
+    {
+        int n = x.ShapeArray[0], c = x.ShapeArray[1], h = x.ShapeArray[2], w = x.ShapeArray[3];
+        var columns = Empty(x.DType, [n, c * win.KernelArea, win.Blocks]);
+        if (columns.Numel == 0) return columns;
+        switch (x.DType)
+        {
+            case DType.Float32: Kernels.Im2Col.Unfold(x.Data<float>(), x.StorageOffset, x.StrideArray, n, c, h, w, win, columns.Span<float>()); break;
+            case DType.Float64: Kernels.Im2Col.Unfold(x.Data<double>(), x.StorageOffset, x.StrideArray, n, c, h, w, win, columns.Span<double>()); break;
+        }
+        return columns;
+    }
+
+    private static Tensor Col2ImKernel(Tensor columns, int h, int w, Kernels.SlidingWindows win)
+    {
+        int n = columns.ShapeArray[0], c = columns.ShapeArray[1] / win.KernelArea;
+        var src = columns.IsContiguous ? columns : columns.CloneContiguous();
+        var image = Empty(columns.DType, [n, c, h, w]);
+        if (image.Numel == 0) return image;
+        switch (columns.DType)
+        {
+            case DType.Float32: Kernels.Im2Col.Fold<float>(src.Span<float>(), n, c, h, w, win, image.Span<float>()); break;
+            case DType.Float64: Kernels.Im2Col.Fold<double>(src.Span<double>(), n, c, h, w, win, image.Span<double>()); break;
+        }
+        return image;
+    }
+
+    /// <summary>The number of window positions along one dim: ⌊(size + 2·pad − dilation·(kernel − 1) − 1) / stride⌋ + 1, at least 0.</summary>
+    private static int SlidingBlocks(int size, int kernel, int dilation, int pad, int stride)
+    {
+        int room = size + 2 * pad - (dilation * (kernel - 1) + 1);
+        return room < 0 ? 0 : room / stride + 1;
+    }
+
+    /// <summary>Unfold's and fold's argument checks, with PyTorch's messages.</summary>
+    private static void CheckWindowArguments(string op, Size2 kernel, Size2 dilation, Size2 padding, Size2 stride)
+    {
+        if (kernel.Height <= 0 || kernel.Width <= 0)
+            throw new ArgumentException($"{op}: kernel size should be greater than zero, but got kernel_height: {kernel.Height} kernel_width: {kernel.Width}");
+        if (stride.Height <= 0 || stride.Width <= 0)
+            throw new ArgumentException($"{op}: stride should be greater than zero, but got stride_height: {stride.Height} stride_width: {stride.Width}");
+        if (dilation.Height <= 0 || dilation.Width <= 0)
+            throw new ArgumentException($"{op}: dilation should be greater than zero, but got dilation_height: {dilation.Height} dilation_width: {dilation.Width}");
+        if (padding.Height < 0 || padding.Width < 0)
+            throw new ArgumentException($"{op}: padding should be non-negative, but got pad_height: {padding.Height} pad_width: {padding.Width}");
+    }
+
+    /// <summary>The window ops compute in Float32 or Float64 only.</summary>
+    private static void CheckFloating(string op, Tensor input)
+    {
+        if (!input.DType.IsFloatingPoint())
+            throw new ArgumentException($"{op}: expected a floating-point input (torch.float32 or torch.float64), but got {input.DType.TorchName()}");
+    }
+
+    /// <summary>The name PyTorch's "expected scalar type" messages use: Float, Double, Long, Bool.</summary>
+    private static string ScalarTypeName(DType d) => d switch { DType.Float32 => "Float", DType.Float64 => "Double", DType.Int64 => "Long", _ => "Bool" };
+}

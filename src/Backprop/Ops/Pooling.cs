@@ -1,0 +1,198 @@
+namespace Backprop;
+
+// 2-D pooling over the last two dims of [N, C, H, W] (or [C, H, W]) inputs. Max pooling remembers where each
+// maximum came from; its backward sends each gradient there (a scatter-add, whose own backward is a gather).
+// Average pooling is linear, so its backward is its adjoint (spread each gradient evenly over the window), and the
+// adjoint's backward is the pooling again: the pair are recorded as each other's backward, for second derivatives.
+public partial class Tensor
+{
+    /// <summary>
+    /// The maximum over each kernelSize window (stride defaults to the kernel size; padding counts as −∞; ceilMode
+    /// rounds the output size up); like torch.nn.functional.max_pool2d.
+    /// </summary>
+    public static Tensor MaxPool2d(Tensor input, Size2 kernelSize, Size2? stride = null, Size2? padding = null, Size2? dilation = null,
+        bool ceilMode = false) => MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Values;
+
+    /// <summary>
+    /// Max pooling that also returns, for each output, the position h·W + w of its maximum in the input plane (the first
+    /// one on ties); like torch.nn.functional.max_pool2d(..., return_indices=True).
+    /// </summary>
+    public static (Tensor Values, Tensor Indices) MaxPool2dWithIndices(Tensor input, Size2 kernelSize, Size2? stride = null, Size2? padding = null,
+        Size2? dilation = null, bool ceilMode = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CheckPoolInput("MaxPool2d", input);
+        if (!input.DType.IsFloatingPoint())
+            throw new ArgumentException($"MaxPool2d: \"max_pool2d\" not implemented for '{ScalarTypeName(input.DType)}'");
+        var win = PoolWindows("MaxPool2d", input, kernelSize, stride ?? kernelSize, padding ?? 0, dilation ?? 1, ceilMode);
+        var (n, c, h, w, strides) = Planes(input);
+        int[] outShape = [.. input.ShapeArray[..^2], win.OutH, win.OutW];
+        var values = Empty(input.DType, outShape);
+        var indices = Empty(DType.Int64, outShape);
+        if (values.Numel > 0)
+            switch (input.DType)
+            {
+                case DType.Float32: Kernels.Pooling.Max(input.Data<float>(), input.StorageOffset, strides, n, c, h, w, win, values.Span<float>(), indices.Span<long>()); break;
+                case DType.Float64: Kernels.Pooling.Max(input.Data<double>(), input.StorageOffset, strides, n, c, h, w, win, values.Span<double>(), indices.Span<long>()); break;
+            }
+        var x = input;
+        int[] lead = input.ShapeArray[..^2];
+        var result = Graph.Record(values, "MaxPool2DWithIndicesBackward0", x, g =>
+        {
+            // Each gradient goes to its window's maximum; windows that share a maximum add up.
+            int[] flat = [.. lead, win.Blocks];
+            return Zeros([.. lead, h * w], g.DType).ScatterAdd(-1, indices.Reshape(flat), g.Reshape(flat)).Reshape(x.ShapeArray);
+        }, new SavedTensors(indices));
+        return (result, indices);
+    }
+
+    /// <summary>
+    /// The mean over each kernelSize window (stride defaults to the kernel size). Zeros of the padding count in the
+    /// divisor when countIncludePad; divisorOverride replaces the divisor; like torch.nn.functional.avg_pool2d.
+    /// </summary>
+    public static Tensor AvgPool2d(Tensor input, Size2 kernelSize, Size2? stride = null, Size2? padding = null, bool ceilMode = false,
+        bool countIncludePad = true, int? divisorOverride = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CheckPoolInput("AvgPool2d", input);
+        CheckFloating("AvgPool2d", input);
+        if (divisorOverride == 0) throw new ArgumentException("AvgPool2d: divisor must be not zero");
+        var win = PoolWindows("AvgPool2d", input, kernelSize, stride ?? kernelSize, padding ?? 0, 1, ceilMode);
+        return AvgPoolOp(input, win, countIncludePad, divisorOverride);
+    }
+
+    /// <summary>
+    /// Average pooling to a fixed output size: output row i averages input rows ⌊i·H/oH⌋ to ⌈(i+1)·H/oH⌉ − 1 (columns
+    /// likewise), so any input size maps onto outputSize; like torch.nn.functional.adaptive_avg_pool2d.
+    /// </summary>
+    public static Tensor AdaptiveAvgPool2d(Tensor input, Size2 outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Dim is not (3 or 4))
+            throw new ArgumentException($"AdaptiveAvgPool2d: adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {Shapes.Format(input.ShapeArray)}");
+        for (int i = 1; i < input.Dim; i++)
+            if (input.ShapeArray[i] == 0)
+                throw new ArgumentException(
+                    "AdaptiveAvgPool2d: adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, " +
+                    $"but input has sizes {Shapes.Format(input.ShapeArray)} with dimension {i} being empty");
+        if (outputSize.Height < 0 || outputSize.Width < 0)
+            throw new ArgumentException(
+                $"AdaptiveAvgPool2d: adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {{{outputSize.Height}, {outputSize.Width}}}");
+        CheckFloating("AdaptiveAvgPool2d", input);
+        return AdaptiveAvgPoolOp(input, outputSize.Height, outputSize.Width);
+    }
+
+    private static Tensor AvgPoolOp(Tensor x, Kernels.SlidingWindows win, bool countIncludePad, int? divisorOverride)
+    {
+        var (n, c, h, w, strides) = Planes(x);
+        var y = Empty(x.DType, [.. x.ShapeArray[..^2], win.OutH, win.OutW]);
+        if (y.Numel > 0)
+            switch (x.DType)
+            {
+                case DType.Float32: Kernels.Pooling.Average(x.Data<float>(), x.StorageOffset, strides, n, c, h, w, win, countIncludePad, divisorOverride, y.Span<float>()); break;
+                case DType.Float64: Kernels.Pooling.Average(x.Data<double>(), x.StorageOffset, strides, n, c, h, w, win, countIncludePad, divisorOverride, y.Span<double>()); break;
+            }
+        int[] inputShape = x.ShapeArray;
+        return Graph.Record(y, "AvgPool2DBackward0", x, g => AvgPoolAdjointOp(g, inputShape, win, countIncludePad, divisorOverride));
+    }
+
+    /// <summary>The backward of average pooling, as a recorded op whose own backward is the pooling.</summary>
+    private static Tensor AvgPoolAdjointOp(Tensor g, int[] inputShape, Kernels.SlidingWindows win, bool countIncludePad, int? divisorOverride)
+    {
+        var src = g.IsContiguous ? g : g.CloneContiguous();
+        var dx = Empty(g.DType, inputShape);
+        var (n, c, h, w, _) = Planes(dx);
+        if (dx.Numel > 0)
+            switch (g.DType)
+            {
+                case DType.Float32: Kernels.Pooling.AverageAdjoint<float>(src.Span<float>(), n, c, h, w, win, countIncludePad, divisorOverride, dx.Span<float>()); break;
+                case DType.Float64: Kernels.Pooling.AverageAdjoint<double>(src.Span<double>(), n, c, h, w, win, countIncludePad, divisorOverride, dx.Span<double>()); break;
+            }
+        return Graph.Record(dx, "AvgPool2DBackwardBackward0", g, gg => AvgPoolOp(gg, win, countIncludePad, divisorOverride));
+    }
+
+    private static Tensor AdaptiveAvgPoolOp(Tensor x, int outH, int outW)
+    {
+        var (n, c, h, w, strides) = Planes(x);
+        var y = Empty(x.DType, [.. x.ShapeArray[..^2], outH, outW]);
+        if (y.Numel > 0)
+            switch (x.DType)
+            {
+                case DType.Float32: Kernels.Pooling.AdaptiveAverage(x.Data<float>(), x.StorageOffset, strides, n, c, h, w, outH, outW, y.Span<float>()); break;
+                case DType.Float64: Kernels.Pooling.AdaptiveAverage(x.Data<double>(), x.StorageOffset, strides, n, c, h, w, outH, outW, y.Span<double>()); break;
+            }
+        int[] inputShape = x.ShapeArray;
+        return Graph.Record(y, "AdaptiveAvgPool2DBackward0", x, g => AdaptiveAvgPoolAdjointOp(g, inputShape));
+    }
+
+    /// <summary>The backward of adaptive average pooling, recorded; its own backward is the pooling.</summary>
+    private static Tensor AdaptiveAvgPoolAdjointOp(Tensor g, int[] inputShape)
+    {
+        var src = g.IsContiguous ? g : g.CloneContiguous();
+        var dx = Empty(g.DType, inputShape);
+        var (n, c, h, w, _) = Planes(dx);
+        int outH = g.ShapeArray[^2], outW = g.ShapeArray[^1];
+        if (dx.Numel > 0)
+            switch (g.DType)
+            {
+                case DType.Float32: Kernels.Pooling.AdaptiveAverageAdjoint<float>(src.Span<float>(), n, c, h, w, outH, outW, dx.Span<float>()); break;
+                case DType.Float64: Kernels.Pooling.AdaptiveAverageAdjoint<double>(src.Span<double>(), n, c, h, w, outH, outW, dx.Span<double>()); break;
+            }
+        return Graph.Record(dx, "AdaptiveAvgPool2DBackwardBackward0", g, gg => AdaptiveAvgPoolOp(gg, outH, outW));
+    }
+
+    /// <summary>A 3-D or 4-D input seen as n × c planes of h × w, with the strides [sN, sC, sH, sW] to read them.</summary>
+    private static (int N, int C, int H, int W, int[] Strides) Planes(Tensor x)
+    {
+        var s = x.StrideArray;
+        return x.Dim == 4
+            ? (x.ShapeArray[0], x.ShapeArray[1], x.ShapeArray[2], x.ShapeArray[3], s)
+            : (1, x.ShapeArray[0], x.ShapeArray[1], x.ShapeArray[2], [0, s[0], s[1], s[2]]);
+    }
+
+    private static void CheckPoolInput(string op, Tensor input)
+    {
+        bool ok = input.Dim is 3 or 4;
+        for (int i = input.Dim - 3; ok && i < input.Dim; i++) ok = input.ShapeArray[i] != 0;
+        if (!ok) throw new ArgumentException($"{op}: non-empty 3D or 4D (batch mode) tensor expected for input, but got {Shapes.Format(input.ShapeArray)}");
+    }
+
+    /// <summary>
+    /// PyTorch's pooling shape rules (pooling_output_shape and pool2d_shape_check): oH = ⌊(H + 2·pad − dilation·(k − 1)
+    /// − 1 + (ceilMode ? stride − 1 : 0)) / stride⌋ + 1, less one when ceil mode would start the last window in the
+    /// bottom padding; padding at most half the kernel; an output of at least 1 × 1.
+    /// </summary>
+    private static Kernels.SlidingWindows PoolWindows(string op, Tensor input, Size2 kernel, Size2 stride, Size2 padding, Size2 dilation, bool ceilMode)
+    {
+        // PyTorch's order: pooling_output_shape's checks, then pool2d_shape_check's.
+        if (stride.Height == 0 || stride.Width == 0) throw new ArgumentException($"{op}: stride should not be zero");
+        if (padding.Height < 0 || padding.Width < 0)
+            throw new ArgumentException($"{op}: pad must be non-negative, but got pad: {Math.Min(padding.Height, padding.Width)}");
+        foreach (var (k, p) in new[] { (kernel.Height, padding.Height), (kernel.Width, padding.Width) })
+            if (p > k / 2)
+                throw new ArgumentException($"{op}: pad should be at most half of kernel size, but got pad={p} and kernel_size={k}");
+        if (kernel.Height <= 0 || kernel.Width <= 0)
+            throw new ArgumentException($"{op}: kernel size should be greater than zero, but got kH: {kernel.Height} kW: {kernel.Width}");
+        if (stride.Height < 0 || stride.Width < 0)
+            throw new ArgumentException($"{op}: stride should be greater than zero, but got dH: {stride.Height} dW: {stride.Width}");
+        if (dilation.Height <= 0 || dilation.Width <= 0)
+            throw new ArgumentException($"{op}: dilation should be greater than zero, but got dilationH: {dilation.Height} dilationW: {dilation.Width}");
+        int h = input.ShapeArray[^2], w = input.ShapeArray[^1];
+        int outH = PoolOutputSize(h, kernel.Height, padding.Height, stride.Height, dilation.Height, ceilMode);
+        int outW = PoolOutputSize(w, kernel.Width, padding.Width, stride.Width, dilation.Width, ceilMode);
+        if (outH < 1 || outW < 1)
+            throw new ArgumentException(
+                $"{op}: Given input size: ({input.ShapeArray[^3]}x{h}x{w}). Calculated output size: ({input.ShapeArray[^3]}x{outH}x{outW}). Output size is too small");
+        return new Kernels.SlidingWindows(kernel.Height, kernel.Width, stride.Height, stride.Width, padding.Height, padding.Width,
+            dilation.Height, dilation.Width, outH, outW);
+    }
+
+    private static int PoolOutputSize(int size, int kernel, int pad, int stride, int dilation, bool ceilMode)
+    {
+        int numerator = size + 2 * pad - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
+        int outSize = (int)Math.Floor((double)numerator / stride) + 1;
+        // Ceil mode may not start a window in the padding past the input's end.
+        if (ceilMode && (outSize - 1) * stride >= size + pad) outSize--;
+        return outSize;
+    }
+}
