@@ -74,7 +74,7 @@ internal static class TwoLayerExperiment
         var gradients = Values.Choice("--gradients", "autograd", "where the gradients come from (compare: all three side by side; training uses autograd's)",
             "autograd", "manual", "numeric", "compare");
         var explain = new Option<bool>("--explain") { Description = "print every forward value and each weight's chain-rule product with its numbers" };
-        var plot = Values.File("--plot", "draw the loss curve to FILE (.png or .svg); without it the human report draws <out>/two-layer-loss.png");
+        var plot = Values.File("--plot", "draw the loss curve to FILE (.png or .svg); without it the human report draws <out>/two-layer-loss.png when --epochs > 1");
         foreach (var option in new Option[] { x, y, weights, activation, loss, optimizer, lr, epochs, init, seed, gradients, explain, plot })
             command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
@@ -98,7 +98,8 @@ internal static class TwoLayerExperiment
                 DType = ctx.DType,
             };
             var result = Run(settings, parse.GetValue(explain) && !ctx.Json);
-            string? plotPath = parse.GetValue(plot) ?? (ctx.Json ? null : ctx.OutPath("two-layer-loss.png"));
+            // One epoch is one point: no default picture for it.
+            string? plotPath = parse.GetValue(plot) ?? (ctx.Json || settings.Epochs < 2 ? null : ctx.OutPath("two-layer-loss.png"));
             if (plotPath is not null) DrawLoss(result, plotPath);
             if (ctx.Json) return ctx.WriteJson(result.ToJson());
             Print(ctx.Report, result, plotPath);
