@@ -70,6 +70,10 @@ public class CommandLineTests
         => AssertBadInput(Lab.Run("two-layer", option, value, "--json"), message);
 
     [Fact]
+    public void A_setting_the_library_refuses_is_bad_input_too()
+        => AssertBadInput(Lab.Run("two-layer", "--lr", "-1", "--json"), "SGD: Invalid learning rate: -1");
+
+    [Fact]
     public void Nine_weights_in_three_by_three_are_counted()
         => AssertBadInput(Lab.Run("three-by-three", "--weights", "1,2,3,4,5,6,7,8"), "--weights: expected 9 comma-separated numbers, got 8");
 

@@ -68,6 +68,12 @@ internal static class LabCommandLine
             stderr.WriteLine($"error: {e.Message}");
             return BadInput;
         }
+        catch (ArgumentException e)
+        {
+            // The library refusing a setting the parser let through (a negative learning rate, say): its message names it.
+            stderr.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
         finally
         {
             stdout.Flush();
