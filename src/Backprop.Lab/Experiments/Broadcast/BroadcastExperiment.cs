@@ -1,0 +1,171 @@
+using System.CommandLine;
+using Backprop.Lab.Cli;
+using Backprop.Lab.Output;
+
+namespace Backprop.Lab.Experiments.Broadcast;
+
+/// <summary>One a (op) b: its shapes, the right-aligned comparison dim by dim, and the result or the error's message.</summary>
+internal sealed record BroadcastCase(string Name, NestedList A, NestedList B, string Op, int[]? ResultShape, Tensor? Result, string? Error, IReadOnlyList<string> Rules)
+{
+    public JsonRecord ToJson()
+    {
+        var record = new JsonRecord
+        {
+            { "name", Name },
+            { "a", A.Text },
+            { "b", B.Text },
+            { "a_shape", A.Shape },
+            { "b_shape", B.Shape },
+            { "op", Op },
+            { "ok", Error is null },
+        };
+        if (Result is not null)
+        {
+            record.Add("shape", ResultShape);
+            record.Add("result", Nested(Result.ToDoubleArray(), ResultShape!, 0, 0).Item1);
+        }
+        else record.Add("error", Error);
+        return record;
+    }
+
+    /// <summary>The values as nested lists of the shape (a 0-d tensor: a bare number), as tensor.tolist() gives them.</summary>
+    private static (object, int) Nested(double[] values, int[] shape, int dim, int offset)
+    {
+        if (dim == shape.Length) return (values[offset], offset + 1);
+        var list = new List<object>();
+        for (int i = 0; i < shape[dim]; i++)
+        {
+            (object item, offset) = Nested(values, shape, dim + 1, offset);
+            list.Add(item);
+        }
+        return (list, offset);
+    }
+}
+
+/// <summary>
+/// Seed 001's broadcasting section: a = [1, 2, 3] and b = [[1], [2], [3]] added both ways, then the cases it says cannot
+/// broadcast, with the messages; or any two tensors given as nested lists with --a and --b.
+/// </summary>
+internal static class BroadcastExperiment
+{
+    public const string Name = "broadcast";
+    public const string SeedA = "[1,2,3]";
+    public const string SeedB = "[[1],[2],[3]]";
+
+    public static Command Command(LabIo io)
+    {
+        var command = new Command(Name, "Seed 001: broadcasting: the seed's examples and failing cases with their messages, or any --a and --b");
+        var a = ListOption("--a", "tensor a as a nested list, e.g. \"[1,2,3]\" (giving --a or --b runs that one case; the other defaults to the seed's)");
+        var b = ListOption("--b", "tensor b as a nested list, e.g. \"[[1],[2],[3]]\"");
+        var op = Values.Choice("--op", "add", "the operation", "add", "sub", "mul", "div");
+        foreach (var option in new Option[] { a, b, op }) command.Options.Add(option);
+        var common = CommonOptions.AddTo(command, dtype: false);
+        command.SetAction(parse =>
+        {
+            var ctx = common.Read(parse, io);
+            var cases = parse.GetValue(a) is null && parse.GetValue(b) is null
+                ? SeedCases()
+                : [Run("a (op) b", parse.GetValue(a) ?? NestedList.Parse("--a", SeedA), parse.GetValue(b) ?? NestedList.Parse("--b", SeedB), parse.GetValue(op)!)];
+            if (ctx.Json) return ctx.WriteJson(ToJson(cases));
+            Print(ctx.Report, cases);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Option<NestedList?> ListOption(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "list",
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            try
+            {
+                return NestedList.Parse(name, text);
+            }
+            catch (FormatException e)
+            {
+                result.AddError(e.Message);
+                return null;
+            }
+        },
+    };
+
+    /// <summary>The seed's examples, in its order, and the two kinds of tensor it says cannot broadcast.</summary>
+    public static List<BroadcastCase> SeedCases()
+    {
+        NestedList L(string text) => NestedList.Parse("seed", text);
+        return
+        [
+            Run("c = a + b (seed 001)", L(SeedA), L(SeedB), "add"),
+            Run("c = b + a (seed 001)", L(SeedB), L(SeedA), "add"),
+            Run("sizes differ and neither is 1: a + torch.Tensor([2,3])", L(SeedA), L("[2,3]"), "add"),
+            Run("a tensor with no elements: a + torch.Tensor([])", L(SeedA), L("[]"), "add"),
+            Run("a 0-d tensor broadcasts (the seed's 'at least one dimension' rule is from older PyTorch)", L(SeedA), L("5"), "add"),
+            Run("missing leading dims count as 1: [2,3] - [3]", L("[[1,2,3],[4,5,6]]"), L(SeedA), "sub"),
+        ];
+    }
+
+    public static BroadcastCase Run(string name, NestedList a, NestedList b, string op)
+    {
+        var rules = Rules(a.Shape, b.Shape);
+        try
+        {
+            var (x, y) = (a.ToTensor(), b.ToTensor());
+            var result = op switch { "sub" => x - y, "mul" => x * y, "div" => x / y, _ => x + y };
+            return new BroadcastCase(name, a, b, op, result.Shape.ToArray(), result, null, rules);
+        }
+        catch (ArgumentException e)
+        {
+            return new BroadcastCase(name, a, b, op, null, null, e.Message, rules);
+        }
+    }
+
+    /// <summary>The shapes aligned from the right and, dim by dim, which rule lets them meet (or that none does).</summary>
+    public static List<string> Rules(int[] a, int[] b)
+    {
+        int n = Math.Max(a.Length, b.Length);
+        var lines = new List<string>();
+        for (int i = 0; i < n; i++)
+        {
+            int ai = i - (n - a.Length), bi = i - (n - b.Length);
+            string sa = ai >= 0 ? a[ai].ToString(System.Globalization.CultureInfo.InvariantCulture) : "-";
+            string sb = bi >= 0 ? b[bi].ToString(System.Globalization.CultureInfo.InvariantCulture) : "-";
+            string verdict =
+                ai < 0 || bi < 0 ? $"missing in {(ai < 0 ? "a" : "b")}: counts as 1, stretched to {(ai < 0 ? sb : sa)}" :
+                a[ai] == b[bi] ? "equal" :
+                a[ai] == 1 ? $"a has 1: stretched to {sb}" :
+                b[bi] == 1 ? $"b has 1: stretched to {sa}" :
+                "different and neither is 1: cannot broadcast";
+            lines.Add($"dim {i}: {sa} vs {sb}: {verdict}");
+        }
+        if (n == 0) lines.Add("both 0-d: nothing to align");
+        return lines;
+    }
+
+    public static JsonRecord ToJson(List<BroadcastCase> cases) => new()
+    {
+        { "experiment", Name },
+        { "cases", cases.Select(c => c.ToJson()).ToList() },
+    };
+
+    public static void Print(Report report, List<BroadcastCase> cases)
+    {
+        report.Heading("broadcast (seed 001): align shapes from the right; sizes must be equal, one of them 1, or missing");
+        foreach (var c in cases)
+        {
+            report.Line();
+            report.Line($"{c.Name}");
+            string symbol = c.Op switch { "sub" => "-", "mul" => "*", "div" => "/", _ => "+" };
+            report.Line($"  {c.A.Text} {NestedList.FormatShape(c.A.Shape)} {symbol} {c.B.Text} {NestedList.FormatShape(c.B.Shape)}");
+            foreach (var rule in c.Rules) report.Line("    " + rule);
+            if (c.Result is not null)
+            {
+                report.Line($"  result {NestedList.FormatShape(c.ResultShape!)}:");
+                foreach (var line in c.Result.ToString().Split('\n')) report.Line("    " + line);
+            }
+            else report.Styled($"  error: {c.Error}", "red");
+        }
+    }
+}

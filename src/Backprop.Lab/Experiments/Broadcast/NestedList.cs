@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace Backprop.Lab.Experiments.Broadcast;
+
+/// <summary>
+/// A tensor written as Python writes nested lists: "[1,2,3]", "[[1],[2],[3]]", "[]", or a bare number for a 0-d tensor;
+/// parsed into its values (row-major) and shape, refusing ragged lists.
+/// </summary>
+internal sealed record NestedList(double[] Values, int[] Shape)
+{
+    public string Text { get; init; } = "";
+
+    /// <summary>torch.Tensor(list): float32.</summary>
+    public Tensor ToTensor() => Tensor.From(Values.Select(v => (float)v).ToArray(), Shape);
+
+    public static NestedList Parse(string optionName, string text)
+    {
+        var parser = new Parser(optionName, text);
+        var (values, shape) = parser.ParseAll();
+        return new NestedList(values.ToArray(), shape) { Text = text };
+    }
+
+    private sealed class Parser(string option, string text)
+    {
+        private int _pos;
+        private readonly List<double> _values = [];
+
+        public (List<double> Values, int[] Shape) ParseAll()
+        {
+            SkipSpace();
+            var shape = ParseValue(depth: 0);
+            SkipSpace();
+            if (_pos != text.Length) throw Error($"unexpected '{text[_pos]}'");
+            return (_values, shape);
+        }
+
+        /// <summary>Parses a number or a list; returns the shape below this point.</summary>
+        private int[] ParseValue(int depth)
+        {
+            if (depth > 32) throw Error("nested too deeply");
+            SkipSpace();
+            if (_pos < text.Length && text[_pos] == '[')
+            {
+                _pos++;
+                SkipSpace();
+                var children = new List<int[]>();
+                if (_pos < text.Length && text[_pos] == ']')
+                {
+                    _pos++;
+                    return [0];
+                }
+                while (true)
+                {
+                    children.Add(ParseValue(depth + 1));
+                    SkipSpace();
+                    if (_pos >= text.Length) throw Error("missing ']'");
+                    if (text[_pos] == ',') { _pos++; continue; }
+                    if (text[_pos] == ']') { _pos++; break; }
+                    throw Error($"expected ',' or ']' at position {_pos + 1}, found '{text[_pos]}'");
+                }
+                for (int i = 1; i < children.Count; i++)
+                    if (!children[i].AsSpan().SequenceEqual(children[0]))
+                        throw Error($"ragged list: element {i + 1} has shape [{string.Join(", ", children[i])}] but element 1 has [{string.Join(", ", children[0])}]");
+                return [children.Count, .. children[0]];
+            }
+            int start = _pos;
+            while (_pos < text.Length && text[_pos] is not (',' or ']' or '[') && !char.IsWhiteSpace(text[_pos])) _pos++;
+            string token = text[start.._pos];
+            if (token.Length == 0) throw Error(_pos < text.Length ? $"expected a number at position {_pos + 1}, found '{text[_pos]}'" : "expected a number");
+            if (!Cli.Values.TryParseNumber(token, out double v)) throw Error($"'{token}' is not a number");
+            _values.Add(v);
+            return [];
+        }
+
+        private void SkipSpace()
+        {
+            while (_pos < text.Length && char.IsWhiteSpace(text[_pos])) _pos++;
+        }
+
+        private FormatException Error(string what) => new($"{option}: {what} in '{text}'");
+    }
+
+    public static string FormatShape(IReadOnlyList<int> shape) => "[" + string.Join(", ", shape.Select(s => s.ToString(CultureInfo.InvariantCulture))) + "]";
+}

@@ -1,0 +1,169 @@
+using System.CommandLine;
+using Backprop.Lab.Cli;
+using Backprop.Lab.Output;
+using Backprop.NN;
+using Backprop.Optim;
+using Backprop.Plots;
+
+namespace Backprop.Lab.Experiments.Regression;
+
+internal sealed record RegressionSettings
+{
+    /// <summary>A CSV of x,y points; null: generate Points points of y = 3x + 1 with x = torch.rand(n, 1) after torch.manual_seed(Seed).</summary>
+    public string? Data { get; init; }
+    public int Points { get; init; } = 500;
+    public long Seed { get; init; }
+    public double W0 { get; init; } = 0.5;
+    public double B0 { get; init; } = 0.5;
+    public double Lr { get; init; } = 0.01;
+    public int Iters { get; init; } = 2000;
+    public bool Module { get; init; }
+    public DType DType { get; init; } = DType.Float64;
+}
+
+internal sealed record RegressionResult(RegressionSettings Settings, double[] Xs, double[] Ys, List<double> Losses, double W, double B)
+{
+    public JsonRecord ToJson() => new()
+    {
+        { "experiment", RegressionExperiment.Name },
+        { "losses", Losses },
+        { "w", W },
+        { "b", B },
+    };
+}
+
+/// <summary>
+/// Seed 002: fit y = w·x + b by gradient descent on the mean squared error; manual mode is tensors with a hand update
+/// (w.data = w.data − lr·w.grad), module mode is a Linear(1, 1) layer, the MSE loss and the library's SGD.
+/// </summary>
+internal static class RegressionExperiment
+{
+    public const string Name = "regression";
+
+    public static Command Command(LabIo io)
+    {
+        var command = new Command(Name, "Seed 002: fit y = w·x + b (y = 3x + 1 generated, or --data CSV) by gradient descent on the mean squared error");
+        var data = Values.File("--data", "a CSV of x,y rows (a header row starting with x is skipped); default: generated points");
+        var points = Values.Count("--points", 500, "how many points to generate: x = torch.rand(n, 1), y = 3x + 1");
+        var seed = Values.Seed("seed for torch.manual_seed before generating the points");
+        var w0 = Values.Number("--w0", 0.5, "the initial w");
+        var b0 = Values.Number("--b0", 0.5, "the initial b");
+        var lr = Values.Number("--lr", 0.01, "the learning rate");
+        var iters = Values.Count("--iters", 2000, "gradient descent steps");
+        var mode = Values.Choice("--mode", "manual", "manual: tensors and a hand update; module: Linear + MSELoss + SGD", "manual", "module");
+        var plot = Values.File("--plot", "draw the points and the fitted line to FILE (.png or .svg); the human report draws <out>/regression-fit.png");
+        var lossPlot = Values.File("--loss-plot", "draw the loss curve to FILE; the human report draws <out>/regression-loss.png");
+        foreach (var option in new Option[] { data, points, seed, w0, b0, lr, iters, mode, plot, lossPlot }) command.Options.Add(option);
+        var common = CommonOptions.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var ctx = common.Read(parse, io);
+            var settings = new RegressionSettings
+            {
+                Data = parse.GetValue(data), Points = parse.GetValue(points), Seed = parse.GetValue(seed),
+                W0 = parse.GetValue(w0), B0 = parse.GetValue(b0), Lr = parse.GetValue(lr), Iters = parse.GetValue(iters),
+                Module = parse.GetValue(mode) == "module", DType = ctx.DType,
+            };
+            RegressionResult result = null!;
+            if (ctx.Json) result = Run(settings);
+            else ctx.Report.Progress("regression", settings.Iters, tick => result = Run(settings, tick));
+            string? fitPath = parse.GetValue(plot) ?? (ctx.Json ? null : ctx.OutPath("regression-fit.png"));
+            string? lossPath = parse.GetValue(lossPlot) ?? (ctx.Json ? null : ctx.OutPath("regression-loss.png"));
+            Draw(result, fitPath, lossPath);
+            if (ctx.Json) return ctx.WriteJson(result.ToJson());
+            Print(ctx.Report, result, fitPath, lossPath);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The points: read from the CSV, or generated as the seed does (x = torch.rand(n, 1), y = x·3 + 1, float32).</summary>
+    public static (double[] X, double[] Y) Points(RegressionSettings s)
+    {
+        if (s.Data is not null) return PointsCsv.Read(s.Data);
+        var generator = new Generator(unchecked((ulong)s.Seed));
+        var x = Tensor.Rand([s.Points, 1], DType.Float32, generator);
+        var y = x * 3 + 1;
+        return (x.ToDoubleArray(), y.ToDoubleArray());
+    }
+
+    public static RegressionResult Run(RegressionSettings s, Action<int>? progress = null)
+    {
+        var (xs, ys) = Points(s);
+        var x = Tensor.From(xs, xs.Length, 1).To(s.DType);
+        var y = Tensor.From(ys, ys.Length, 1).To(s.DType);
+        var losses = new List<double>(s.Iters);
+        double w, b;
+        if (s.Module) (w, b) = FitModule(s, x, y, losses, progress);
+        else (w, b) = FitManual(s, x, y, losses, progress);
+        return new RegressionResult(s, xs, ys, losses, w, b);
+    }
+
+    /// <summary>The seed's first half: y_predict = x·w + b, loss = (y_true − y_predict)².mean(), then w.data = w.data − lr·w.grad.</summary>
+    private static (double W, double B) FitManual(RegressionSettings s, Tensor x, Tensor y, List<double> losses, Action<int>? progress)
+    {
+        var w = Tensor.Full([1, 1], s.W0, s.DType).RequiresGrad_();
+        var b = Tensor.Full([1], s.B0, s.DType).RequiresGrad_();
+        for (int i = 0; i < s.Iters; i++)
+        {
+            var y_predict = x.MatMul(w) + b;
+            var loss = (y - y_predict).Pow(2).Mean();
+            w.Grad?.Zero_();
+            b.Grad?.Zero_();
+            loss.Backward();
+            losses.Add(loss.Item());
+            using (Autograd.NoGrad())
+            {
+                w.Sub_(s.Lr * w.Grad!);
+                b.Sub_(s.Lr * b.Grad!);
+            }
+            if (i % 64 == 0) progress?.Invoke(i);
+        }
+        return (w.Item(), b.Item());
+    }
+
+    /// <summary>The seed's second half: a Linear(1, 1) model, the MSE loss and optim.SGD; zero_grad, backward, step.</summary>
+    private static (double W, double B) FitModule(RegressionSettings s, Tensor x, Tensor y, List<double> losses, Action<int>? progress)
+    {
+        var model = new Linear(1, 1, dtype: s.DType);
+        using (Autograd.NoGrad())
+        {
+            model.Weight.Fill_(s.W0);
+            model.Bias!.Fill_(s.B0);
+        }
+        var criterion = new MSELoss();
+        var optimizer = new SGD(model.Parameters(), lr: s.Lr);
+        for (int i = 0; i < s.Iters; i++)
+        {
+            var loss = criterion.Forward(model.Forward(x), y);
+            optimizer.ZeroGrad();
+            loss.Backward();
+            losses.Add(loss.Item());
+            optimizer.Step();
+            if (i % 64 == 0) progress?.Invoke(i);
+        }
+        return (model.Weight.Item(), model.Bias!.Item());
+    }
+
+    public static void Draw(RegressionResult r, string? fitPath, string? lossPath)
+    {
+        if (fitPath is not null)
+            Chart.ScatterWithLine(fitPath, r.Xs, r.Ys, r.W, r.B, $"regression: fitted y = {Fmt.G(r.W)}x + {Fmt.G(r.B)}");
+        if (lossPath is not null)
+            Chart.Lines(lossPath, [new Series(r.Settings.Module ? "MSELoss (module)" : "mean squared error (manual)", r.Losses)],
+                $"regression: loss, lr={Fmt.G(r.Settings.Lr)}", xLabel: "iteration", logY: r.Losses.All(l => l > 0));
+    }
+
+    public static void Print(Report report, RegressionResult r, string? fitPath, string? lossPath)
+    {
+        var s = r.Settings;
+        string source = s.Data is null ? $"{s.Points} points of y = 3x + 1, x = torch.rand(n, 1) after manual_seed({s.Seed})" : $"{r.Xs.Length} points from {s.Data}";
+        report.Heading($"regression (seed 002): y = w·x + b, {(s.Module ? "Linear + MSELoss + SGD" : "tensors and a hand update")}, lr {Fmt.G(s.Lr)}, {s.Iters} iterations");
+        report.Line($"  data: {source}; start w = {Fmt.G(s.W0)}, b = {Fmt.G(s.B0)}");
+        var shown = Enumerable.Range(0, r.Losses.Count).Where(i => i == 0 || (i + 1) % Math.Max(1, s.Iters / 8) == 0 || i == r.Losses.Count - 1).Distinct();
+        report.Table(["iteration", "loss"], shown.Select(i => (IReadOnlyList<string>)[Fmt.I(i + 1), Fmt.R(r.Losses[i])]));
+        report.Line($"fitted: w = {Fmt.R(r.W)}, b = {Fmt.R(r.B)}{(s.Data is null ? " (the data were made with w = 3, b = 1)" : "")}");
+        if (fitPath is not null) report.Wrote("points and fitted line", fitPath);
+        if (lossPath is not null) report.Wrote("loss curve", lossPath);
+    }
+}
