@@ -36,6 +36,12 @@ internal static class Gemm
         Span<T> c, int m, int n, int k) where T : unmanaged, INumber<T> =>
         Multiply(a, lda, transA, b, ldb, transB, c, m, n, k, GemmPath.Auto, Environment.ProcessorCount);
 
+    /// <summary>Multiply-adds up to which the direct loop of <see cref="GemmSmall"/> beats packing.</summary>
+    internal static long SmallMax = 1024;
+
+    /// <summary>Multiply-adds from which a second thread pays for waking it.</summary>
+    internal static long ParallelMin = 1L << 18;
+
     /// <summary>The best path this machine supports.</summary>
     public static GemmPath BestPath { get; } =
         Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? GemmPath.Avx512
@@ -60,16 +66,38 @@ internal static class Gemm
         CheckExtent("A", a.Length, transA ? k : m, transA ? m : k, lda);
         CheckExtent("B", b.Length, transB ? n : k, transB ? k : n, ldb);
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) path = GemmPath.Loops;
-        if (path == GemmPath.Auto) path = BestPath;
         if (!IsSupported(path)) throw new PlatformNotSupportedException($"Gemm: the {path} path is not supported on this machine");
         if (path == GemmPath.Loops)
         {
             GemmLoops.Multiply(a, lda, transA, b, ldb, transB, c, m, n, k);
             return;
         }
+        // Strides of op(A) and op(B) along their rows and columns.
+        nint aRow = transA ? 1 : lda, aCol = transA ? lda : 1, bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
         int threads = Math.Max(1, maxThreads);
         fixed (T* pa = a, pb = b, pc = c)
         {
+            if (path == GemmPath.Auto)
+            {
+                if (n == 1)
+                {
+                    GemmVector.Multiply(pa, aRow, aCol, m, k, pb, bRow, pc, threads);   // C = op(A)·b
+                    return;
+                }
+                if (m == 1)
+                {
+                    GemmVector.Multiply(pb, bCol, bRow, n, k, pa, aCol, pc, threads);   // Cᵀ = op(B)ᵀ·aᵀ
+                    return;
+                }
+                long work = (long)m * n * k;
+                if (work <= SmallMax)
+                {
+                    GemmSmall.Multiply(pa, aRow, aCol, pb, bRow, bCol, pc, m, n, k);
+                    return;
+                }
+                if (work < ParallelMin) threads = 1;
+                path = BestPath;
+            }
             if (typeof(T) == typeof(float))
                 Packed((float*)pa, lda, transA, (float*)pb, ldb, transB, (float*)pc, m, n, k, path, threads);
             else

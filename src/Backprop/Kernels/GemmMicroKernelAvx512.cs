@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Kernels;
 
@@ -26,6 +27,9 @@ internal readonly unsafe struct Avx512Kernel12x2<T> : IGemmMicroKernel<T> where 
         Vector512<T> c9_0 = default; Vector512<T> c9_1 = default;
         Vector512<T> c10_0 = default; Vector512<T> c10_1 = default;
         Vector512<T> c11_0 = default; Vector512<T> c11_1 = default;
+        // The tile of C is read (or written) once, after the loop: fetch its lines now, behind the arithmetic.
+        for (int i = 0; i < 12; i++)
+            for (int line = 0; line * 64 < 2 * Vector512<T>.Count * sizeof(T); line++) Sse.Prefetch0((byte*)(c + i * ldc) + line * 64);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b + 0 * Vector512<T>.Count);
@@ -115,6 +119,9 @@ internal readonly unsafe struct Avx512Kernel8x2<T> : IGemmMicroKernel<T> where T
         Vector512<T> c5_0 = default; Vector512<T> c5_1 = default;
         Vector512<T> c6_0 = default; Vector512<T> c6_1 = default;
         Vector512<T> c7_0 = default; Vector512<T> c7_1 = default;
+        // The tile of C is read (or written) once, after the loop: fetch its lines now, behind the arithmetic.
+        for (int i = 0; i < 8; i++)
+            for (int line = 0; line * 64 < 2 * Vector512<T>.Count * sizeof(T); line++) Sse.Prefetch0((byte*)(c + i * ldc) + line * 64);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b + 0 * Vector512<T>.Count);
@@ -186,6 +193,9 @@ internal readonly unsafe struct Avx512Kernel6x4<T> : IGemmMicroKernel<T> where T
         Vector512<T> c3_0 = default; Vector512<T> c3_1 = default; Vector512<T> c3_2 = default; Vector512<T> c3_3 = default;
         Vector512<T> c4_0 = default; Vector512<T> c4_1 = default; Vector512<T> c4_2 = default; Vector512<T> c4_3 = default;
         Vector512<T> c5_0 = default; Vector512<T> c5_1 = default; Vector512<T> c5_2 = default; Vector512<T> c5_3 = default;
+        // The tile of C is read (or written) once, after the loop: fetch its lines now, behind the arithmetic.
+        for (int i = 0; i < 6; i++)
+            for (int line = 0; line * 64 < 4 * Vector512<T>.Count * sizeof(T); line++) Sse.Prefetch0((byte*)(c + i * ldc) + line * 64);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b + 0 * Vector512<T>.Count);
@@ -259,6 +269,9 @@ internal readonly unsafe struct Avx512Kernel14x2<T> : IGemmMicroKernel<T> where 
         Vector512<T> c11_0 = default; Vector512<T> c11_1 = default;
         Vector512<T> c12_0 = default; Vector512<T> c12_1 = default;
         Vector512<T> c13_0 = default; Vector512<T> c13_1 = default;
+        // The tile of C is read (or written) once, after the loop: fetch its lines now, behind the arithmetic.
+        for (int i = 0; i < 14; i++)
+            for (int line = 0; line * 64 < 2 * Vector512<T>.Count * sizeof(T); line++) Sse.Prefetch0((byte*)(c + i * ldc) + line * 64);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b + 0 * Vector512<T>.Count);
@@ -356,6 +369,9 @@ internal readonly unsafe struct Avx512Kernel8x3<T> : IGemmMicroKernel<T> where T
         Vector512<T> c5_0 = default; Vector512<T> c5_1 = default; Vector512<T> c5_2 = default;
         Vector512<T> c6_0 = default; Vector512<T> c6_1 = default; Vector512<T> c6_2 = default;
         Vector512<T> c7_0 = default; Vector512<T> c7_1 = default; Vector512<T> c7_2 = default;
+        // The tile of C is read (or written) once, after the loop: fetch its lines now, behind the arithmetic.
+        for (int i = 0; i < 8; i++)
+            for (int line = 0; line * 64 < 3 * Vector512<T>.Count * sizeof(T); line++) Sse.Prefetch0((byte*)(c + i * ldc) + line * 64);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b + 0 * Vector512<T>.Count);

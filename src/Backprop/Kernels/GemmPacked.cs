@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Backprop.Kernels;
 
@@ -111,6 +112,7 @@ internal static unsafe class GemmPacked
     }
 
     /// <summary>Rows row0..row0+rows and block columns col0..col0+cols (col0 a multiple of NR) of C, over all of k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // the macro-kernel loops: skip the unoptimised first tier
     private static void ComputeUnit<T, TKernel>(in Problem<T> problem, int row0, int rows, int col0, int cols)
         where T : unmanaged, INumber<T> where TKernel : struct, IGemmMicroKernel<T>
     {

@@ -17,6 +17,7 @@ internal static unsafe class GemmPacking
     /// Rows row0..row0+rows of op(A), columns p0..p0+kc, into ⌈rows/MR⌉ panels of kc·MR elements at dst.
     /// op(A)[i, p] is a[i·lda + p], or a[p·lda + i] when transA.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot loops: skip the unoptimised first tier
     public static void PackA<T, TKernel>(T* a, int lda, bool transA, int row0, int rows, int p0, int kc, T* dst)
         where T : unmanaged, INumber<T> where TKernel : struct, IGemmMicroKernel<T>
     {
@@ -51,6 +52,7 @@ internal static unsafe class GemmPacking
     /// Rows p0..p0+kc of op(B), columns col0..col0+cols, into ⌈cols/NR⌉ panels of kc·NR elements at dst.
     /// op(B)[p, j] is b[p·ldb + j], or b[j·ldb + p] when transB.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB<T, TKernel>(T* b, int ldb, bool transB, int p0, int kc, int col0, int cols, T* dst)
         where T : unmanaged, INumber<T> where TKernel : struct, IGemmMicroKernel<T>
     {

@@ -9,7 +9,9 @@ namespace Backprop.Tests.LinearAlgebra;
 public class GemmPathTests
 {
     // Path names rather than the internal enum: a public test method cannot take an internal type.
-    public static TheoryData<string> Paths() => [nameof(GemmPath.Avx512), nameof(GemmPath.Avx2), nameof(GemmPath.Portable), nameof(GemmPath.Loops)];
+    // Auto adds the shortcuts it takes by shape: matrix·vector products, tiny products without packing.
+    public static TheoryData<string> Paths() =>
+        [nameof(GemmPath.Auto), nameof(GemmPath.Avx512), nameof(GemmPath.Avx2), nameof(GemmPath.Portable), nameof(GemmPath.Loops)];
 
     private static GemmPath Parse(string name) => Enum.Parse<GemmPath>(name);
 
@@ -133,10 +135,23 @@ public class GemmPathTests
     }
 
     [Fact]
+    public void Large_matrix_vector_products_split_across_threads()
+    {
+        // Above the size where the vector path takes a second thread, in both of its orders (dot products per
+        // row, scaled columns summed) and with the vector strided.
+        foreach (bool transA in new[] { false, true })
+            foreach (bool transB in new[] { false, true })
+            {
+                Check<float>(GemmPath.Auto, 2, 700, 1, 500, transA, transB, 2, 1e-5);
+                Check<double>(GemmPath.Auto, 2, 1, 700, 500, transA, transB, 0, 1e-12);
+            }
+    }
+
+    [Fact]
     public void Zero_leading_dimension_repeats_a_row()
     {
         // A 1×k row read with lda = 0 and a broadcast column (ldb = 0, transposed): the layouts a stride-0 view gives.
-        foreach (var path in new[] { GemmPath.Avx512, GemmPath.Avx2, GemmPath.Portable, GemmPath.Loops })
+        foreach (var path in new[] { GemmPath.Auto, GemmPath.Avx512, GemmPath.Avx2, GemmPath.Portable, GemmPath.Loops })
         {
             if (!Gemm.IsSupported(path)) continue;
             float[] a = [1, 2, 3], b = [4, 5, 6];
