@@ -111,16 +111,32 @@ internal static class Gemm
         switch (path)
         {
             case GemmPath.Avx512:
-                GemmPacked.Multiply<T, Avx512Kernel12x2<T>>(a, lda, transA, b, ldb, transB, c, n, m, n, k, threads);
+                Packed<T, Avx512Kernel12x2<T>>(a, lda, transA, b, ldb, transB, c, m, n, k, threads);
                 break;
             case GemmPath.Avx2:
-                GemmPacked.Multiply<T, Avx2Kernel6x2<T>>(a, lda, transA, b, ldb, transB, c, n, m, n, k, threads);
+                Packed<T, Avx2Kernel6x2<T>>(a, lda, transA, b, ldb, transB, c, m, n, k, threads);
                 break;
             default:
-                GemmPacked.Multiply<T, PortableKernel4x2<T>>(a, lda, transA, b, ldb, transB, c, n, m, n, k, threads);
+                Packed<T, PortableKernel4x2<T>>(a, lda, transA, b, ldb, transB, c, m, n, k, threads);
                 break;
         }
     }
+
+    private static unsafe void Packed<T, TKernel>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c, int m, int n, int k,
+        int threads) where T : unmanaged, INumber<T> where TKernel : struct, IGemmMicroKernel<T>
+    {
+        // A narrow C (n well under NR) fills few columns of each MR×NR tile; its transpose Cᵀ = op(B)ᵀ·op(A)ᵀ may
+        // fill the tiles far better (64×10: 28% of each 12×32 tile, its transpose 83%). Swapping the operands is
+        // free — the packing reads either layout — and Cᵀ is written back transposed through the tile buffer.
+        if (TileUse(n, m, TKernel.MR, TKernel.NR) > 1.25 * TileUse(m, n, TKernel.MR, TKernel.NR))
+            GemmPacked.Multiply<T, TKernel>(b, ldb, !transB, a, lda, !transA, c, n, true, n, m, k, threads);
+        else
+            GemmPacked.Multiply<T, TKernel>(a, lda, transA, b, ldb, transB, c, n, false, m, n, k, threads);
+    }
+
+    /// <summary>The share of the computed MR×NR tiles that lands inside an m×n C.</summary>
+    private static double TileUse(int m, int n, int mr, int nr) =>
+        (double)m * n / ((double)((m + mr - 1) / mr * mr) * ((n + nr - 1) / nr * nr));
 
     /// <summary>The kernels read through raw pointers: an operand too short for its shape must fail here, not read past its end.</summary>
     private static void CheckExtent(string name, int length, int rows, int cols, int ld)

@@ -30,14 +30,15 @@ internal static unsafe class GemmPacked
     {
         public T* A, B, C, PackedB;
         public int Lda, Ldb, Ldc, M, K, Kb, Jc, Cols, ColsPadded;
-        public bool TransA, TransB;
+        public bool TransA, TransB, TransC;
     }
 
     /// <summary>
-    /// c[i·ldc + j] = Σ_p op(A)[i, p]·op(B)[p, j] for i &lt; m, j &lt; n, p &lt; k (all ≥ 1), overwriting c;
-    /// op(A)[i, p] is a[i·lda + p] or a[p·lda + i] when transA, op(B)[p, j] is b[p·ldb + j] or b[j·ldb + p] when transB.
+    /// c[i·ldc + j] (or c[j·ldc + i] when transC) = Σ_p op(A)[i, p]·op(B)[p, j] for i &lt; m, j &lt; n, p &lt; k (all ≥ 1),
+    /// overwriting c; op(A)[i, p] is a[i·lda + p] or a[p·lda + i] when transA, op(B)[p, j] is b[p·ldb + j] or
+    /// b[j·ldb + p] when transB.
     /// </summary>
-    public static void Multiply<T, TKernel>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c, int ldc,
+    public static void Multiply<T, TKernel>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c, int ldc, bool transC,
         int m, int n, int k, int threads)
         where T : unmanaged, INumber<T> where TKernel : struct, IGemmMicroKernel<T>
     {
@@ -48,7 +49,7 @@ internal static unsafe class GemmPacked
         int nBlocks = (n + ncMax - 1) / ncMax, nc = RoundUp((n + nBlocks - 1) / nBlocks, nr);
         var problem = new Problem<T>
         {
-            A = a, B = b, C = c, Lda = lda, Ldb = ldb, Ldc = ldc, M = m, K = k, Kb = kb, TransA = transA, TransB = transB,
+            A = a, B = b, C = c, Lda = lda, Ldb = ldb, Ldc = ldc, M = m, K = k, Kb = kb, TransA = transA, TransB = transB, TransC = transC,
         };
         T[] bArray = ArrayPool<T>.Shared.Rent(k * nc + 64 / sizeof(T));
         try
@@ -134,21 +135,26 @@ internal static unsafe class GemmPacked
                     {
                         int nr = Math.Min(nrFull, col0 + cols - jr);
                         T* bPanel = packedB + (nint)(jr / nrFull) * kc * nrFull;
-                        T* cColumn = problem.C + (nint)row0 * problem.Ldc + problem.Jc + jr;
                         for (int ir = 0; ir < rows; ir += mrFull)
                         {
                             int mr = Math.Min(mrFull, rows - ir);
                             T* aPanel = packedA + (nint)ir * kc;
-                            T* cTile = cColumn + (nint)ir * problem.Ldc;
-                            if (mr == mrFull && nr == nrFull)
-                                TKernel.Run(kc, aPanel, bPanel, cTile, problem.Ldc, accumulate);
+                            int row = row0 + ir, col = problem.Jc + jr;
+                            if (mr == mrFull && nr == nrFull && !problem.TransC)
+                                TKernel.Run(kc, aPanel, bPanel, problem.C + (nint)row * problem.Ldc + col, problem.Ldc, accumulate);
                             else
                             {
-                                // An edge tile: compute the full tile aside, keep the part inside C.
+                                // An edge tile, or C stored transposed: compute the full tile aside, then keep the
+                                // part inside C, where C's layout puts it.
                                 TKernel.Run(kc, aPanel, bPanel, tile, nrFull, false);
+                                nint rowStride = problem.TransC ? 1 : problem.Ldc, colStride = problem.TransC ? problem.Ldc : 1;
+                                T* corner = problem.C + row * rowStride + col * colStride;
                                 for (int i = 0; i < mr; i++)
                                     for (int j = 0; j < nr; j++)
-                                        cTile[(nint)i * problem.Ldc + j] = accumulate ? cTile[(nint)i * problem.Ldc + j] + tile[i * nrFull + j] : tile[i * nrFull + j];
+                                    {
+                                        T* target = corner + i * rowStride + j * colStride;
+                                        *target = accumulate ? *target + tile[i * nrFull + j] : tile[i * nrFull + j];
+                                    }
                             }
                         }
                     }

@@ -110,6 +110,20 @@ public class GemmPathTests
 
     [Theory]
     [MemberData(nameof(Paths))]
+    public void Narrow_product_computed_as_its_transpose_matches(string name)
+    {
+        // n far below the tile width: the kernel computes Cᵀ = op(B)ᵀ·op(A)ᵀ and stores it transposed.
+        var path = Parse(name);
+        foreach (bool transA in new[] { false, true })
+            foreach (bool transB in new[] { false, true })
+            {
+                Check<float>(path, 2, 64, 10, 256, transA, transB, 1, 1e-5);
+                Check<double>(path, 1, 70, 3, 300, transA, transB, 0, 1e-12);
+            }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
     public void Long_k_splits_columns_into_several_packed_blocks(string name)
     {
         var path = Parse(name);
