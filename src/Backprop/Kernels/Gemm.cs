@@ -111,7 +111,7 @@ internal static class Gemm
         switch (path)
         {
             case GemmPath.Avx512:
-                Packed<T, Avx512Kernel12x2<T>>(a, lda, transA, b, ldb, transB, c, m, n, k, threads);
+                Packed<T, Avx512Kernel8x2<T>>(a, lda, transA, b, ldb, transB, c, m, n, k, threads);
                 break;
             case GemmPath.Avx2:
                 Packed<T, Avx2Kernel6x2<T>>(a, lda, transA, b, ldb, transB, c, m, n, k, threads);

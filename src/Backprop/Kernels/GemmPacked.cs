@@ -14,7 +14,7 @@ namespace Backprop.Kernels;
 /// </summary>
 internal static unsafe class GemmPacked
 {
-    /// <summary>Largest k-block: a kc·NR panel of B (256·32 floats = 32 KiB) beside an MR·kc panel of A fits L1 (48 KiB).</summary>
+    /// <summary>Largest k-block: a kc·NR panel of B (256·32 floats = 32 KiB) beside an MR·kc panel of A (8 KiB) fits L1 (48 KiB).</summary>
     internal static int KC = 256;
 
     /// <summary>Largest row block: mc·kc of packed A (192·256 floats = 192 KiB) stays in L2 (1 MiB) with room for B's panels.</summary>
