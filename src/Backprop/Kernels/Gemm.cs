@@ -36,11 +36,11 @@ internal static class Gemm
         Span<T> c, int m, int n, int k) where T : unmanaged, INumber<T> =>
         Multiply(a, lda, transA, b, ldb, transB, c, m, n, k, GemmPath.Auto, Environment.ProcessorCount);
 
-    /// <summary>Multiply-adds up to which the direct loop of <see cref="GemmSmall"/> beats packing.</summary>
-    internal static long SmallMax = 1024;
+    /// <summary>Multiply-adds up to which the direct loop of <see cref="GemmSmall"/> beats packing (they tie at 8×8×8 here).</summary>
+    private const long SmallMax = 512;
 
     /// <summary>Multiply-adds from which a second thread pays for waking it.</summary>
-    internal static long ParallelMin = 1L << 18;
+    private const long ParallelMin = 1L << 18;
 
     /// <summary>The best path this machine supports.</summary>
     public static GemmPath BestPath { get; } =

@@ -15,16 +15,16 @@ namespace Backprop.Kernels;
 internal static unsafe class GemmPacked
 {
     /// <summary>Largest k-block: a kc·NR panel of B (256·32 floats = 32 KiB) beside an MR·kc panel of A (8 KiB) fits L1 (48 KiB).</summary>
-    internal static int KC = 256;
+    private const int KC = 256;
 
     /// <summary>Largest row block: mc·kc of packed A (192·256 floats = 192 KiB) stays in L2 (1 MiB) with room for B's panels.</summary>
-    internal static int MC = 192;
+    private const int MC = 192;
 
     /// <summary>Bytes of packed B (all of k, up to NC columns) per column block: a share of L3.</summary>
-    internal static int NCBytes = 4 << 20;
+    private const int NCBytes = 4 << 20;
 
     /// <summary>Elements of B below which one thread packs it (waking a second costs more than the copy).</summary>
-    internal static int ParallelPackMin = 1 << 16;
+    private const int ParallelPackMin = 1 << 16;
 
     private struct Problem<T> where T : unmanaged
     {
