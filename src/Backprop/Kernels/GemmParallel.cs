@@ -107,8 +107,11 @@ internal sealed class GemmParallel
                 var job = Volatile.Read(ref _offered);
                 if (job == last)
                 {
+                    // Poll, yielding now and then: a thread that wants this core (a pool worker of an elementwise
+                    // op between two products) gets it, and an idle core costs only the polling.
                     long until = Stopwatch.GetTimestamp() + SpinTicks;
-                    while ((job = Volatile.Read(ref _offered)) == last && Stopwatch.GetTimestamp() < until) Thread.SpinWait(20);
+                    for (int spin = 1; (job = Volatile.Read(ref _offered)) == last && Stopwatch.GetTimestamp() < until; spin++)
+                        if (spin % 8 == 0) Thread.Yield(); else Thread.SpinWait(20);
                 }
                 if (job == last)
                 {
