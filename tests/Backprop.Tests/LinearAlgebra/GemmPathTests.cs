@@ -128,9 +128,9 @@ public class GemmPathTests
     {
         var path = Parse(name);
         // Packed B holds all of k for a bounded number of bytes: k = 5000 leaves room for only a few hundred
-        // columns per block, so n = 600 takes several column blocks.
-        Check<float>(path, 2, 5, 600, 5000, false, false, 0, 1e-5);
-        Check<double>(path, 2, 3, 600, 5000, true, true, 1, 1e-12);
+        // columns per block, so n = 300 takes several column blocks.
+        Check<float>(path, 2, 5, 300, 5000, false, false, 0, 1e-5);
+        Check<double>(path, 2, 3, 300, 5000, true, true, 1, 1e-12);
     }
 
     [Theory]
