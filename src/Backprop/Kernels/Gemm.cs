@@ -1,148 +1,148 @@
-using System.Buffers;
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Kernels;
 
+/// <summary>Which GEMM implementation runs: the best the hardware offers, or one forced (tests compare them all).</summary>
+internal enum GemmPath
+{
+    /// <summary>The fastest supported path for the element type and the size of the product.</summary>
+    Auto,
+    /// <summary>The i-k-j loop kernel (any numeric type; Int64 always takes it).</summary>
+    Loops,
+    /// <summary>Packed, blocked kernel with a Vector&lt;T&gt; micro-kernel.</summary>
+    Portable,
+    /// <summary>Packed, blocked kernel with a Vector256 + FMA micro-kernel.</summary>
+    Avx2,
+    /// <summary>Packed, blocked kernel with a Vector512 (AVX-512F) micro-kernel.</summary>
+    Avx512,
+}
+
 /// <summary>
-/// General matrix multiply C = op(A)·op(B) on row-major data, op(X) = X or Xᵀ. The transposed forms read the
-/// operand in place, so a transposed view (strides (1, ld)) needs no copy. This is the portable kernel:
-/// i-k-j order with vectorised row updates, blocked over k and n for cache, rows split across threads when
-/// the product is large. A packed SIMD micro-kernel can replace the body without changing the interface.
+/// General matrix multiply C = op(A)·op(B) on row-major data, op(X) = X or Xᵀ. Transposed and strided operands
+/// are read in place (the packing absorbs their layout), so a transposed view (strides (1, ld)) needs no copy.
+/// Float32 and Float64 run the packed, cache-blocked, register-tiled kernels of <see cref="GemmPacked"/>;
+/// other types the loop kernel of <see cref="GemmLoops"/>.
 /// </summary>
 internal static class Gemm
 {
-    // A KBlock×NBlock tile of B (128·512 floats = 256 KiB) stays in L2 while every row of A sweeps over it.
-    private const int KBlock = 128;
-    private const int NBlock = 512;
-    private const int DotBlock = 64;
-    private const int PackRows = 8;   // from this many rows of A on, transposing B once beats dot products
-    // Multiply-adds below which a second thread costs more than it saves (measured on a busy 2-core machine,
-    // where a descheduled worker stalls the whole product).
-    private const long ParallelThreshold = 1L << 25;
-
     /// <summary>
     /// c[i·n + j] = Σ_p A[i, p]·B[p, j] for i &lt; m, j &lt; n, p &lt; k, overwriting c.
     /// A[i, p] is a[i·lda + p], or a[p·lda + i] when transA; B[p, j] is b[p·ldb + j], or b[j·ldb + p] when transB.
     /// Leading dimensions may be any non-negative number (0 repeats a row), since operands are only read.
     /// </summary>
     public static void Multiply<T>(ReadOnlySpan<T> a, int lda, bool transA, ReadOnlySpan<T> b, int ldb, bool transB,
-        Span<T> c, int m, int n, int k) where T : unmanaged, INumber<T>
+        Span<T> c, int m, int n, int k) where T : unmanaged, INumber<T> =>
+        Multiply(a, lda, transA, b, ldb, transB, c, m, n, k, GemmPath.Auto, Environment.ProcessorCount);
+
+    /// <summary>Multiply-adds up to which the direct loop of <see cref="GemmSmall"/> beats packing (they tie at 8×8×8 here).</summary>
+    private const long SmallMax = 512;
+
+    /// <summary>Multiply-adds from which a second thread pays for waking it.</summary>
+    private const long ParallelMin = 1L << 18;
+
+    /// <summary>The best path this machine supports.</summary>
+    public static GemmPath BestPath { get; } =
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? GemmPath.Avx512
+        : Vector256.IsHardwareAccelerated && Fma.IsSupported ? GemmPath.Avx2
+        : GemmPath.Portable;
+
+    /// <summary>Whether a path can run here (a forced path that cannot throws).</summary>
+    public static bool IsSupported(GemmPath path) => path switch
+    {
+        GemmPath.Avx512 => Avx512F.IsSupported,
+        GemmPath.Avx2 => Avx2.IsSupported && Fma.IsSupported,
+        _ => true,
+    };
+
+    /// <summary>As <see cref="Multiply{T}(ReadOnlySpan{T}, int, bool, ReadOnlySpan{T}, int, bool, Span{T}, int, int, int)"/>, on a chosen path and at most maxThreads threads.</summary>
+    public static unsafe void Multiply<T>(ReadOnlySpan<T> a, int lda, bool transA, ReadOnlySpan<T> b, int ldb, bool transB,
+        Span<T> c, int m, int n, int k, GemmPath path, int maxThreads) where T : unmanaged, INumber<T>
     {
         if (m == 0 || n == 0) return;
         c = c[..(m * n)];
         if (k == 0) { c.Clear(); return; }
-        if (n == 1 && m > 1)
+        CheckExtent("A", a.Length, transA ? k : m, transA ? m : k, lda);
+        CheckExtent("B", b.Length, transB ? n : k, transB ? k : n, ldb);
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) path = GemmPath.Loops;
+        if (!IsSupported(path)) throw new PlatformNotSupportedException($"Gemm: the {path} path is not supported on this machine");
+        if (path == GemmPath.Loops)
         {
-            // A column of C is also a row: compute Cᵀ = op(B)ᵀ·op(A)ᵀ, a row times a matrix, which vectorises
-            // along m instead of making m width-1 row updates.
-            Multiply(b, ldb, !transB, a, lda, !transA, c, 1, m, k);
+            GemmLoops.Multiply(a, lda, transA, b, ldb, transB, c, m, n, k);
             return;
         }
-        if (transB && (m >= PackRows || transA))
-        {
-            // Row updates need rows of B; Bᵀ has them as columns. Lay B out row-major once (k·n elements, small
-            // beside the m·n·k product) rather than take m·n dot products, each ending in a horizontal sum.
-            // With few rows of A and A transposed as well, lay out A instead (m·k elements) for the dot products.
-            bool packA = transA && m < PackRows;
-            int size = packA ? m * k : k * n;
-            var packed = ArrayPool<T>.Shared.Rent(size);
-            try
-            {
-                if (packA)
-                {
-                    Transpose(a, lda, k, m, packed);
-                    Multiply<T>(packed.AsSpan(0, size), k, false, b, ldb, true, c, m, n, k);
-                }
-                else
-                {
-                    Transpose(b, ldb, n, k, packed);
-                    Multiply<T>(a, lda, transA, packed.AsSpan(0, size), n, false, c, m, n, k);
-                }
-            }
-            finally { ArrayPool<T>.Shared.Return(packed); }
-            return;
-        }
-
-        if ((long)m * n * k < ParallelThreshold || m < 2 || Environment.ProcessorCount < 2)
-        {
-            Rows(a, lda, transA, b, ldb, transB, c, 0, m, n, k);
-            return;
-        }
-        MultiplyParallel(a, lda, transA, b, ldb, transB, c, m, n, k);
-    }
-
-    /// <summary>destination[c·rows + r] = source[r·ld + c]: a rows×cols matrix written out as cols×rows, in tiles that stay in cache.</summary>
-    private static void Transpose<T>(ReadOnlySpan<T> source, int ld, int rows, int cols, Span<T> destination) where T : unmanaged
-    {
-        const int Tile = 32;
-        for (int r0 = 0; r0 < rows; r0 += Tile)
-            for (int c0 = 0; c0 < cols; c0 += Tile)
-            {
-                int rEnd = Math.Min(rows, r0 + Tile), cEnd = Math.Min(cols, c0 + Tile);
-                for (int r = r0; r < rEnd; r++)
-                    for (int c = c0; c < cEnd; c++)
-                        destination[c * rows + r] = source[r * ld + c];
-            }
-    }
-
-    private static unsafe void MultiplyParallel<T>(ReadOnlySpan<T> a, int lda, bool transA, ReadOnlySpan<T> b, int ldb, bool transB,
-        Span<T> c, int m, int n, int k) where T : unmanaged, INumber<T>
-    {
-        int chunks = Math.Min(m, Environment.ProcessorCount * 4);
-        int rowsPerChunk = (m + chunks - 1) / chunks;
-        chunks = (m + rowsPerChunk - 1) / rowsPerChunk;
-        int la = a.Length, lb = b.Length, lc = c.Length;
+        // Strides of op(A) and op(B) along their rows and columns.
+        nint aRow = transA ? 1 : lda, aCol = transA ? lda : 1, bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
+        int threads = Math.Max(1, maxThreads);
         fixed (T* pa = a, pb = b, pc = c)
         {
-            // Spans cannot enter a closure; the buffers stay pinned until Parallel.For returns.
-            nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
-            Parallel.For(0, chunks, chunk =>
+            if (path == GemmPath.Auto)
             {
-                int start = chunk * rowsPerChunk, end = Math.Min(m, start + rowsPerChunk);
-                Rows(new ReadOnlySpan<T>((void*)ia, la), lda, transA, new ReadOnlySpan<T>((void*)ib, lb), ldb, transB,
-                    new Span<T>((void*)ic, lc), start, end, n, k);
-            });
+                if (n == 1)
+                {
+                    GemmVector.Multiply(pa, aRow, aCol, m, k, pb, bRow, pc, threads);   // C = op(A)·b
+                    return;
+                }
+                if (m == 1)
+                {
+                    GemmVector.Multiply(pb, bCol, bRow, n, k, pa, aCol, pc, threads);   // Cᵀ = op(B)ᵀ·aᵀ
+                    return;
+                }
+                long work = (long)m * n * k;
+                if (work <= SmallMax)
+                {
+                    GemmSmall.Multiply(pa, aRow, aCol, pb, bRow, bCol, pc, m, n, k);
+                    return;
+                }
+                if (work < ParallelMin) threads = 1;
+                path = BestPath;
+            }
+            if (typeof(T) == typeof(float))
+                Packed((float*)pa, lda, transA, (float*)pb, ldb, transB, (float*)pc, m, n, k, path, threads);
+            else
+                Packed((double*)pa, lda, transA, (double*)pb, ldb, transB, (double*)pc, m, n, k, path, threads);
         }
     }
 
-    /// <summary>Rows start..end of C (not both operands transposed).</summary>
-    private static void Rows<T>(ReadOnlySpan<T> a, int lda, bool transA, ReadOnlySpan<T> b, int ldb, bool transB,
-        Span<T> c, int start, int end, int n, int k) where T : unmanaged, INumber<T>
+    private static unsafe void Packed<T>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c, int m, int n, int k,
+        GemmPath path, int threads) where T : unmanaged, INumber<T>
     {
-        if (transB)
+        switch (path)
         {
-            // Rows of A and of Bᵀ are both contiguous along p: each C[i, j] is one vectorised dot product.
-            for (int jb = 0; jb < n; jb += DotBlock)
-            {
-                int jEnd = Math.Min(n, jb + DotBlock);
-                for (int i = start; i < end; i++)
-                {
-                    var aRow = a.Slice(i * lda, k);
-                    for (int j = jb; j < jEnd; j++) c[i * n + j] = TensorPrimitives.Dot(aRow, b.Slice(j * ldb, k));
-                }
-            }
-            return;
+            case GemmPath.Avx512:
+                Packed<T, Avx512Kernel8x2<T>>(a, lda, transA, b, ldb, transB, c, m, n, k, threads);
+                break;
+            case GemmPath.Avx2:
+                Packed<T, Avx2Kernel6x2<T>>(a, lda, transA, b, ldb, transB, c, m, n, k, threads);
+                break;
+            default:
+                Packed<T, PortableKernel4x2<T>>(a, lda, transA, b, ldb, transB, c, m, n, k, threads);
+                break;
         }
+    }
 
-        // C[i, :] += A[i, p]·B[p, :], a vectorised multiply-add over a row of B, for each p of the k-block.
-        c[(start * n)..(end * n)].Clear();
-        for (int jb = 0; jb < n; jb += NBlock)
-        {
-            int width = Math.Min(NBlock, n - jb);
-            for (int kb = 0; kb < k; kb += KBlock)
-            {
-                int kEnd = Math.Min(k, kb + KBlock);
-                for (int i = start; i < end; i++)
-                {
-                    var cRow = c.Slice(i * n + jb, width);
-                    for (int p = kb; p < kEnd; p++)
-                    {
-                        T aip = transA ? a[p * lda + i] : a[i * lda + p];
-                        TensorPrimitives.MultiplyAdd(b.Slice(p * ldb + jb, width), aip, cRow, cRow);
-                    }
-                }
-            }
-        }
+    private static unsafe void Packed<T, TKernel>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c, int m, int n, int k,
+        int threads) where T : unmanaged, INumber<T> where TKernel : struct, IGemmMicroKernel<T>
+    {
+        // A narrow C (n well under NR) fills few columns of each MR×NR tile; its transpose Cᵀ = op(B)ᵀ·op(A)ᵀ may
+        // fill the tiles far better (64×10: 28% of each 12×32 tile, its transpose 83%). Swapping the operands is
+        // free — the packing reads either layout — and Cᵀ is written back transposed through the tile buffer.
+        if (TileUse(n, m, TKernel.MR, TKernel.NR) > 1.25 * TileUse(m, n, TKernel.MR, TKernel.NR))
+            GemmPacked.Multiply<T, TKernel>(b, ldb, !transB, a, lda, !transA, c, n, true, n, m, k, threads);
+        else
+            GemmPacked.Multiply<T, TKernel>(a, lda, transA, b, ldb, transB, c, n, false, m, n, k, threads);
+    }
+
+    /// <summary>The share of the computed MR×NR tiles that lands inside an m×n C.</summary>
+    private static double TileUse(int m, int n, int mr, int nr) =>
+        (double)m * n / ((double)((m + mr - 1) / mr * mr) * ((n + nr - 1) / nr * nr));
+
+    /// <summary>The kernels read through raw pointers: an operand too short for its shape must fail here, not read past its end.</summary>
+    private static void CheckExtent(string name, int length, int rows, int cols, int ld)
+    {
+        if (ld < 0 || (long)(rows - 1) * ld + cols > length)
+            throw new ArgumentException(
+                $"Gemm: operand {name} of {rows}x{cols} with leading dimension {ld} needs {(long)(rows - 1) * ld + cols} elements, but has {length}");
     }
 }

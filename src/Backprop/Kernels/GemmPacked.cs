@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Backprop.Kernels;
+
+/// <summary>
+/// The blocked GEMM of GotoBLAS and BLIS for the floating-point types. Loops, outermost first:
+/// column blocks of NC (op(B)'s block, packed whole along k, sits in L3); k-blocks of KC; row blocks of MC
+/// (op(A)'s packed block, mc·kc, sits in L2); NR-column micro-panels of B (kc·NR, in L1); MR-row micro-panels
+/// of A; and the micro-kernel's MR×NR tile of C held in registers across the whole k-block. Each element of C
+/// is loaded and stored once per k-block, each packed element of A used NR times and of B MR times from cache.
+/// Threads split the rows of C (the columns when there are too few rows), each packing its own A block.
+/// </summary>
+internal static unsafe class GemmPacked
+{
+    /// <summary>Largest k-block: a kc·NR panel of B (256·32 floats = 32 KiB) beside an MR·kc panel of A (8 KiB) fits L1 (48 KiB).</summary>
+    private const int KC = 256;
+
+    /// <summary>Largest row block: mc·kc of packed A (192·256 floats = 192 KiB) stays in L2 (1 MiB) with room for B's panels.</summary>
+    private const int MC = 192;
+
+    /// <summary>Bytes of packed B (all of k, up to NC columns) per column block: a share of L3.</summary>
+    private const int NCBytes = 4 << 20;
+
+    /// <summary>Elements of B below which one thread packs it (waking a second costs more than the copy).</summary>
+    private const int ParallelPackMin = 1 << 16;
+
+    private struct Problem<T> where T : unmanaged
+    {
+        public T* A, B, C, PackedB;
+        public int Lda, Ldb, Ldc, M, K, Kb, Jc, Cols, ColsPadded;
+        public bool TransA, TransB, TransC;
+    }
+
+    /// <summary>
+    /// c[i·ldc + j] (or c[j·ldc + i] when transC) = Σ_p op(A)[i, p]·op(B)[p, j] for i &lt; m, j &lt; n, p &lt; k (all ≥ 1),
+    /// overwriting c; op(A)[i, p] is a[i·lda + p] or a[p·lda + i] when transA, op(B)[p, j] is b[p·ldb + j] or
+    /// b[j·ldb + p] when transB.
+    /// </summary>
+    public static void Multiply<T, TKernel>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c, int ldc, bool transC,
+        int m, int n, int k, int threads)
+        where T : unmanaged, INumber<T> where TKernel : struct, IGemmMicroKernel<T>
+    {
+        int nr = TKernel.NR;
+        // Equal k-blocks (k = 300 is two of 150, not 256 + 44): the short block would waste the C loads and stores.
+        int kBlocks = (k + KC - 1) / KC, kb = (k + kBlocks - 1) / kBlocks;
+        int ncMax = Math.Max(nr, NCBytes / (k * sizeof(T)) / nr * nr);
+        int nBlocks = (n + ncMax - 1) / ncMax, nc = RoundUp((n + nBlocks - 1) / nBlocks, nr);
+        var problem = new Problem<T>
+        {
+            A = a, B = b, C = c, Lda = lda, Ldb = ldb, Ldc = ldc, M = m, K = k, Kb = kb, TransA = transA, TransB = transB, TransC = transC,
+        };
+        T[] bArray = ArrayPool<T>.Shared.Rent(k * nc + 64 / sizeof(T));
+        try
+        {
+            fixed (T* bPinned = bArray)
+            {
+                problem.PackedB = Align64(bPinned);
+                for (int jc = 0; jc < n; jc += nc)
+                {
+                    problem.Jc = jc;
+                    problem.Cols = Math.Min(nc, n - jc);
+                    problem.ColsPadded = RoundUp(problem.Cols, nr);
+                    PackBlockOfB<T, TKernel>(problem, threads);
+                    ComputeBlock<T, TKernel>(problem, threads);
+                }
+            }
+        }
+        finally { ArrayPool<T>.Shared.Return(bArray); }
+    }
+
+    /// <summary>All k-blocks of op(B)'s current column block; block q (starting at row p0) at PackedB + p0·ColsPadded.</summary>
+    private static void PackBlockOfB<T, TKernel>(Problem<T> problem, int threads)
+        where T : unmanaged, INumber<T> where TKernel : struct, IGemmMicroKernel<T>
+    {
+        int kBlocks = (problem.K + problem.Kb - 1) / problem.Kb;
+        int panels = problem.ColsPadded / TKernel.NR;
+        int halves = threads > 1 && (long)problem.K * problem.Cols >= ParallelPackMin && panels > 1 ? 2 : 1;
+        GemmParallel.For(kBlocks * halves, threads, unit =>
+        {
+            int q = unit / halves, half = unit % halves, nr = TKernel.NR;
+            int p0 = q * problem.Kb, kc = Math.Min(problem.Kb, problem.K - p0);
+            int first = half * panels / halves, last = (half + 1) * panels / halves;
+            int col0 = first * nr, cols = Math.Min(problem.Cols, last * nr) - col0;
+            GemmPacking.PackB<T, TKernel>(problem.B, problem.Ldb, problem.TransB, p0, kc, problem.Jc + col0, cols,
+                problem.PackedB + (nint)p0 * problem.ColsPadded + (nint)first * kc * nr);
+        });
+    }
+
+    /// <summary>The current column block of C, split into units of whole MR-row (or NR-column) panels across threads.</summary>
+    private static void ComputeBlock<T, TKernel>(Problem<T> problem, int threads)
+        where T : unmanaged, INumber<T> where TKernel : struct, IGemmMicroKernel<T>
+    {
+        int mr = TKernel.MR, nr = TKernel.NR;
+        int panelsM = (problem.M + mr - 1) / mr, panelsN = problem.ColsPadded / nr;
+        int rowUnits = (panelsM + Math.Max(1, MC / mr) - 1) / Math.Max(1, MC / mr);
+        int colUnits = 1;
+        if (threads > 1)
+        {
+            // A multiple of the thread count, so no thread waits on a last odd unit; with too few row panels for
+            // that, split the columns too (each unit then packs the same rows of A: few rows, cheap).
+            rowUnits = Math.Min(panelsM, RoundUp(rowUnits, threads));
+            if (rowUnits < threads) colUnits = Math.Min(panelsN, (threads + rowUnits - 1) / rowUnits);
+        }
+        GemmParallel.For(rowUnits * colUnits, threads, unit =>
+        {
+            int r = unit / colUnits, s = unit % colUnits;
+            int row0 = r * panelsM / rowUnits * mr, row1 = Math.Min(problem.M, (r + 1) * panelsM / rowUnits * mr);
+            int col0 = s * panelsN / colUnits * nr, col1 = Math.Min(problem.Cols, (s + 1) * panelsN / colUnits * nr);
+            ComputeUnit<T, TKernel>(problem, row0, row1 - row0, col0, col1 - col0);
+        });
+    }
+
+    /// <summary>Rows row0..row0+rows and block columns col0..col0+cols (col0 a multiple of NR) of C, over all of k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // the macro-kernel loops: skip the unoptimised first tier
+    private static void ComputeUnit<T, TKernel>(in Problem<T> problem, int row0, int rows, int col0, int cols)
+        where T : unmanaged, INumber<T> where TKernel : struct, IGemmMicroKernel<T>
+    {
+        int mrFull = TKernel.MR, nrFull = TKernel.NR;
+        T[] aArray = ArrayPool<T>.Shared.Rent(RoundUp(rows, mrFull) * problem.Kb + 64 / sizeof(T));
+        T* tile = stackalloc T[mrFull * nrFull];
+        try
+        {
+            fixed (T* aPinned = aArray)
+            {
+                T* packedA = Align64(aPinned);
+                for (int p0 = 0; p0 < problem.K; p0 += problem.Kb)
+                {
+                    int kc = Math.Min(problem.Kb, problem.K - p0);
+                    bool accumulate = p0 > 0;
+                    GemmPacking.PackA<T, TKernel>(problem.A, problem.Lda, problem.TransA, row0, rows, p0, kc, packedA);
+                    T* packedB = problem.PackedB + (nint)p0 * problem.ColsPadded;
+                    for (int jr = col0; jr < col0 + cols; jr += nrFull)
+                    {
+                        int nr = Math.Min(nrFull, col0 + cols - jr);
+                        T* bPanel = packedB + (nint)(jr / nrFull) * kc * nrFull;
+                        for (int ir = 0; ir < rows; ir += mrFull)
+                        {
+                            int mr = Math.Min(mrFull, rows - ir);
+                            T* aPanel = packedA + (nint)ir * kc;
+                            int row = row0 + ir, col = problem.Jc + jr;
+                            if (mr == mrFull && nr == nrFull && !problem.TransC)
+                                TKernel.Run(kc, aPanel, bPanel, problem.C + (nint)row * problem.Ldc + col, problem.Ldc, accumulate);
+                            else
+                            {
+                                // An edge tile, or C stored transposed: compute the full tile aside, then keep the
+                                // part inside C, where C's layout puts it.
+                                TKernel.Run(kc, aPanel, bPanel, tile, nrFull, false);
+                                nint rowStride = problem.TransC ? 1 : problem.Ldc, colStride = problem.TransC ? problem.Ldc : 1;
+                                T* corner = problem.C + row * rowStride + col * colStride;
+                                for (int i = 0; i < mr; i++)
+                                    for (int j = 0; j < nr; j++)
+                                    {
+                                        T* target = corner + i * rowStride + j * colStride;
+                                        *target = accumulate ? *target + tile[i * nrFull + j] : tile[i * nrFull + j];
+                                    }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        finally { ArrayPool<T>.Shared.Return(aArray); }
+    }
+
+    private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+
+    private static T* Align64<T>(T* p) where T : unmanaged => (T*)(((nint)p + 63) & ~(nint)63);
+}
