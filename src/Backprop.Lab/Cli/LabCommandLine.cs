@@ -5,6 +5,7 @@ using Backprop.Lab.Experiments.TwoLayer;
 using Backprop.Lab.Experiments.All;
 using Backprop.Lab.Experiments.Sweep;
 using Backprop.Lab.Experiments.Broadcast;
+using Backprop.Lab.Experiments.FashionMnist;
 using Backprop.Lab.Experiments.Regression;
 using Backprop.Lab.Experiments.ThreeByThree;
 
@@ -29,6 +30,7 @@ internal static class LabCommandLine
         GraphExperiment.Command(io),
         BroadcastExperiment.Command(io),
         SweepExperiment.Command(io),
+        FashionMnistExperiment.Command(io),
         AllExperiment.Command(io),
     ];
 

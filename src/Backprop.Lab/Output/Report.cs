@@ -71,11 +71,15 @@ internal sealed class Report
     /// Runs work that reports its progress through the callback, with a live progress bar on a terminal and
     /// silently elsewhere (a progress bar in a log file is noise).
     /// </summary>
-    public void Progress(string label, int total, Action<Action<int>> work)
+    public void Progress(string label, int total, Action<Action<int>> work) =>
+        ProgressWithStatus(label, total, tick => work(done => tick(done, null)));
+
+    /// <summary>As <see cref="Progress"/>, and each tick may also set a status shown after the label (a loss, a throughput).</summary>
+    public void ProgressWithStatus(string label, int total, Action<Action<int, string?>> work)
     {
         if (!_console.Profile.Capabilities.Interactive)
         {
-            work(_ => { });
+            work((_, _) => { });
             return;
         }
         _console.Progress()
@@ -84,7 +88,11 @@ internal sealed class Report
             .Start(ctx =>
             {
                 var task = ctx.AddTask(Markup.Escape(label), maxValue: Math.Max(1, total));
-                work(done => task.Value = done);
+                work((done, status) =>
+                {
+                    task.Value = done;
+                    if (status is not null) task.Description = Markup.Escape($"{label}  {status}");
+                });
                 task.Value = task.MaxValue;
             });
     }

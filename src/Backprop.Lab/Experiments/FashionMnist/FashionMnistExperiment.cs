@@ -1,0 +1,291 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Backprop.IO;
+using Backprop.Lab.Cli;
+using Backprop.Lab.Output;
+using Backprop.NN;
+using Backprop.Optim;
+using Backprop.Plots;
+
+namespace Backprop.Lab.Experiments.FashionMnist;
+
+internal sealed record FashionMnistSettings
+{
+    /// <summary>An MNIST-format folder; null: Debian's /usr/share/datasets/fashion-mnist.</summary>
+    public string? Data { get; init; }
+    public string Model { get; init; } = FashionMnistModels.Mlp;
+    public int Epochs { get; init; } = 1;
+    public int Batch { get; init; } = 64;
+    public double Lr { get; init; } = 0.05;
+    public double Momentum { get; init; } = 0.9;
+    public long Seed { get; init; }
+    /// <summary>Only the first Limit training samples; 0: all of them.</summary>
+    public int Limit { get; init; }
+}
+
+/// <summary>One epoch: the mean of its batch losses, the test accuracy after it, its training time.</summary>
+internal sealed record EpochRecord(int Epoch, double TrainLoss, double TestAccuracy, double Seconds, double SamplesPerSecond);
+
+internal sealed record FashionMnistResult(
+    FashionMnistSettings Settings,
+    string DataFolder,
+    int TrainSamples,
+    int TestSamples,
+    Sequential Model,
+    List<EpochRecord> Epochs,
+    List<(double Epoch, double Loss)> LossCurve,
+    double TrainSeconds,
+    double FinalTrainLoss,
+    long[,] Confusion)
+{
+    /// <summary>Test images classified right by the final model.</summary>
+    public long Correct => Enumerable.Range(0, FashionMnistData.Classes).Sum(c => Confusion[c, c]);
+
+    public double TestAccuracy => (double)Correct / TestSamples;
+
+    public double SamplesPerSecond => (double)TrainSamples * Settings.Epochs / TrainSeconds;
+
+    /// <summary>fmnist_torch.py's record: the same keys, the same meanings (train_seconds counts training steps only).</summary>
+    public JsonRecord ToJson() => new()
+    {
+        { "model", Settings.Model },
+        { "epochs", Settings.Epochs },
+        { "train_seconds", TrainSeconds },
+        { "samples_per_s", SamplesPerSecond },
+        { "test_accuracy", TestAccuracy },
+        { "final_train_loss", FinalTrainLoss },
+    };
+}
+
+/// <summary>
+/// A real training run: Fashion-MNIST (Debian's dataset-fashion-mnist, or any MNIST-format folder), the mlp or cnn of
+/// fmnist_torch.py, trained as it trains them: torch.manual_seed(seed), the model, SGD with momentum 0.9, then per epoch
+/// a torch.randperm(n) order cut into batches, cross-entropy, backward, step. The generator is the run's own, seeded
+/// like torch's default one, so initial weights and batch orders are PyTorch's.
+/// </summary>
+internal static class FashionMnistExperiment
+{
+    public const string Name = "fashion-mnist";
+
+    /// <summary>The batch size of evaluation (fmnist_torch.py's 1000); it changes nothing but memory.</summary>
+    private const int EvalBatch = 1000;
+
+    public static class Files
+    {
+        public const string Loss = "fashion-mnist-loss.png";
+        public const string Accuracy = "fashion-mnist-accuracy.png";
+    }
+
+    public static Command Command(LabIo io)
+    {
+        var command = new Command(Name,
+            "Train the mlp or cnn of fmnist_torch.py on Fashion-MNIST: per-epoch loss and test accuracy, a confusion matrix, curves, --save to safetensors");
+        var data = new Option<string?>("--data")
+        {
+            Description = $"an MNIST-format folder (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-…, raw or .gz) [default: {FashionMnistData.DefaultFolder}]",
+            HelpName = "DIR",
+        };
+        var model = Values.Choice("--model", FashionMnistModels.Mlp, "mlp: Flatten-Linear(784,256)-ReLU-Linear(256,10); cnn: conv5x5(16)-ReLU-pool-conv5x5(32)-ReLU-pool-Linear(1568,10)",
+            FashionMnistModels.Mlp, FashionMnistModels.Cnn);
+        var epochs = Values.Count("--epochs", 1, "passes over the training set");
+        var batch = Values.Count("--batch", 64, "samples per SGD step");
+        var lr = Values.Number("--lr", 0.05, "the learning rate (SGD, momentum 0.9)");
+        var seed = Values.Seed("seed for the initial weights and the batch orders (torch.manual_seed)");
+        var limit = Values.Count("--limit", 0, "use only the first N training images (0: all)", min: 0);
+        var save = Values.File("--save", "write the trained model's state dict to FILE (safetensors; torch's Sequential names)");
+        foreach (var option in new Option[] { data, model, epochs, batch, lr, seed, limit, save }) command.Options.Add(option);
+        var common = CommonOptions.AddTo(command, dtype: false);
+        command.SetAction(parse =>
+        {
+            var ctx = common.Read(parse, io);
+            var settings = new FashionMnistSettings
+            {
+                Data = parse.GetValue(data), Model = parse.GetValue(model)!, Epochs = parse.GetValue(epochs), Batch = parse.GetValue(batch),
+                Lr = parse.GetValue(lr), Seed = parse.GetValue(seed), Limit = parse.GetValue(limit),
+            };
+            var dataset = FashionMnistData.Load(settings.Data, settings.Limit);
+            FashionMnistResult result = null!;
+            if (ctx.Json) result = Run(settings, dataset);
+            else
+            {
+                int steps = StepsPerEpoch(dataset.TrainImages.Shape[0], settings.Batch) * settings.Epochs;
+                var report = ctx.Report;
+                PrintSetup(report, settings, dataset);
+                // Each epoch's line as it ends (above the live bar on a terminal): a long run shows how it is going.
+                report.ProgressWithStatus($"fashion-mnist {settings.Model}", steps,
+                    tick => result = Run(settings, dataset, tick, e => report.Line(EpochLine(e, settings.Epochs))));
+            }
+            string? savePath = parse.GetValue(save);
+            if (savePath is not null) Save(result, savePath);
+            if (ctx.Json) return ctx.WriteJson(result.ToJson());
+            var (lossPath, accuracyPath) = (ctx.OutPath(Files.Loss), ctx.OutPath(Files.Accuracy));
+            Draw(result, lossPath, accuracyPath);
+            Print(ctx.Report, result, lossPath, accuracyPath, savePath);
+            return 0;
+        });
+        return command;
+    }
+
+    private static int StepsPerEpoch(int samples, int batch) => (samples + batch - 1) / batch;
+
+    private static string EpochLine(EpochRecord e, int epochs) => string.Create(CultureInfo.InvariantCulture,
+        $"epoch {e.Epoch}/{epochs}: train loss {e.TrainLoss:F4}, test accuracy {e.TestAccuracy:F4}, {e.Seconds:F1} s, {e.SamplesPerSecond:F0} samples/s");
+
+    /// <summary>Trains and evaluates; progress gets (steps done, "loss … · … samples/s"), epochDone each epoch's record.</summary>
+    public static FashionMnistResult Run(FashionMnistSettings s, FashionMnistData data, Action<int, string?>? progress = null,
+        Action<EpochRecord>? epochDone = null)
+    {
+        var generator = new Generator(unchecked((ulong)s.Seed));
+        var model = FashionMnistModels.Build(s.Model, generator);
+        var optimizer = new SGD(model.Parameters(), lr: s.Lr, momentum: s.Momentum);
+        int n = data.TrainImages.Shape[0];
+        int steps = StepsPerEpoch(n, s.Batch);
+        // The loss curve: the mean of every `window` batches, at its fractional epoch.
+        int window = Math.Max(1, steps / 25);
+        var epochs = new List<EpochRecord>();
+        var curve = new List<(double, double)>();
+        long[,] confusion = new long[FashionMnistData.Classes, FashionMnistData.Classes];
+        double trainSeconds = 0, lastLoss = double.NaN;
+        var clock = new Stopwatch();
+        int done = 0;
+        for (int epoch = 1; epoch <= s.Epochs; epoch++)
+        {
+            model.Train();
+            double epochSum = 0, windowSum = 0;
+            int windowCount = 0;
+            clock.Restart();
+            var order = Tensor.RandPerm(n, generator);
+            for (int step = 0; step < steps; step++)
+            {
+                int start = step * s.Batch;
+                var idx = order.Narrow(0, start, Math.Min(s.Batch, n - start));
+                var xb = data.TrainImages.IndexSelect(0, idx);
+                var yb = data.TrainLabels.IndexSelect(0, idx);
+                optimizer.ZeroGrad();
+                var loss = F.CrossEntropy(model.Forward(xb), yb);
+                loss.Backward();
+                optimizer.Step();
+                lastLoss = loss.Item();
+                epochSum += lastLoss;
+                windowSum += lastLoss;
+                if (++windowCount == window || step == steps - 1)
+                {
+                    curve.Add((epoch - 1 + (double)(step + 1) / steps, windowSum / windowCount));
+                    windowSum = 0;
+                    windowCount = 0;
+                }
+                done++;
+                if (progress is not null && (step % 10 == 9 || step == steps - 1))
+                {
+                    double rate = Math.Min(n, (step + 1) * s.Batch) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                    progress(done, string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{s.Epochs} · loss {epochSum / (step + 1):F4} · {rate:N0} samples/s"));
+                }
+            }
+            clock.Stop();
+            double seconds = clock.Elapsed.TotalSeconds;
+            trainSeconds += seconds;
+            confusion = Evaluate(model, data.TestImages, data.TestLabels);
+            long correct = Enumerable.Range(0, FashionMnistData.Classes).Sum(c => confusion[c, c]);
+            epochs.Add(new EpochRecord(epoch, epochSum / steps, (double)correct / data.TestImages.Shape[0], seconds, n / seconds));
+            epochDone?.Invoke(epochs[^1]);
+        }
+        return new FashionMnistResult(s, data.Folder, n, data.TestImages.Shape[0], model, epochs, curve, trainSeconds, lastLoss, confusion);
+    }
+
+    /// <summary>The confusion matrix [true class, predicted class] of the model (in eval mode, no graph) on the images.</summary>
+    public static long[,] Evaluate(Sequential model, Tensor images, Tensor labels)
+    {
+        var confusion = new long[FashionMnistData.Classes, FashionMnistData.Classes];
+        model.Eval();
+        using (Autograd.NoGrad())
+        {
+            int n = images.Shape[0];
+            for (int start = 0; start < n; start += EvalBatch)
+            {
+                int count = Math.Min(EvalBatch, n - start);
+                var predicted = model.Forward(images.Narrow(0, start, count)).ArgMax(1).ToArray<long>();
+                var truth = labels.Narrow(0, start, count).ToArray<long>();
+                for (int i = 0; i < count; i++) confusion[truth[i], predicted[i]]++;
+            }
+        }
+        model.Train();
+        return confusion;
+    }
+
+    /// <summary>The state dict as safetensors, with the run's settings as metadata.</summary>
+    private static void Save(FashionMnistResult r, string path)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "pt",
+            ["model"] = r.Settings.Model,
+            ["epochs"] = Fmt.I(r.Settings.Epochs),
+            ["test_accuracy"] = Fmt.R(r.TestAccuracy),
+        };
+        try
+        {
+            string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (dir is not null) Directory.CreateDirectory(dir);
+            SafeTensors.SaveModule(r.Model, path, metadata);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LabInputException($"--save: cannot write {path}: {e.Message}");
+        }
+    }
+
+    /// <summary>The loss curve (per window of batches, by fractional epoch) and the test accuracy per epoch.</summary>
+    public static void Draw(FashionMnistResult r, string lossPath, string accuracyPath)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(lossPath));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        string what = $"{r.Settings.Model}, SGD lr {Fmt.G(r.Settings.Lr)} momentum {Fmt.G(r.Settings.Momentum)}, batch {r.Settings.Batch}";
+        Chart.Lines(lossPath,
+        [
+            new Series("train loss (running mean)", r.LossCurve.Select(p => p.Loss).ToList(), r.LossCurve.Select(p => p.Epoch).ToList()),
+            new Series("epoch mean", r.Epochs.Select(e => e.TrainLoss).ToList(), r.Epochs.Select(e => (double)e.Epoch).ToList()),
+        ], $"Fashion-MNIST training loss: {what}", xLabel: "epoch", yLabel: "cross-entropy");
+        Chart.Lines(accuracyPath,
+            [new Series("test accuracy", r.Epochs.Select(e => e.TestAccuracy).ToList(), r.Epochs.Select(e => (double)e.Epoch).ToList())],
+            $"Fashion-MNIST test accuracy: {what}", xLabel: "epoch", yLabel: "test accuracy");
+    }
+
+    /// <summary>What is about to run: the data, the model's layers, the training settings.</summary>
+    public static void PrintSetup(Report report, FashionMnistSettings s, FashionMnistData data)
+    {
+        // A model drawn only to be described (its layers and size do not depend on the generator).
+        var model = FashionMnistModels.Build(s.Model, new Generator());
+        report.Heading($"fashion-mnist: the {s.Model} on {Fmt.I(data.TrainImages.Shape[0])} training images, tested on {Fmt.I(data.TestImages.Shape[0])}");
+        report.Pairs(
+        [
+            ("data", data.Folder),
+            ("model", FashionMnistModels.Describe(model)),
+            ("parameters", FashionMnistModels.ParameterCount(model).ToString("N0", CultureInfo.InvariantCulture)),
+            ("training", $"SGD lr {Fmt.G(s.Lr)}, momentum {Fmt.G(s.Momentum)}, batch {s.Batch}, {s.Epochs} epoch(s), seed {s.Seed}, cross-entropy"),
+        ]);
+    }
+
+    /// <summary>The per-epoch table, the confusion matrix, the totals and the files (after <see cref="PrintSetup"/> and the epoch lines).</summary>
+    public static void Print(Report report, FashionMnistResult r, string lossPath, string accuracyPath, string? savePath)
+    {
+        report.Table(["epoch", "train loss (mean)", "test accuracy", "seconds", "samples/s"],
+            r.Epochs.Select(e => (IReadOnlyList<string>)[
+                Fmt.I(e.Epoch), e.TrainLoss.ToString("F4", CultureInfo.InvariantCulture), e.TestAccuracy.ToString("F4", CultureInfo.InvariantCulture),
+                e.Seconds.ToString("F2", CultureInfo.InvariantCulture), e.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture)]));
+        var names = FashionMnistModels.ClassNames;
+        report.Table(["true \\ predicted", .. names, "recall"],
+            Enumerable.Range(0, names.Length).Select(t =>
+            {
+                long total = Enumerable.Range(0, names.Length).Sum(p => r.Confusion[t, p]);
+                string recall = total == 0 ? "-" : ((double)r.Confusion[t, t] / total).ToString("F3", CultureInfo.InvariantCulture);
+                return (IReadOnlyList<string>)[names[t], .. Enumerable.Range(0, names.Length).Select(p => Fmt.I(r.Confusion[t, p])), recall];
+            }),
+            "confusion matrix on the test set (rows: the true class, columns: the predicted one)");
+        report.Line(string.Create(CultureInfo.InvariantCulture,
+            $"test accuracy {r.TestAccuracy:F4} ({r.Correct} of {r.TestSamples}); training {r.TrainSeconds:F2} s, {r.SamplesPerSecond:F0} samples/s; last batch loss {r.FinalTrainLoss:F4}"));
+        report.Wrote("loss curve", lossPath);
+        report.Wrote("test accuracy per epoch", accuracyPath);
+        if (savePath is not null) report.Wrote("model (safetensors)", savePath);
+    }
+}
