@@ -88,6 +88,7 @@ internal static unsafe class GemmPacking
     /// become the columns of a panel. In 4×4 blocks transposed in registers (four loads, eight shuffles, four
     /// stores for sixteen elements), where a plain loop would write the panel with a stride, one element at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose<T>(T* s, nint ld, int rows, int kc, T* d, int width) where T : unmanaged, INumber<T>
     {
         int i = 0;
