@@ -13,21 +13,35 @@ internal abstract class Storage(DType dtype)
     /// <summary>Bumped by every in-place operation on any view of this storage.</summary>
     public int Version;
 
-    public static Storage Allocate(DType dtype, int length) => dtype switch
+    /// <summary>A storage of length elements, zero-filled unless clear is false (for callers that write every element).</summary>
+    public static Storage Allocate(DType dtype, int length, bool clear = true) => dtype switch
     {
-        DType.Bool => new Storage<bool>(new bool[length]),
-        DType.Int64 => new Storage<long>(new long[length]),
-        DType.Float32 => new Storage<float>(new float[length]),
-        DType.Float64 => new Storage<double>(new double[length]),
+        DType.Bool => Storage<bool>.Allocate(length, clear),
+        DType.Int64 => Storage<long>.Allocate(length, clear),
+        DType.Float32 => Storage<float>.Allocate(length, clear),
+        DType.Float64 => Storage<double>.Allocate(length, clear),
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
     };
 }
 
-internal sealed class Storage<T>(T[] data) : Storage(DTypeOf<T>.Value) where T : unmanaged
+internal class Storage<T>(T[] data) : Storage(DTypeOf<T>.Value) where T : unmanaged
 {
     public readonly T[] Data = data;
 
     public override int Length => Data.Length;
+
+    /// <summary>Large arrays come from <see cref="StoragePool"/> and go back to it when the storage dies.</summary>
+    public static Storage<T> Allocate(int length, bool clear)
+    {
+        if (StoragePool.IsPooled<T>(length)) return new PooledStorage<T>(StoragePool.Rent<T>(length, clear));
+        return new Storage<T>(clear ? new T[length] : GC.AllocateUninitializedArray<T>(length));
+    }
+}
+
+/// <summary>A storage over a pooled array: its finalizer hands the array back for the next tensor of that length.</summary>
+internal sealed class PooledStorage<T>(T[] data) : Storage<T>(data) where T : unmanaged
+{
+    ~PooledStorage() => StoragePool.Return(Data);
 }
 
 /// <summary>Maps a CLR element type to its <see cref="DType"/> at JIT time.</summary>

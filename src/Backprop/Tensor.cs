@@ -35,6 +35,16 @@ public partial class Tensor
         return new Tensor(Storage.Allocate(dtype, n), 0, shape, Shapes.ContiguousStrides(shape));
     }
 
+    /// <summary>
+    /// A new contiguous tensor whose elements are garbage (a recycled array's old values): only for a caller that
+    /// writes every element before anything reads one.
+    /// </summary>
+    internal static Tensor Uninitialized(DType dtype, int[] shape)
+    {
+        int n = Shapes.Numel(shape);
+        return new Tensor(Storage.Allocate(dtype, n, clear: false), 0, shape, Shapes.ContiguousStrides(shape));
+    }
+
     /// <summary>A new contiguous tensor over the given array (not copied).</summary>
     internal static Tensor Wrap<T>(T[] data, int[] shape) where T : unmanaged
         => new(new Storage<T>(data), 0, shape, Shapes.ContiguousStrides(shape));

@@ -65,12 +65,14 @@ public static class GradClipping
     private static double Norm(Tensor g, double p)
     {
         var c = g.IsContiguous ? g : g.CloneContiguous();
-        return c.DType switch
+        double norm = c.DType switch
         {
             DType.Float32 => NormOf<float>(c.Span<float>(), p),
             DType.Float64 => NormOf<double>(c.Span<double>(), p),
             _ => throw new ArgumentException($"ClipGradNorm: gradients must be floating point, got {g.DType.TorchName()}"),
         };
+        GC.KeepAlive(c);   // its array was in use until here (StoragePool)
+        return norm;
     }
 
     /// <summary>‖x‖ₚ: max |x| for +∞, min |x| for −∞, the count of non-zeros for 0, (Σ|x|ᵖ)^(1/p) otherwise; like torch.norm(x, p).</summary>

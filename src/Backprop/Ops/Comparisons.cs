@@ -43,16 +43,18 @@ public partial class Tensor
     public bool All()
     {
         var b = Bool().Contiguous();
-        foreach (var v in b.Span<bool>()) if (!v) return false;
-        return true;
+        bool all = !b.Span<bool>().Contains(false);
+        GC.KeepAlive(b);   // its array was in use until here (StoragePool)
+        return all;
     }
 
     /// <summary>True when any element is nonzero; like torch.any(input).item().</summary>
     public bool Any()
     {
         var b = Bool().Contiguous();
-        foreach (var v in b.Span<bool>()) if (v) return true;
-        return false;
+        bool any = b.Span<bool>().Contains(true);
+        GC.KeepAlive(b);   // its array was in use until here (StoragePool)
+        return any;
     }
 
     /// <summary>True when both tensors have the same shape and every pair of elements is close; like torch.allclose.</summary>

@@ -37,7 +37,7 @@ public partial class Tensor
     /// <summary>A contiguous copy of the values, outside the graph.</summary>
     internal Tensor CloneContiguous()
     {
-        var result = Empty(DType, ShapeArray);
+        var result = Uninitialized(DType, ShapeArray);
         switch (DType)
         {
             case DType.Float32: Kernels.Copy.Strided(Data<float>(), StorageOffset, ShapeArray, StrideArray, result.Span<float>()); break;
@@ -45,6 +45,7 @@ public partial class Tensor
             case DType.Int64: Kernels.Copy.Strided(Data<long>(), StorageOffset, ShapeArray, StrideArray, result.Span<long>()); break;
             case DType.Bool: Kernels.Copy.Strided(Data<bool>(), StorageOffset, ShapeArray, StrideArray, result.Span<bool>()); break;
         }
+        GC.KeepAlive(this);   // its array was in use until here (StoragePool)
         return result;
     }
 
@@ -53,7 +54,7 @@ public partial class Tensor
     {
         if (dtype == DType) return CloneContiguous();
         var source = IsContiguous ? this : CloneContiguous();
-        var result = Empty(dtype, ShapeArray);
+        var result = Uninitialized(dtype, ShapeArray);
         switch (source.DType)
         {
             case DType.Float32: ConvertFrom(source.Span<float>(), result); break;
@@ -61,6 +62,7 @@ public partial class Tensor
             case DType.Int64: ConvertFrom(source.Span<long>(), result); break;
             case DType.Bool: ConvertFromBool(source.Span<bool>(), result); break;
         }
+        GC.KeepAlive(source);
         return result;
     }
 

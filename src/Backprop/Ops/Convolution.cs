@@ -179,13 +179,14 @@ public partial class Tensor
     private static Tensor Im2ColKernel(Tensor x, Kernels.SlidingWindows win)
     {
         int n = x.ShapeArray[0], c = x.ShapeArray[1], h = x.ShapeArray[2], w = x.ShapeArray[3];
-        var columns = Empty(x.DType, [n, c * win.KernelArea, win.Blocks]);
+        var columns = Uninitialized(x.DType, [n, c * win.KernelArea, win.Blocks]);
         if (columns.Numel == 0) return columns;
         switch (x.DType)
         {
             case DType.Float32: Kernels.Im2Col.Unfold(x.Data<float>(), x.StorageOffset, x.StrideArray, n, c, h, w, win, columns.Span<float>()); break;
             case DType.Float64: Kernels.Im2Col.Unfold(x.Data<double>(), x.StorageOffset, x.StrideArray, n, c, h, w, win, columns.Span<double>()); break;
         }
+        GC.KeepAlive(x);   // its array was in use until here (StoragePool)
         return columns;
     }
 
@@ -200,6 +201,7 @@ public partial class Tensor
             case DType.Float32: Kernels.Im2Col.Fold<float>(src.Span<float>(), n, c, h, w, win, image.Span<float>()); break;
             case DType.Float64: Kernels.Im2Col.Fold<double>(src.Span<double>(), n, c, h, w, win, image.Span<double>()); break;
         }
+        GC.KeepAlive(src);   // its array was in use until here (StoragePool)
         return image;
     }
 

@@ -10,11 +10,12 @@ public partial class Tensor
     internal Tensor UnaryKernel<TOp>() where TOp : IUnaryOp
     {
         var x = DType.IsFloatingPoint() ? this : ConvertUnchecked(DType.Float32);
-        var result = Empty(x.DType, ShapeArray);
+        var result = Uninitialized(x.DType, ShapeArray);
         if (x.DType == DType.Float32)
             Elementwise.Unary<float, TOp>(x.Data<float>(), x.StorageOffset, x.ShapeArray, x.StrideArray, result.Span<float>());
         else
             Elementwise.Unary<double, TOp>(x.Data<double>(), x.StorageOffset, x.ShapeArray, x.StrideArray, result.Span<double>());
+        GC.KeepAlive(x);   // its array was in use until here (StoragePool)
         return result;
     }
 
@@ -22,7 +23,7 @@ public partial class Tensor
     internal static Tensor BinaryKernel<TOp>(string op, Tensor a, Tensor b, DType dtype) where TOp : IBinaryOp
     {
         var shape = Shapes.Broadcast(op, a.ShapeArray, b.ShapeArray);
-        var result = Empty(dtype, shape);
+        var result = Uninitialized(dtype, shape);
         BinaryKernelInto<TOp>(op, a, b, result);
         return result;
     }
@@ -50,6 +51,8 @@ public partial class Tensor
                 Elementwise.Binary<long, TOp>(a.Data<long>(), a.StorageOffset, sa, b.Data<long>(), b.StorageOffset, sb, shape, destination.Span<long>());
                 break;
         }
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
     }
 
     /// <summary>TOp(a, b) as a Bool tensor over the broadcast shape, comparing in the promoted dtype.</summary>
@@ -62,7 +65,7 @@ public partial class Tensor
         if (b.DType != dtype) b = b.ConvertUnchecked(dtype);
         var sa = Shapes.BroadcastStrides(a.ShapeArray, a.StrideArray, shape);
         var sb = Shapes.BroadcastStrides(b.ShapeArray, b.StrideArray, shape);
-        var result = Empty(DType.Bool, shape);
+        var result = Uninitialized(DType.Bool, shape);
         var d = result.Span<bool>();
         switch (dtype)
         {
@@ -70,6 +73,8 @@ public partial class Tensor
             case DType.Float64: Elementwise.Compare<double, TOp>(a.Data<double>(), a.StorageOffset, sa, b.Data<double>(), b.StorageOffset, sb, shape, d); break;
             case DType.Int64: Elementwise.Compare<long, TOp>(a.Data<long>(), a.StorageOffset, sa, b.Data<long>(), b.StorageOffset, sb, shape, d); break;
         }
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
         return result;
     }
 
@@ -78,7 +83,7 @@ public partial class Tensor
     {
         var x = DType.IsFloatingPoint() ? this : ConvertUnchecked(DType.Float32);
         if (!x.IsContiguous) x = x.CloneContiguous();
-        var result = Empty(x.DType, ShapeArray);
+        var result = Uninitialized(x.DType, ShapeArray);
         if (x.DType == DType.Float32)
         {
             var s = x.Span<float>(); var d = result.Span<float>();
@@ -89,6 +94,7 @@ public partial class Tensor
             var s = x.Span<double>(); var d = result.Span<double>();
             for (int i = 0; i < d.Length; i++) d[i] = f.Invoke(s[i]);
         }
+        GC.KeepAlive(x);
         return result;
     }
 }

@@ -128,6 +128,8 @@ public partial class Tensor
             case DType.Int64: Copy.IntoStrided<long>(values.Span<long>(), Data<long>(), StorageOffset, ShapeArray, StrideArray); break;
             case DType.Bool: Copy.IntoStrided<bool>(values.Span<bool>(), Data<bool>(), StorageOffset, ShapeArray, StrideArray); break;
         }
+        GC.KeepAlive(values);   // its array was in use until here (StoragePool)
+        GC.KeepAlive(this);
     }
 
     /// <summary>grad += other for an accumulated gradient, in place and outside the graph.</summary>

@@ -32,6 +32,8 @@ public partial class Tensor
             case DType.Int64: Kernels.Indexing.Gather(Data<long>(), StorageOffset, StrideArray, positions, index.ShapeArray, d, result.Span<long>()); break;
             case DType.Bool: Kernels.Indexing.Gather(Data<bool>(), StorageOffset, StrideArray, positions, index.ShapeArray, d, result.Span<bool>()); break;
         }
+        GC.KeepAlive(this);   // their arrays were in use until here (StoragePool)
+        GC.KeepAlive(index);
         var x = this;
         // Each input element receives the sum of the gradients of the outputs that picked it.
         return Graph.Record(result, "GatherBackward0", x, g => Zeros(x.ShapeArray, g.DType).ScatterAdd(d, index, g), new SavedTensors(index));
@@ -69,6 +71,8 @@ public partial class Tensor
             case DType.Float64: Kernels.Indexing.ScatterAdd(result.Span<double>(), result.StrideArray, positions, index.ShapeArray, d, src.Data<double>(), src.StorageOffset, src.StrideArray); break;
             case DType.Int64: Kernels.Indexing.ScatterAdd(result.Span<long>(), result.StrideArray, positions, index.ShapeArray, d, src.Data<long>(), src.StorageOffset, src.StrideArray); break;
         }
+        GC.KeepAlive(src);   // their arrays were in use until here (StoragePool)
+        GC.KeepAlive(index);
         var indexShape = index.ShapeArray;
         return Graph.Record(result, "ScatterAddBackward0", this, src, g =>
         {
@@ -108,6 +112,8 @@ public partial class Tensor
             case DType.Int64: Kernels.Indexing.IndexSelect<long>(x.Span<long>(), outer, size, inner, positions, result.Span<long>()); break;
             case DType.Bool: Kernels.Indexing.IndexSelect<bool>(x.Span<bool>(), outer, size, inner, positions, result.Span<bool>()); break;
         }
+        GC.KeepAlive(x);   // their arrays were in use until here (StoragePool)
+        GC.KeepAlive(index);
         var self = this;
         return Graph.Record(result, "IndexSelectBackward0", self, g => Zeros(self.ShapeArray, g.DType).IndexAdd(d, index, g), new SavedTensors(index));
     }
@@ -147,6 +153,8 @@ public partial class Tensor
             case DType.Float64: Kernels.Indexing.IndexAdd<double>(result.Span<double>(), outer, size, inner, positions, src.Span<double>()); break;
             case DType.Int64: Kernels.Indexing.IndexAdd<long>(result.Span<long>(), outer, size, inner, positions, src.Span<long>()); break;
         }
+        GC.KeepAlive(src);   // their arrays were in use until here (StoragePool)
+        GC.KeepAlive(index);
         return Graph.Record(result, "IndexAddBackward0", this, source,
             g => (g, source.RequiresGrad ? g.IndexSelect(d, index) : null), new SavedTensors(index));
     }
@@ -183,7 +191,7 @@ public partial class Tensor
         if (indices.DType != DType.Int64)
             throw new ArgumentException($"OneHot: one_hot is only applicable to index tensor of dtype torch.int64, but got {indices.DType.TorchName()}");
         if (numClasses < -1) throw new ArgumentException($"OneHot: num_classes should be -1 or non-negative, but got {numClasses}");
-        var values = indices.IsContiguous ? indices.Span<long>() : indices.CloneContiguous().Span<long>();
+        ReadOnlySpan<long> values = indices.IsContiguous ? indices.Span<long>() : indices.ToArray<long>();
         long max = -1;
         foreach (var v in values)
         {
@@ -200,6 +208,7 @@ public partial class Tensor
         var result = Empty(DType.Int64, [.. indices.ShapeArray, numClasses]);
         var data = result.Span<long>();
         for (int i = 0; i < values.Length; i++) data[i * numClasses + (int)values[i]] = 1;
+        GC.KeepAlive(indices);   // its array was in use until here (StoragePool)
         return result;
     }
 
@@ -219,7 +228,8 @@ public partial class Tensor
     /// <summary>The index values in row-major order, each checked to lie in [0, size).</summary>
     private static ReadOnlySpan<long> IndexValues(string op, Tensor index, int dim, int size)
     {
-        var values = index.IsContiguous ? index.Span<long>() : index.CloneContiguous().Span<long>();
+        // A strided index is copied to a plain array: a span of a temporary tensor's storage would outlive the tensor.
+        ReadOnlySpan<long> values = index.IsContiguous ? index.Span<long>() : index.ToArray<long>();
         foreach (var v in values)
             if (v < 0 || v >= size)
                 throw new ArgumentException($"{op}: index {v} is out of bounds for dimension {dim} with size {size}");

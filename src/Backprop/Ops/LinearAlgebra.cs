@@ -178,8 +178,9 @@ public partial class Tensor
     /// <summary>The product [batch, m, n] of a [..., m, k] and b [..., k, n] (same dtype), read through their strides, outside the graph.</summary>
     private static Tensor ProductKernel(Tensor a, Tensor b, int[] batch, int m, int k, int n)
     {
-        var result = Empty(a.DType, [.. batch, m, n]);
-        if (result.Numel == 0 || k == 0) return result;
+        if (k == 0) return Empty(a.DType, [.. batch, m, n]);   // an empty sum: zeros
+        var result = Uninitialized(a.DType, [.. batch, m, n]);   // the GEMM overwrites every element
+        if (result.Numel == 0) return result;
         switch (a.DType)
         {
             case DType.Float32: ProductKernel<float>(a, b, batch, m, k, n, result.Span<float>()); break;
@@ -213,6 +214,8 @@ public partial class Tensor
                 index[d] = 0;
             }
         }
+        GC.KeepAlive(a);   // their arrays were in use until here (StoragePool)
+        GC.KeepAlive(b);
     }
 
     /// <summary>

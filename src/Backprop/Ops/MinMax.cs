@@ -150,6 +150,7 @@ public partial class Tensor
                 case DType.Float64: ReduceMinMax.Values<double, TOp>(x.Span<double>(), outer, reduced, inner, result.Span<double>()); break;
                 case DType.Int64: ReduceMinMax.Values<long, TOp>(x.Span<long>(), outer, reduced, inner, result.Span<long>()); break;
             }
+        GC.KeepAlive(x);   // its array was in use until here (StoragePool)
         return DType == DType.Bool ? result.ConvertUnchecked(DType.Bool) : result;
     }
 
@@ -168,6 +169,7 @@ public partial class Tensor
                 case DType.Float64: ReduceMinMax.ValuesAndIndices<double, TOp>(x.Span<double>(), outer, reduced, inner, values.Span<double>(), indices.Span<long>()); break;
                 case DType.Int64: ReduceMinMax.ValuesAndIndices<long, TOp>(x.Span<long>(), outer, reduced, inner, values.Span<long>(), indices.Span<long>()); break;
             }
+        GC.KeepAlive(x);   // its array was in use until here (StoragePool)
         return (DType == DType.Bool ? values.ConvertUnchecked(DType.Bool) : values, indices);
     }
 

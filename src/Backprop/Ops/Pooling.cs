@@ -108,6 +108,7 @@ public partial class Tensor
                 case DType.Float32: Kernels.Pooling.AverageAdjoint<float>(src.Span<float>(), n, c, h, w, win, countIncludePad, divisorOverride, dx.Span<float>()); break;
                 case DType.Float64: Kernels.Pooling.AverageAdjoint<double>(src.Span<double>(), n, c, h, w, win, countIncludePad, divisorOverride, dx.Span<double>()); break;
             }
+        GC.KeepAlive(src);   // its array was in use until here (StoragePool)
         return Graph.Record(dx, "AvgPool2DBackwardBackward0", g, gg => AvgPoolOp(gg, win, countIncludePad, divisorOverride));
     }
 
@@ -138,6 +139,7 @@ public partial class Tensor
                 case DType.Float32: Kernels.Pooling.AdaptiveAverageAdjoint<float>(src.Span<float>(), n, c, h, w, outH, outW, dx.Span<float>()); break;
                 case DType.Float64: Kernels.Pooling.AdaptiveAverageAdjoint<double>(src.Span<double>(), n, c, h, w, outH, outW, dx.Span<double>()); break;
             }
+        GC.KeepAlive(src);   // its array was in use until here (StoragePool)
         return Graph.Record(dx, "AdaptiveAvgPool2DBackwardBackward0", g, gg => AdaptiveAvgPoolOp(gg, outH, outW));
     }
 

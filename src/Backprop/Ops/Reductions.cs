@@ -95,13 +95,14 @@ public partial class Tensor
                 else inner *= size;
             }
         else inner = Numel;
-        var result = Empty(dtype, outShape);
+        var result = Uninitialized(dtype, outShape);
         switch (dtype)
         {
             case DType.Float32: Kernels.Reduce.Sum<float>(x.Span<float>(), outer, reduced, inner, result.Span<float>()); break;
             case DType.Float64: Kernels.Reduce.Sum<double>(x.Span<double>(), outer, reduced, inner, result.Span<double>()); break;
             case DType.Int64: Kernels.Reduce.Sum<long>(x.Span<long>(), outer, reduced, inner, result.Span<long>()); break;
         }
+        GC.KeepAlive(x);   // its array was in use until here (StoragePool)
         return result;
     }
 }

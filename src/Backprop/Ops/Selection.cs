@@ -12,7 +12,7 @@ public partial class Tensor
         var dtype = TypePromotion.ResultType(a, b);
         var ta = a.DType == dtype ? a : a.ConvertUnchecked(dtype);
         var tb = b.DType == dtype ? b : b.ConvertUnchecked(dtype);
-        var result = Empty(dtype, shape);
+        var result = Uninitialized(dtype, shape);
         var sc = Shapes.BroadcastStrides(condition.ShapeArray, condition.StrideArray, shape);
         var sa = Shapes.BroadcastStrides(ta.ShapeArray, ta.StrideArray, shape);
         var sb = Shapes.BroadcastStrides(tb.ShapeArray, tb.StrideArray, shape);
@@ -24,6 +24,9 @@ public partial class Tensor
             case DType.Int64: Kernels.Elementwise.Where(c, condition.StorageOffset, sc, ta.Data<long>(), ta.StorageOffset, sa, tb.Data<long>(), tb.StorageOffset, sb, shape, result.Span<long>()); break;
             case DType.Bool: Kernels.Elementwise.Where(c, condition.StorageOffset, sc, ta.Data<bool>(), ta.StorageOffset, sa, tb.Data<bool>(), tb.StorageOffset, sb, shape, result.Span<bool>()); break;
         }
+        GC.KeepAlive(ta);   // their arrays were in use until here (StoragePool)
+        GC.KeepAlive(tb);
+        GC.KeepAlive(condition);
         return Graph.Record(result, "WhereBackward0", a, b,
             g => (a.RequiresGrad ? Where(condition, g, ZerosLike(g)) : null,
                   b.RequiresGrad ? Where(condition, ZerosLike(g), g) : null),

@@ -58,9 +58,10 @@ public partial class Tensor
         var mask = new bool[Dim];
         if (Dim > 0) mask[d] = true;
         var (x, outer, n, inner) = ReductionLayout(mask);
-        var y = Empty(DType, ShapeArray);
+        var y = Uninitialized(DType, ShapeArray);
         if (DType == DType.Float32) Kernels.Softmax.Forward(x.Span<float>(), outer, n, inner, y.Span<float>(), log);
         else Kernels.Softmax.Forward(x.Span<double>(), outer, n, inner, y.Span<double>(), log);
+        GC.KeepAlive(x);   // its array was in use until here (StoragePool)
         return y;
     }
 }

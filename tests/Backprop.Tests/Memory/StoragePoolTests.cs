@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+
+namespace Backprop.Tests.Memory;
+
+// The pool recycles the arrays of large tensors (StoragePool). These tests pin what users can observe: a recycled array
+// never leaks old values into a tensor that promises zeros, and results computed into recycled arrays are right.
+// Sizes are chosen per test so that concurrently running tests do not compete for the same free arrays.
+public class StoragePoolTests
+{
+    [Fact]
+    public void Large_storage_is_pooled_small_storage_is_not()
+    {
+        Assert.IsType<PooledStorage<float>>(Tensor.Zeros(32_000).Storage);
+        Assert.IsNotType<PooledStorage<float>>(Tensor.Zeros(1_000).Storage);
+        Assert.True(StoragePool.IsPooled<float>(21_250));    // 85,000 bytes: the large object heap's threshold
+        Assert.False(StoragePool.IsPooled<float>(21_249));
+        Assert.True(StoragePool.IsPooled<double>(10_625));
+    }
+
+    [Fact]
+    public void Array_of_a_dead_tensor_is_reused_by_the_next_tensor_of_that_length()
+    {
+        const int n = 40_123;
+        var first = FilledAndDropped(n, 7f);
+        CollectDeadStorages();
+        var reused = Tensor.Ones(n);
+        // Ones overwrites every element; the array it got back is the dead tensor's.
+        Assert.Same(first.Target, ((Storage<float>)reused.Storage).Data);
+        Assert.All(reused.ToArray<float>(), v => Assert.Equal(1f, v));
+    }
+
+    [Fact]
+    public void Zeros_from_a_recycled_array_are_zeros()
+    {
+        const int n = 40_321;
+        var first = FilledAndDropped(n, 7f);
+        CollectDeadStorages();
+        var zeros = Tensor.Zeros(n);
+        Assert.Same(first.Target, ((Storage<float>)zeros.Storage).Data);
+        Assert.All(zeros.ToArray<float>(), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void Ops_into_recycled_arrays_give_the_same_values_as_into_fresh_ones()
+    {
+        const int n = 50_000;
+        var a = Tensor.Arange(n).To(DType.Float32);
+        var expected = a.Mul(2).Add(1).Sigmoid().ToArray<float>();
+        for (int round = 0; round < 3; round++)
+        {
+            CollectDeadStorages();
+            Assert.Equal(expected, a.Mul(2).Add(1).Sigmoid().ToArray<float>());
+        }
+    }
+
+    // The filling tensor lives only inside this method, so that the caller's collection finds it dead.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference FilledAndDropped(int n, float value)
+    {
+        var t = Tensor.Full([n], value);
+        // Long (resurrection-tracking): the array outlives its dead storage, handed back by the finalizer.
+        return new WeakReference(((Storage<float>)t.Storage).Data, trackResurrection: true);
+    }
+
+    private static void CollectDeadStorages()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+    }
+}
