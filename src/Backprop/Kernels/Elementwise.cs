@@ -14,11 +14,11 @@ internal static class Elementwise
     {
         if (Shapes.IsContiguous(shape, strides))
         {
-            TOp.Invoke<T>(x.AsSpan(offset, destination.Length), destination);
+            ElementwiseParallel.Unary<T, TOp>(x.AsSpan(offset, destination.Length), destination);
             return;
         }
         Copy.Strided(x, offset, shape, strides, destination);
-        TOp.Invoke<T>(destination, destination);
+        ElementwiseParallel.Unary<T, TOp>(destination, destination);
     }
 
     /// <summary>destination = TOp(a, b) where a and b are read through broadcast strides of the output shape.</summary>
@@ -30,9 +30,9 @@ internal static class Elementwise
         int nd = shape.Length;
         if (nd == 0) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
         bool aContiguous = Shapes.IsContiguous(shape, aStrides), bContiguous = Shapes.IsContiguous(shape, bStrides);
-        if (aContiguous && bContiguous) { TOp.Invoke<T>(a.AsSpan(aOffset, n), b.AsSpan(bOffset, n), destination); return; }
-        if (aContiguous && IsBroadcastScalar(bStrides)) { TOp.Invoke(a.AsSpan(aOffset, n), b[bOffset], destination); return; }
-        if (bContiguous && IsBroadcastScalar(aStrides)) { TOp.Invoke(a[aOffset], b.AsSpan(bOffset, n), destination); return; }
+        if (aContiguous && bContiguous) { ElementwiseParallel.Binary<T, TOp>(a.AsSpan(aOffset, n), b.AsSpan(bOffset, n), destination); return; }
+        if (aContiguous && IsBroadcastScalar(bStrides)) { ElementwiseParallel.Binary<T, TOp>(a.AsSpan(aOffset, n), b[bOffset], destination); return; }
+        if (bContiguous && IsBroadcastScalar(aStrides)) { ElementwiseParallel.Binary<T, TOp>(a[aOffset], b.AsSpan(bOffset, n), destination); return; }
 
         int inner = shape[nd - 1], sa = aStrides[nd - 1], sb = bStrides[nd - 1];
         Span<int> index = stackalloc int[nd];

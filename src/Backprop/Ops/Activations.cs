@@ -10,14 +10,18 @@ public partial class Tensor
     public Tensor Sigmoid()
     {
         var y = UnaryKernel<SigmoidOp>();
-        return Graph.Record(y, "SigmoidBackward0", this, g => g.Mul(y).Mul(1 - y), new SavedTensors(y));   // σ' = σ(1 − σ)
+        return Graph.Record(y, "SigmoidBackward0", this, g => GradMode.IsEnabled
+            ? g.Mul(y).Mul(1 - y)   // σ' = σ(1 − σ), recorded for createGraph
+            : BinaryKernel<SigmoidBackwardOp>("SigmoidBackward", g, y, TypePromotion.ResultType(g, y)), new SavedTensors(y));
     }
 
     /// <summary>tanh x elementwise; like torch.tanh.</summary>
     public Tensor Tanh()
     {
         var y = UnaryKernel<TanhOp>();
-        return Graph.Record(y, "TanhBackward0", this, g => g.Mul(1 - y.Mul(y)), new SavedTensors(y));   // tanh' = 1 − tanh²
+        return Graph.Record(y, "TanhBackward0", this, g => GradMode.IsEnabled
+            ? g.Mul(1 - y.Mul(y))   // tanh' = 1 − tanh², recorded for createGraph
+            : BinaryKernel<TanhBackwardOp>("TanhBackward", g, y, TypePromotion.ResultType(g, y)), new SavedTensors(y));
     }
 
     /// <summary>max(x, 0) elementwise; like torch.relu.</summary>
