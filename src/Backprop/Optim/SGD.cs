@@ -59,6 +59,8 @@ public sealed class SGD : Optimizer
                 var state = StateOf(p);
                 if (!state.TryGetValue("momentum_buffer", out var buffer))
                     state["momentum_buffer"] = buffer = d.Detach().CloneContiguous();   // b₁ = g₁
+                else if (!nesterov && UpdateMath.TryMomentumStep(p, buffer, d, momentum, 1 - dampening, lr))
+                    continue;   // buffer and parameter updated in one pass
                 else
                 {
                     buffer.Mul_(momentum);
