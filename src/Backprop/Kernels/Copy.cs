@@ -43,7 +43,7 @@ internal static class Copy
     }
 
     /// <summary>Steps a row-major counter over every dim but the last, moving one storage offset with it.</summary>
-    public static void Advance(Span<int> index, int[] shape, int[] strides, ref int offset)
+    public static void Advance(Span<int> index, ReadOnlySpan<int> shape, ReadOnlySpan<int> strides, ref int offset)
     {
         for (int d = shape.Length - 2; d >= 0; d--)
         {
@@ -54,8 +54,8 @@ internal static class Copy
         }
     }
 
-    /// <summary>As <see cref="Advance(Span{int}, int[], int[], ref int)"/>, moving two offsets.</summary>
-    public static void Advance(Span<int> index, int[] shape, int[] stridesA, ref int a, int[] stridesB, ref int b)
+    /// <summary>As <see cref="Advance(Span{int}, ReadOnlySpan{int}, ReadOnlySpan{int}, ref int)"/>, moving two offsets.</summary>
+    public static void Advance(Span<int> index, ReadOnlySpan<int> shape, ReadOnlySpan<int> stridesA, ref int a, ReadOnlySpan<int> stridesB, ref int b)
     {
         for (int d = shape.Length - 2; d >= 0; d--)
         {
@@ -68,8 +68,8 @@ internal static class Copy
         }
     }
 
-    /// <summary>As <see cref="Advance(Span{int}, int[], int[], ref int)"/>, moving three offsets.</summary>
-    public static void Advance(Span<int> index, int[] shape, int[] stridesA, ref int a, int[] stridesB, ref int b, int[] stridesC, ref int c)
+    /// <summary>As <see cref="Advance(Span{int}, ReadOnlySpan{int}, ReadOnlySpan{int}, ref int)"/>, moving three offsets.</summary>
+    public static void Advance(Span<int> index, ReadOnlySpan<int> shape, ReadOnlySpan<int> stridesA, ref int a, ReadOnlySpan<int> stridesB, ref int b, ReadOnlySpan<int> stridesC, ref int c)
     {
         for (int d = shape.Length - 2; d >= 0; d--)
         {

@@ -34,8 +34,12 @@ internal static class Elementwise
         if (aContiguous && IsBroadcastScalar(bStrides)) { ElementwiseParallel.Binary<T, TOp>(a.AsSpan(aOffset, n), b[bOffset], destination); return; }
         if (bContiguous && IsBroadcastScalar(aStrides)) { ElementwiseParallel.Binary<T, TOp>(a[aOffset], b.AsSpan(bOffset, n), destination); return; }
 
-        int inner = shape[nd - 1], sa = aStrides[nd - 1], sb = bStrides[nd - 1];
-        Span<int> index = stackalloc int[nd];
+        Span<int> cShape = stackalloc int[nd], cA = stackalloc int[nd], cB = stackalloc int[nd];
+        int m = Coalesce(shape, aStrides, bStrides, cShape, cA, cB);
+        if (m == 0) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
+        cShape = cShape[..m]; cA = cA[..m]; cB = cB[..m];
+        int inner = cShape[m - 1], sa = cA[m - 1], sb = cB[m - 1];
+        Span<int> index = stackalloc int[m];
         int ia = aOffset, ib = bOffset;
         for (int o = 0; o < n; o += inner)
         {
@@ -46,8 +50,36 @@ internal static class Elementwise
             else
                 for (int j = 0, pa = ia, pb = ib; j < inner; j++, pa += sa, pb += sb)
                     row[j] = TOp.Invoke(a[pa], b[pb]);
-            Copy.Advance(index, shape, aStrides, ref ia, bStrides, ref ib);
+            Copy.Advance(index, cShape, cA, ref ia, cB, ref ib);
         }
+    }
+
+    /// <summary>
+    /// Drops size-1 dims and merges each dim into the next one where both operands step through the pair as one run
+    /// (stride[d] = stride[d+1]·shape[d+1]), so that [500, 1] plus a broadcast scalar is one row of 500, not 500 rows
+    /// of 1. Returns the number of dims left (0: a single element).
+    /// </summary>
+    internal static int Coalesce(ReadOnlySpan<int> shape, ReadOnlySpan<int> aStrides, ReadOnlySpan<int> bStrides,
+        Span<int> cShape, Span<int> cA, Span<int> cB)
+    {
+        int m = 0;
+        for (int d = 0; d < shape.Length; d++)
+        {
+            int size = shape[d];
+            if (size == 1) continue;
+            if (m > 0 && cA[m - 1] == aStrides[d] * size && cB[m - 1] == bStrides[d] * size)
+            {
+                cShape[m - 1] *= size;
+                cA[m - 1] = aStrides[d];
+                cB[m - 1] = bStrides[d];
+                continue;
+            }
+            cShape[m] = size;
+            cA[m] = aStrides[d];
+            cB[m] = bStrides[d];
+            m++;
+        }
+        return m;
     }
 
     /// <summary>destination[i] = TOp(a[i], b[i]) as bools, through broadcast strides.</summary>
