@@ -10,28 +10,32 @@ namespace Backprop;
 /// length reuses it.
 /// </summary>
 /// <remarks>
-/// Only a collection finds dead storages. When a request finds no free array and more than a budget of pooled bytes
-/// has been handed out since the last collection, the pool collects once (blocking, then waiting for finalizers) and
-/// retries; when such a collection gives back little, the budget doubles, so a program whose large tensors really are
-/// alive is not collected over and over. An array must not be used after its storage is unreachable: code that takes a
-/// tensor's array keeps the tensor alive (<see cref="GC.KeepAlive"/>) until it is done with the array
-/// (docs/decisions.md, "Pooled storage").
+/// Only a collection finds dead storages. When a request finds no free array, and enough has been handed out or
+/// freshly allocated since the last collection (see the budgets below), the pool runs one full, blocking collection,
+/// waits for the finalizers and retries; when a collection gives back little, the budgets double, so a program whose
+/// large tensors really are alive is not collected over and over. An array must not be used after its storage is
+/// unreachable: code that takes a tensor's array keeps the tensor alive (<see cref="GC.KeepAlive"/>) until it is done
+/// with the array (docs/decisions.md, "Pooled storage for large tensors").
 /// </remarks>
 internal static class StoragePool
 {
     /// <summary>Arrays of at least this many bytes are pooled: those the runtime puts on the large object heap.</summary>
     public const int MinBytes = 85_000;
 
-    private const long InitialBudget = 1L << 20;
+    // When to collect, on a miss: once the bytes handed out (free or fresh) since the last collection reach the
+    // handed-out budget, or at least four arrays of the size asked for, which bounds the arrays in flight and makes
+    // a collection (a fraction of a millisecond) pay for itself many times over; or once the fresh bytes reach the
+    // fresh budget, or one such array, so that a loop starts recycling after a few fresh arrays (a fresh large
+    // array costs several microseconds per KB here: its pages must be faulted in) rather than after a whole budget.
+    private const long InitialHandedBudget = 8L << 20;
+    private const long InitialFreshBudget = 1L << 20;
 
     private static readonly Lock Gate = new();
     private static readonly long MaxIdleBytes = Math.Clamp(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8, 256L << 20, 4L << 30);
-    private static readonly long MaxBudget = Math.Max(InitialBudget, MaxIdleBytes);
 
     private static long _idleBytes;
-    private static long _handedOutSinceCollect;
-    private static long _returnedSinceCollect;
-    private static long _budget = InitialBudget;
+    private static long _handedOut, _fresh, _returned;   // since the last collection the pool ran
+    private static long _handedBudget = InitialHandedBudget, _freshBudget = InitialFreshBudget;
 
     /// <summary>Bytes held in free arrays now (for tests and diagnostics).</summary>
     internal static long IdleBytes
@@ -46,11 +50,12 @@ internal static class StoragePool
     public static T[] Rent<T>(int length, bool clear) where T : unmanaged
     {
         long bytes = (long)length * Unsafe.SizeOf<T>();
-        if (TryTake(length, bytes, out T[]? array) || (CollectWhenOverBudget(bytes) && TryTake(length, bytes, out array)))
+        if (TryTake(length, bytes, out T[]? array) || (CollectWhenOverBudget(bytes) && TryTake(length, 0, out array)))
         {
             if (clear) Array.Clear(array!);
             return array!;
         }
+        lock (Gate) _fresh += bytes;
         // Fresh memory from the runtime: new arrays come zeroed; skipping that is safe only when the caller overwrites.
         return clear ? new T[length] : GC.AllocateUninitializedArray<T>(length);
     }
@@ -61,7 +66,7 @@ internal static class StoragePool
         long bytes = (long)array.Length * Unsafe.SizeOf<T>();
         lock (Gate)
         {
-            _returnedSinceCollect += bytes;
+            _returned += bytes;
             if (_idleBytes + bytes > MaxIdleBytes) return;
             Free<T>.ByLength.TryGetValue(array.Length, out var stack);
             if (stack is null) Free<T>.ByLength[array.Length] = stack = new Stack<T[]>();
@@ -70,14 +75,15 @@ internal static class StoragePool
         }
     }
 
+    // bytes: what this request adds to the bytes handed out (0 on the retry, already counted).
     private static bool TryTake<T>(int length, long bytes, out T[]? array) where T : unmanaged
     {
         lock (Gate)
         {
-            _handedOutSinceCollect += bytes;
+            _handedOut += bytes;
             if (Free<T>.ByLength.TryGetValue(length, out var stack) && stack.TryPop(out array))
             {
-                _idleBytes -= bytes;
+                _idleBytes -= (long)length * Unsafe.SizeOf<T>();
                 return true;
             }
         }
@@ -86,27 +92,40 @@ internal static class StoragePool
     }
 
     // Returns true when it collected (so that a retry may find a free array).
-    private static bool CollectWhenOverBudget(long bytes)
+    private static bool CollectWhenOverBudget(long request)
     {
         long handedOut;
         lock (Gate)
         {
-            if (_handedOutSinceCollect < _budget) return false;
-            handedOut = _handedOutSinceCollect;
-            _handedOutSinceCollect = 0;
-            _returnedSinceCollect = 0;
+            if (_handedOut < Math.Max(_handedBudget, 4 * request) && _fresh < Math.Max(_freshBudget, request)) return false;
+            handedOut = _handedOut;
+            _handedOut = _fresh = _returned = 0;
         }
+        // A full collection: the dead storages of a loop were often alive at the collection before (a younger
+        // generation alone misses them once promoted). Not compacting: nothing needs to move.
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
         GC.WaitForPendingFinalizers();
         lock (Gate)
         {
-            // Little came back: the large tensors handed out are mostly alive, so collect less often; most came back:
-            // a loop is recycling, and collecting sooner keeps fewer arrays in flight (and in cache).
-            if (_returnedSinceCollect < handedOut / 4) _budget = Math.Min(_budget * 2, MaxBudget);
-            else if (_returnedSinceCollect > handedOut / 2) _budget = Math.Max(_budget / 2, InitialBudget);
-            _handedOutSinceCollect = bytes;
+            if (_returned < handedOut / 4)
+            {
+                // Little came back: the large tensors handed out are mostly alive; collect less often.
+                _handedBudget = Math.Min(_handedBudget * 2, MaxIdleBytes);
+                _freshBudget = Math.Min(_freshBudget * 2, MaxIdleBytes);
+            }
+            else
+            {
+                _handedBudget = InitialHandedBudget;   // a loop is recycling
+                _freshBudget = InitialFreshBudget;
+            }
         }
         return true;
+    }
+
+    /// <summary>The pool's state in one line, for diagnostics.</summary>
+    internal static string Describe()
+    {
+        lock (Gate) return $"idle {_idleBytes >> 20} MB, budgets {_handedBudget >> 20}/{_freshBudget >> 20} MB";
     }
 
     private static class Free<T>
