@@ -5,6 +5,10 @@ internal static class Shapes
 {
     public static readonly int[] Scalar = [];
 
+    // Shape and stride arrays are immutable once a tensor holds them (code that needs a variant clones first),
+    // so tensors of one shape share one array and a 1-d contiguous tensor shares these strides.
+    private static readonly int[] UnitStride = [1];
+
     public static int Numel(ReadOnlySpan<int> shape)
     {
         long n = 1;
@@ -32,6 +36,7 @@ internal static class Shapes
     public static int[] ContiguousStrides(ReadOnlySpan<int> shape)
     {
         if (shape.Length == 0) return Scalar;
+        if (shape.Length == 1) return UnitStride;
         var strides = new int[shape.Length];
         int s = 1;
         for (int i = shape.Length - 1; i >= 0; i--)
@@ -59,6 +64,8 @@ internal static class Shapes
 
     public static bool Equal(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
 
+    public static bool Equal(int[] a, int[] b) => ReferenceEquals(a, b) || a.AsSpan().SequenceEqual(b);
+
     /// <summary>PyTorch's broadcasting: align from the right; sizes equal, one of them 1, or missing.</summary>
     public static int[] Broadcast(string op, ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
@@ -77,6 +84,10 @@ internal static class Shapes
         }
         return result;
     }
+
+    /// <summary>Strides that read a tensor of (shape, strides) as the broadcast shape target: its own strides when the shapes are equal.</summary>
+    public static int[] BroadcastStrides(int[] shape, int[] strides, int[] target)
+        => Equal(shape, target) ? strides : BroadcastStrides(shape.AsSpan(), strides.AsSpan(), target.AsSpan());
 
     /// <summary>Strides that read a tensor of (shape, strides) as if it had the broadcast shape target: 0 where expanded.</summary>
     public static int[] BroadcastStrides(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides, ReadOnlySpan<int> target)
