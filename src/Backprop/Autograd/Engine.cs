@@ -43,31 +43,34 @@ internal sealed class Engine
     private void Run(Tensor[] roots, Tensor[] rootGrads, bool retainGraph)
     {
         using var mode = new GradModeScope(_createGraph);
-        var order = Discover(roots);
-        if (_captureNodes is not null) MarkNeeded(order);
-
-        var ready = new Stack<Node>();
-        for (int i = 0; i < roots.Length; i++)
-        {
-            var node = roots[i].GradientEdge!;
-            node.GradBuffer = node.GradBuffer is null ? rootGrads[i] : node.GradBuffer.Add(rootGrads[i]);
-        }
-        foreach (var root in roots)
-        {
-            var node = root.GradientEdge!;
-            if (node.Dependencies == 0 && node.GradBuffer is not null) ready.Push(node);
-        }
-
+        var workspace = Workspace.Rent();
+        var order = workspace.Order;
+        var ready = workspace.Ready;
         try
         {
+            Discover(roots, order, workspace.Pending);
+            if (_captureNodes is not null) MarkNeeded(order);
+
+            for (int i = 0; i < roots.Length; i++)
+            {
+                var node = roots[i].GradientEdge!;
+                node.GradBuffer = node.GradBuffer is null ? rootGrads[i] : node.GradBuffer.Add(rootGrads[i]);
+            }
+            foreach (var root in roots)
+            {
+                var node = root.GradientEdge!;
+                if (node.Dependencies == 0 && node.GradBuffer is not null) ready.Push(node);
+            }
+
             while (ready.Count > 0)
             {
                 var node = ready.Pop();
                 var grad = node.GradBuffer;
                 node.GradBuffer = null;
                 if (grad is not null) Execute(node, grad, retainGraph);
-                foreach (var next in node.Next)
+                for (int i = 0; i < node.InputCount; i++)
                 {
+                    var next = node.NextAt(i);
                     if (next is null) continue;
                     if (--next.Dependencies == 0) ready.Push(next);
                 }
@@ -81,6 +84,7 @@ internal sealed class Engine
                 node.GradBuffer = null;
                 node.Dependencies = 0;
             }
+            workspace.Return();
         }
     }
 
@@ -110,7 +114,7 @@ internal sealed class Engine
     /// <summary>Called by a node for each of its inputs: reduces the gradient to the input's shape and adds it to the next node's buffer.</summary>
     internal void Deliver(Node from, int input, Tensor? grad)
     {
-        var next = from.Next[input];
+        var next = from.NextAt(input);
         if (grad is null || next is null) return;
         grad = from.FitToInput(input, grad);
         next.GradBuffer = next.GradBuffer is null ? grad : next.GradBuffer.Add(grad);
@@ -126,7 +130,7 @@ internal sealed class Engine
         }
         if (leaf.Grad is null)
         {
-            leaf.Grad = grad.Detach().CloneContiguous();
+            leaf.Grad = grad.CloneContiguous();   // a copy outside the graph: grad may be shared (Add passes one to both inputs)
             return;
         }
         using (Autograd.NoGrad())
@@ -137,11 +141,9 @@ internal sealed class Engine
     }
 
     /// <summary>Visits every node reachable from the roots once, counting incoming edges; returns them in post-order.</summary>
-    private static List<Node> Discover(Tensor[] roots)
+    private static void Discover(Tensor[] roots, List<Node> order, Stack<(Node Node, int Edge)> stack)
     {
         int mark = Interlocked.Increment(ref _lastMark);
-        var order = new List<Node>();
-        var stack = new Stack<(Node Node, int Edge)>();
         foreach (var root in roots)
         {
             var node = root.GradientEdge!;
@@ -152,13 +154,13 @@ internal sealed class Engine
             while (stack.Count > 0)
             {
                 var (current, edge) = stack.Pop();
-                if (edge == current.Next.Length)
+                if (edge == current.InputCount)
                 {
                     order.Add(current);
                     continue;
                 }
                 stack.Push((current, edge + 1));
-                var next = current.Next[edge];
+                var next = current.NextAt(edge);
                 if (next is null) continue;
                 if (next.VisitMark != mark)
                 {
@@ -169,7 +171,6 @@ internal sealed class Engine
                 next.Dependencies++;
             }
         }
-        return order;
     }
 
     /// <summary>
@@ -181,10 +182,42 @@ internal sealed class Engine
         foreach (var node in postOrder)
         {
             bool mustRun = false;
-            foreach (var next in node.Next)
-                if (next is not null && next.Needed) { mustRun = true; break; }
+            for (int i = 0; i < node.InputCount && !mustRun; i++)
+                mustRun = node.NextAt(i) is { Needed: true };
             node.MustRun = mustRun && node is not AccumulateGrad;
             node.Needed = mustRun || Array.IndexOf(_captureNodes!, node) >= 0;
+        }
+    }
+
+    /// <summary>
+    /// The lists one pass walks with, kept per thread between passes so that a small graph's backward allocates
+    /// none. A backward started inside another (from a hook) finds none cached and makes its own.
+    /// </summary>
+    private sealed class Workspace
+    {
+        private const int MaxRetained = 1 << 12;   // a huge graph's lists are not kept alive after its pass
+
+        [ThreadStatic] private static Workspace? _cached;
+
+        public readonly List<Node> Order = [];
+        public readonly Stack<(Node Node, int Edge)> Pending = new();
+        public readonly Stack<Node> Ready = new();
+
+        public static Workspace Rent()
+        {
+            var workspace = _cached ?? new Workspace();
+            _cached = null;
+            return workspace;
+        }
+
+        /// <summary>Empties the lists (they must not keep a graph alive) and caches them for the next pass.</summary>
+        public void Return()
+        {
+            if (Order.Count > MaxRetained) return;
+            Order.Clear();
+            Pending.Clear();
+            Ready.Clear();
+            _cached = this;
         }
     }
 }
