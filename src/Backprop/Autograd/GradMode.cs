@@ -8,7 +8,14 @@ internal static class GradMode
 
     public static bool IsEnabled => !Disabled.Value;
 
-    public static void Set(bool enabled) => Disabled.Value = !enabled;
+    /// <summary>
+    /// Sets the mode for this flow. Writing an AsyncLocal copies the execution context (an allocation), so a write
+    /// that would change nothing, such as a no-grad scope inside another, is skipped: what every flow reads is the same.
+    /// </summary>
+    public static void Set(bool enabled)
+    {
+        if (Disabled.Value == enabled) Disabled.Value = !enabled;
+    }
 }
 
 /// <summary>Restores the previous grad mode when disposed; returned by <see cref="Autograd.NoGrad"/> and <see cref="Autograd.EnableGrad"/>.</summary>
