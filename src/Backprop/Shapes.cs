@@ -66,6 +66,9 @@ internal static class Shapes
 
     public static bool Equal(int[] a, int[] b) => ReferenceEquals(a, b) || a.AsSpan().SequenceEqual(b);
 
+    /// <summary>The broadcast shape of two tensors' shapes: a itself (not a copy) when b equals it.</summary>
+    public static int[] Broadcast(string op, int[] a, int[] b) => Equal(a, b) ? a : Broadcast(op, a.AsSpan(), b.AsSpan());
+
     /// <summary>PyTorch's broadcasting: align from the right; sizes equal, one of them 1, or missing.</summary>
     public static int[] Broadcast(string op, ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
@@ -92,6 +95,7 @@ internal static class Shapes
     /// <summary>Strides that read a tensor of (shape, strides) as if it had the broadcast shape target: 0 where expanded.</summary>
     public static int[] BroadcastStrides(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides, ReadOnlySpan<int> target)
     {
+        if (target.Length == 0) return Scalar;
         var result = new int[target.Length];
         int lead = target.Length - shape.Length;
         for (int i = 0; i < shape.Length; i++)
