@@ -151,6 +151,7 @@ internal struct SavedTensors
 {
     private Tensor? _a, _b, _c;
     private int _va, _vb, _vc;
+    private bool _number;
     // The node that made each saved tensor (its grad_fn then): named in the error message, built only when thrown.
     private Node? _oa, _ob, _oc;
 
@@ -163,7 +164,13 @@ internal struct SavedTensors
         _oa = a?.GradFn; _ob = b?.GradFn; _oc = c?.GradFn;
     }
 
-    public readonly bool IsEmpty => _a is null && _b is null && _c is null;
+    /// <summary>
+    /// What an op of a tensor and a number saves when it needs only the number (x * 2 saves the 2 in PyTorch, as
+    /// a wrapped 0-d tensor): nothing to check, but freed all the same, so a second backward fails as it does there.
+    /// </summary>
+    public static SavedTensors Number => new() { _number = true };
+
+    public readonly bool IsEmpty => _a is null && _b is null && _c is null && !_number;
 
     /// <summary>Names the node as the owner of any saved tensor that is the op's own result (saved before the node existed).</summary>
     public void SetOutputOwner(Tensor output, Node node)
@@ -191,31 +198,45 @@ internal struct SavedTensors
     }
 }
 
-/// <summary>A node whose op had one tensor input (and perhaps a number): backward returns that input's gradient.</summary>
-internal sealed class UnaryNode(string name, Tensor input, Func<Tensor, Tensor?> backward, SavedTensors saved, bool numberOperand = false)
-    : Node(name, input, saved, numberOperand)
+/// <summary>
+/// A node whose op had one tensor input (and perhaps a number): backward returns that input's gradient. It is
+/// handed state, what the op passed for it (the tensors and numbers it needs), so that the backward can be a
+/// static lambda: nothing is allocated for it when the op is not recorded.
+/// </summary>
+internal sealed class UnaryNode<TState>(string name, Tensor input, TState state, Func<Tensor, TState, Tensor?> backward,
+    SavedTensors saved, bool numberOperand) : Node(name, input, saved, numberOperand)
 {
-    private Func<Tensor, Tensor?>? _backward = backward;
+    private TState _state = state;
+    private Func<Tensor, TState, Tensor?>? _backward = backward;
 
-    internal override void Apply(Tensor grad, Engine engine) => engine.Deliver(this, 0, _backward!(grad));
+    internal override void Apply(Tensor grad, Engine engine) => engine.Deliver(this, 0, _backward!(grad, _state));
 
-    private protected override void ReleaseBackward() => _backward = null;
+    private protected override void ReleaseBackward()
+    {
+        _backward = null;
+        _state = default!;
+    }
 }
 
-/// <summary>A node whose op had two inputs: backward returns both gradients as a pair.</summary>
-internal sealed class BinaryNode(string name, Tensor a, Tensor b, Func<Tensor, (Tensor?, Tensor?)> backward, SavedTensors saved)
-    : Node(name, a, b, saved)
+/// <summary>A node whose op had two inputs: backward returns both gradients as a pair; state as for <see cref="UnaryNode{TState}"/>.</summary>
+internal sealed class BinaryNode<TState>(string name, Tensor a, Tensor b, TState state, Func<Tensor, TState, (Tensor?, Tensor?)> backward,
+    SavedTensors saved) : Node(name, a, b, saved)
 {
-    private Func<Tensor, (Tensor?, Tensor?)>? _backward = backward;
+    private TState _state = state;
+    private Func<Tensor, TState, (Tensor?, Tensor?)>? _backward = backward;
 
     internal override void Apply(Tensor grad, Engine engine)
     {
-        var (ga, gb) = _backward!(grad);
+        var (ga, gb) = _backward!(grad, _state);
         engine.Deliver(this, 0, ga);
         engine.Deliver(this, 1, gb);
     }
 
-    private protected override void ReleaseBackward() => _backward = null;
+    private protected override void ReleaseBackward()
+    {
+        _backward = null;
+        _state = default!;
+    }
 }
 
 /// <summary>A node whose op had any number of inputs: backward returns one gradient per input.</summary>
