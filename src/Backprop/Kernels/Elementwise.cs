@@ -50,6 +50,39 @@ internal static class Elementwise
         }
     }
 
+    /// <summary>
+    /// destination = TOp(x, s), or TOp(s, x) when reversed, for a number s and a destination of x's shape: the
+    /// paths <see cref="Binary"/> takes with a broadcast 0-d operand, without one. destination may be x itself
+    /// when x is contiguous.
+    /// </summary>
+    public static void BinaryScalar<T, TOp>(T[] x, int offset, int[] shape, int[] strides, T s, bool reversed, Span<T> destination)
+        where T : unmanaged, INumber<T> where TOp : IBinaryOp
+    {
+        int n = destination.Length;
+        if (n == 0) return;
+        int nd = shape.Length;
+        if (nd == 0) { destination[0] = reversed ? TOp.Invoke(s, x[offset]) : TOp.Invoke(x[offset], s); return; }
+        if (Shapes.IsContiguous(shape, strides))
+        {
+            if (reversed) TOp.Invoke(s, x.AsSpan(offset, n), destination);
+            else TOp.Invoke(x.AsSpan(offset, n), s, destination);
+            return;
+        }
+        int inner = shape[nd - 1], sx = strides[nd - 1];
+        Span<int> index = stackalloc int[nd];
+        int ix = offset;
+        for (int o = 0; o < n; o += inner)
+        {
+            var row = destination.Slice(o, inner);
+            if (sx == 1 && reversed) TOp.Invoke(s, x.AsSpan(ix, inner), row);
+            else if (sx == 1) TOp.Invoke(x.AsSpan(ix, inner), s, row);
+            else
+                for (int j = 0, p = ix; j < inner; j++, p += sx)
+                    row[j] = reversed ? TOp.Invoke(s, x[p]) : TOp.Invoke(x[p], s);
+            Copy.Advance(index, shape, strides, ref ix);
+        }
+    }
+
     /// <summary>destination[i] = TOp(a[i], b[i]) as bools, through broadcast strides.</summary>
     public static void Compare<T, TOp>(T[] a, int aOffset, int[] aStrides, T[] b, int bOffset, int[] bStrides, int[] shape, Span<bool> destination)
         where T : unmanaged, INumber<T> where TOp : ICompareOp

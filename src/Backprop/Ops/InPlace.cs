@@ -13,7 +13,7 @@ public partial class Tensor
         : InPlace("Add_", other, TypePromotion.ResultType(this, other), s => s.Add(other, alpha), null);
 
     /// <summary>this += value, in place; like tensor.add_(value).</summary>
-    public Tensor Add_(double value) => Add_(Scalar(value, this));
+    public Tensor Add_(double value) => TryNumberInPlace<AddOp>(value, TypePromotion.ResultType(DType, value)) ? this : Add_(Scalar(value, this));
 
     /// <summary>this −= alpha·other, in place; like tensor.sub_(other, alpha=alpha).</summary>
     public Tensor Sub_(Tensor other, double alpha = 1) => alpha == 1
@@ -21,25 +21,32 @@ public partial class Tensor
         : InPlace("Sub_", other, TypePromotion.ResultType(this, other), s => s.Sub(other, alpha), null);
 
     /// <summary>this −= value, in place; like tensor.sub_(value).</summary>
-    public Tensor Sub_(double value) => Sub_(Scalar(value, this));
+    public Tensor Sub_(double value) => TryNumberInPlace<SubOp>(value, TypePromotion.ResultType(DType, value)) ? this : Sub_(Scalar(value, this));
 
     /// <summary>this ·= other, in place; like tensor.mul_(other).</summary>
     public Tensor Mul_(Tensor other) =>
         InPlace("Mul_", other, TypePromotion.ResultType(this, other), s => s.Mul(other), static (self, o) => BinaryKernelInto<MulOp>("Mul_", self, o, self));
 
     /// <summary>this ·= value, in place; like tensor.mul_(value).</summary>
-    public Tensor Mul_(double value) => Mul_(Scalar(value, this));
+    public Tensor Mul_(double value) => TryNumberInPlace<MulOp>(value, TypePromotion.ResultType(DType, value)) ? this : Mul_(Scalar(value, this));
 
     /// <summary>this /= other, in place (true division); like tensor.div_(other).</summary>
     public Tensor Div_(Tensor other) =>
         InPlace("Div_", other, TypePromotion.ToFloating(TypePromotion.ResultType(this, other)), s => s.Div(other), static (self, o) => BinaryKernelInto<DivOp>("Div_", self, o, self));
 
     /// <summary>this /= value, in place; like tensor.div_(value).</summary>
-    public Tensor Div_(double value) => Div_(Scalar(value, this));
+    public Tensor Div_(double value) =>
+        TryNumberInPlace<DivOp>(value, TypePromotion.ToFloating(TypePromotion.ResultType(DType, value))) ? this : Div_(Scalar(value, this));
 
     /// <summary>Sets every element to value, in place; like tensor.fill_(value).</summary>
     public Tensor Fill_(double value)
     {
+        if (CanWriteDirectly())
+        {
+            FillUnchecked(value);
+            Storage.Version++;
+            return this;
+        }
         var v = Scalar(value, this);
         return InPlace("Fill_", v, null, s => s.Mul(0).Add(v.To(s.DType)), static (self, o) => self.FillUnchecked(o.Item()));
     }
@@ -102,6 +109,22 @@ public partial class Tensor
         Storage.Version++;
         return this;
     }
+
+    /// <summary>
+    /// The common case of an in-place op with a number, written straight into this tensor with no tensor made for
+    /// the number: it keeps this dtype, nothing is recorded, and the view is contiguous. False otherwise, and the
+    /// caller takes <see cref="InPlace"/>, which records, converts or fails as the case needs.
+    /// </summary>
+    private bool TryNumberInPlace<TOp>(double value, DType resultType) where TOp : IBinaryOp
+    {
+        if (resultType != DType || !IsContiguous || !CanWriteDirectly()) return false;
+        ScalarKernelInto<TOp>(this, value, reversed: false, this);
+        Storage.Version++;
+        return true;
+    }
+
+    /// <summary>True when an in-place write needs no recording and cannot fail: grad mode off or nothing requiring grad, no element written twice.</summary>
+    private bool CanWriteDirectly() => !(RequiresGrad && GradMode.IsEnabled) && !HasInternalOverlap();
 
     private static int Category(DType d) => d switch { DType.Bool => 0, DType.Int64 => 1, _ => 2 };
 
