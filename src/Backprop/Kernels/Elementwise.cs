@@ -34,8 +34,19 @@ internal static class Elementwise
         if (aContiguous && IsBroadcastScalar(bStrides)) { TOp.Invoke(a.AsSpan(aOffset, n), b[bOffset], destination); return; }
         if (bContiguous && IsBroadcastScalar(aStrides)) { TOp.Invoke(a[aOffset], b.AsSpan(bOffset, n), destination); return; }
 
-        int inner = shape[nd - 1], sa = aStrides[nd - 1], sb = bStrides[nd - 1];
-        Span<int> index = stackalloc int[nd];
+        Span<int> layout = stackalloc int[3 * nd];
+        var dims = layout[..nd];
+        shape.CopyTo(dims);
+        aStrides.CopyTo(layout.Slice(nd, nd));
+        bStrides.CopyTo(layout.Slice(2 * nd, nd));
+        int rank = Layout.Coalesce(dims, layout[nd..], 2);
+        if (rank == 0) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
+        dims = dims[..rank];
+        var stridesA = layout.Slice(nd, rank);
+        var stridesB = layout.Slice(2 * nd, rank);
+
+        int inner = dims[rank - 1], sa = stridesA[rank - 1], sb = stridesB[rank - 1];
+        Span<int> index = stackalloc int[rank];
         int ia = aOffset, ib = bOffset;
         for (int o = 0; o < n; o += inner)
         {
@@ -46,7 +57,7 @@ internal static class Elementwise
             else
                 for (int j = 0, pa = ia, pb = ib; j < inner; j++, pa += sa, pb += sb)
                     row[j] = TOp.Invoke(a[pa], b[pb]);
-            Copy.Advance(index, shape, aStrides, ref ia, bStrides, ref ib);
+            Copy.Advance(index, dims, stridesA, ref ia, stridesB, ref ib);
         }
     }
 
@@ -68,8 +79,12 @@ internal static class Elementwise
             else TOp.Invoke(x.AsSpan(offset, n), s, destination);
             return;
         }
-        int inner = shape[nd - 1], sx = strides[nd - 1];
-        Span<int> index = stackalloc int[nd];
+        Span<int> layout = stackalloc int[2 * nd];
+        int rank = Layout.Coalesce(shape, strides, layout, out var dims, out var stridesX);
+        if (rank == 0) { destination[0] = reversed ? TOp.Invoke(s, x[offset]) : TOp.Invoke(x[offset], s); return; }
+
+        int inner = dims[rank - 1], sx = stridesX[rank - 1];
+        Span<int> index = stackalloc int[rank];
         int ix = offset;
         for (int o = 0; o < n; o += inner)
         {
@@ -79,7 +94,7 @@ internal static class Elementwise
             else
                 for (int j = 0, p = ix; j < inner; j++, p += sx)
                     row[j] = reversed ? TOp.Invoke(s, x[p]) : TOp.Invoke(x[p], s);
-            Copy.Advance(index, shape, strides, ref ix);
+            Copy.Advance(index, dims, stridesX, ref ix);
         }
     }
 
@@ -91,14 +106,25 @@ internal static class Elementwise
         if (n == 0) return;
         int nd = shape.Length;
         if (nd == 0) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
-        int inner = shape[nd - 1], sa = aStrides[nd - 1], sb = bStrides[nd - 1];
-        Span<int> index = stackalloc int[nd];
+        Span<int> layout = stackalloc int[3 * nd];
+        var dims = layout[..nd];
+        shape.CopyTo(dims);
+        aStrides.CopyTo(layout.Slice(nd, nd));
+        bStrides.CopyTo(layout.Slice(2 * nd, nd));
+        int rank = Layout.Coalesce(dims, layout[nd..], 2);
+        if (rank == 0) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
+        dims = dims[..rank];
+        var stridesA = layout.Slice(nd, rank);
+        var stridesB = layout.Slice(2 * nd, rank);
+
+        int inner = dims[rank - 1], sa = stridesA[rank - 1], sb = stridesB[rank - 1];
+        Span<int> index = stackalloc int[rank];
         int ia = aOffset, ib = bOffset;
         for (int o = 0; o < n; o += inner)
         {
             for (int j = 0, pa = ia, pb = ib; j < inner; j++, pa += sa, pb += sb)
                 destination[o + j] = TOp.Invoke(a[pa], b[pb]);
-            Copy.Advance(index, shape, aStrides, ref ia, bStrides, ref ib);
+            Copy.Advance(index, dims, stridesA, ref ia, stridesB, ref ib);
         }
     }
 
@@ -110,14 +136,27 @@ internal static class Elementwise
         if (n == 0) return;
         int nd = shape.Length;
         if (nd == 0) { destination[0] = condition[cOffset] ? a[aOffset] : b[bOffset]; return; }
-        int inner = shape[nd - 1], sc = cStrides[nd - 1], sa = aStrides[nd - 1], sb = bStrides[nd - 1];
-        Span<int> index = stackalloc int[nd];
+        Span<int> layout = stackalloc int[4 * nd];
+        var dims = layout[..nd];
+        shape.CopyTo(dims);
+        cStrides.CopyTo(layout.Slice(nd, nd));
+        aStrides.CopyTo(layout.Slice(2 * nd, nd));
+        bStrides.CopyTo(layout.Slice(3 * nd, nd));
+        int rank = Layout.Coalesce(dims, layout[nd..], 3);
+        if (rank == 0) { destination[0] = condition[cOffset] ? a[aOffset] : b[bOffset]; return; }
+        dims = dims[..rank];
+        var stridesC = layout.Slice(nd, rank);
+        var stridesA = layout.Slice(2 * nd, rank);
+        var stridesB = layout.Slice(3 * nd, rank);
+
+        int inner = dims[rank - 1], sc = stridesC[rank - 1], sa = stridesA[rank - 1], sb = stridesB[rank - 1];
+        Span<int> index = stackalloc int[rank];
         int ic = cOffset, ia = aOffset, ib = bOffset;
         for (int o = 0; o < n; o += inner)
         {
             for (int j = 0, pc = ic, pa = ia, pb = ib; j < inner; j++, pc += sc, pa += sa, pb += sb)
                 destination[o + j] = condition[pc] ? a[pa] : b[pb];
-            Copy.Advance(index, shape, cStrides, ref ic, aStrides, ref ia, bStrides, ref ib);
+            Copy.Advance(index, dims, stridesC, ref ic, stridesA, ref ia, stridesB, ref ib);
         }
     }
 
