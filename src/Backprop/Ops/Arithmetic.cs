@@ -135,10 +135,11 @@ public partial class Tensor
         if (Shapes.Equal(ShapeArray, shape)) return this;
         int lead = Dim - shape.Length;
         if (lead < 0) throw new ArgumentException($"SumToShape: cannot sum shape {Shapes.Format(ShapeArray)} to {Shapes.Format(shape)}");
-        var dims = new List<int>();
+        int count = 0;
+        Span<int> summedDims = stackalloc int[Dim];
         for (int i = 0; i < Dim; i++)
-            if (i < lead || (shape[i - lead] == 1 && ShapeArray[i] != 1)) dims.Add(i);
-        var summed = dims.Count == 0 ? this : Sum(dims.ToArray(), keepDim: true);
+            if (i < lead || (shape[i - lead] == 1 && ShapeArray[i] != 1)) summedDims[count++] = i;
+        var summed = count == 0 ? this : Sum(summedDims[..count].ToArray(), keepDim: true);
         return Shapes.Equal(summed.ShapeArray, shape) ? summed : summed.Reshape(shape);
     }
 }
