@@ -21,9 +21,12 @@ internal sealed class Engine
         _captured = captureNodes is null ? null : new Tensor?[captureNodes.Length];
     }
 
+    // A backward pass that captures nothing keeps no state in its engine: one each for createGraph off and on.
+    private static readonly Engine Accumulating = new(createGraph: false, null), AccumulatingWithGraph = new(createGraph: true, null);
+
     /// <summary>Backward from roots with the given output gradients, accumulating into leaves' Grad.</summary>
-    public static void Backward(Tensor[] roots, Tensor[] rootGrads, bool retainGraph, bool createGraph)
-        => new Engine(createGraph, null).Run(roots, rootGrads, retainGraph);
+    public static void Backward(ReadOnlySpan<Tensor> roots, ReadOnlySpan<Tensor> rootGrads, bool retainGraph, bool createGraph)
+        => (createGraph ? AccumulatingWithGraph : Accumulating).Run(roots, rootGrads, retainGraph);
 
     /// <summary>The gradients of roots with respect to inputs, without touching any Grad; like torch.autograd.grad.</summary>
     public static Tensor?[] Grad(Tensor[] roots, Tensor[] rootGrads, Tensor[] inputs, bool retainGraph, bool createGraph)
@@ -40,7 +43,7 @@ internal sealed class Engine
         return engine._captured!;
     }
 
-    private void Run(Tensor[] roots, Tensor[] rootGrads, bool retainGraph)
+    private void Run(ReadOnlySpan<Tensor> roots, ReadOnlySpan<Tensor> rootGrads, bool retainGraph)
     {
         using var mode = new GradModeScope(_createGraph);
         var workspace = Workspace.Rent();
@@ -141,7 +144,7 @@ internal sealed class Engine
     }
 
     /// <summary>Visits every node reachable from the roots once, counting incoming edges; returns them in post-order.</summary>
-    private static void Discover(Tensor[] roots, List<Node> order, Stack<(Node Node, int Edge)> stack)
+    private static void Discover(ReadOnlySpan<Tensor> roots, List<Node> order, Stack<(Node Node, int Edge)> stack)
     {
         int mark = Interlocked.Increment(ref _lastMark);
         foreach (var root in roots)
