@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Backprop;
 
 /// <summary>Shape and stride arithmetic shared by every op: sizes, contiguous strides, broadcasting, dim checks.</summary>
@@ -9,13 +11,17 @@ internal static class Shapes
     // so tensors of one shape share one array and a 1-d contiguous tensor shares these strides.
     private static readonly int[] UnitStride = [1];
 
+    // Numel and IsContiguous run for every tensor made: inlined, with the rare throw kept out of line.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Numel(ReadOnlySpan<int> shape)
     {
         long n = 1;
         foreach (var s in shape) n *= s;
-        if (n > Array.MaxLength) throw new ArgumentException($"a tensor of shape {Format(shape)} has {n} elements, more than one .NET array can hold");
-        return (int)n;
+        return n <= Array.MaxLength ? (int)n : ThrowTooManyElements(shape, n);
     }
+
+    private static int ThrowTooManyElements(ReadOnlySpan<int> shape, long n) =>
+        throw new ArgumentException($"a tensor of shape {Format(shape)} has {n} elements, more than one .NET array can hold");
 
     /// <summary>
     /// The number of elements of a shape read from a file, or null when it is more than one array can hold:
@@ -48,6 +54,7 @@ internal static class Shapes
     }
 
     /// <summary>True when a row-major walk of shape with these strides visits consecutive elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsContiguous(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides)
     {
         int expected = 1;

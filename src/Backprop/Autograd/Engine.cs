@@ -62,12 +62,12 @@ internal sealed class Engine
             foreach (var root in roots)
             {
                 var node = root.GradientEdge!;
-                if (node.Dependencies == 0 && node.GradBuffer is not null) ready.Push(node);
+                if (node.Dependencies == 0 && node.GradBuffer is not null) ready.Push(new(node));
             }
 
             while (ready.Count > 0)
             {
-                var node = ready.Pop();
+                var node = ready.Pop().Node;
                 var grad = node.GradBuffer;
                 node.GradBuffer = null;
                 if (grad is not null) Execute(node, grad, retainGraph);
@@ -75,14 +75,14 @@ internal sealed class Engine
                 {
                     var next = node.NextAt(i);
                     if (next is null) continue;
-                    if (--next.Dependencies == 0) ready.Push(next);
+                    if (--next.Dependencies == 0) ready.Push(new(next));
                 }
             }
         }
         finally
         {
             // A failed pass must not leave half-summed buffers for the next one.
-            foreach (var node in order)
+            foreach (var (node, _) in order)
             {
                 node.GradBuffer = null;
                 node.Dependencies = 0;
@@ -144,7 +144,7 @@ internal sealed class Engine
     }
 
     /// <summary>Visits every node reachable from the roots once, counting incoming edges; returns them in post-order.</summary>
-    private static void Discover(ReadOnlySpan<Tensor> roots, List<Node> order, Stack<(Node Node, int Edge)> stack)
+    private static void Discover(ReadOnlySpan<Tensor> roots, List<Entry> order, Stack<Entry> stack)
     {
         int mark = Interlocked.Increment(ref _lastMark);
         foreach (var root in roots)
@@ -153,23 +153,23 @@ internal sealed class Engine
             if (node.VisitMark == mark) continue;
             node.VisitMark = mark;
             node.Dependencies = 0;
-            stack.Push((node, 0));
+            stack.Push(new(node));
             while (stack.Count > 0)
             {
                 var (current, edge) = stack.Pop();
                 if (edge == current.InputCount)
                 {
-                    order.Add(current);
+                    order.Add(new(current));
                     continue;
                 }
-                stack.Push((current, edge + 1));
+                stack.Push(new(current, edge + 1));
                 var next = current.NextAt(edge);
                 if (next is null) continue;
                 if (next.VisitMark != mark)
                 {
                     next.VisitMark = mark;
                     next.Dependencies = 0;
-                    stack.Push((next, 0));
+                    stack.Push(new(next));
                 }
                 next.Dependencies++;
             }
@@ -180,9 +180,9 @@ internal sealed class Engine
     /// For Autograd.Grad: a node must run when one of its inputs leads to a target; it is needed when it must run
     /// or is a target itself. Post-order sees every child before its parents.
     /// </summary>
-    private void MarkNeeded(List<Node> postOrder)
+    private void MarkNeeded(List<Entry> postOrder)
     {
-        foreach (var node in postOrder)
+        foreach (var (node, _) in postOrder)
         {
             bool mustRun = false;
             for (int i = 0; i < node.InputCount && !mustRun; i++)
@@ -202,9 +202,9 @@ internal sealed class Engine
 
         [ThreadStatic] private static Workspace? _cached;
 
-        public readonly List<Node> Order = [];
-        public readonly Stack<(Node Node, int Edge)> Pending = new();
-        public readonly Stack<Node> Ready = new();
+        public readonly List<Entry> Order = [];
+        public readonly Stack<Entry> Pending = new();
+        public readonly Stack<Entry> Ready = new();
 
         public static Workspace Rent()
         {
@@ -223,4 +223,10 @@ internal sealed class Engine
             _cached = this;
         }
     }
+
+    /// <summary>
+    /// A node in the pass's lists, with the next edge to visit where that matters. Held in a struct because storing
+    /// a derived node into a Node[] checks its type on every store (array covariance); storing a struct does not.
+    /// </summary>
+    private readonly record struct Entry(Node Node, int Edge = 0);
 }
