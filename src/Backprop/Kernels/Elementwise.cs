@@ -28,7 +28,7 @@ internal static class Elementwise
         int n = destination.Length;
         if (n == 0) return;
         int nd = shape.Length;
-        if (nd == 0) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
+        if (nd == 0 || (n == 1 && TOp.ElementMatchesSpan)) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
         bool aContiguous = Shapes.IsContiguous(shape, aStrides), bContiguous = Shapes.IsContiguous(shape, bStrides);
         if (aContiguous && bContiguous) { TOp.Invoke<T>(a.AsSpan(aOffset, n), b.AsSpan(bOffset, n), destination); return; }
         if (aContiguous && IsBroadcastScalar(bStrides)) { TOp.Invoke(a.AsSpan(aOffset, n), b[bOffset], destination); return; }
@@ -72,7 +72,7 @@ internal static class Elementwise
         int n = destination.Length;
         if (n == 0) return;
         int nd = shape.Length;
-        if (nd == 0) { destination[0] = reversed ? TOp.Invoke(s, x[offset]) : TOp.Invoke(x[offset], s); return; }
+        if (nd == 0 || (n == 1 && TOp.ElementMatchesSpan)) { destination[0] = reversed ? TOp.Invoke(s, x[offset]) : TOp.Invoke(x[offset], s); return; }
         if (Shapes.IsContiguous(shape, strides))
         {
             if (reversed) TOp.Invoke(s, x.AsSpan(offset, n), destination);

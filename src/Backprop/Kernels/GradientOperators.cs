@@ -12,6 +12,8 @@ internal struct SigmoidBackwardOp : IBinaryOp
 {
     private const int Chunk = 256;
 
+    public static bool ElementMatchesSpan => true;
+
     public static T Invoke<T>(T g, T y) where T : unmanaged, INumber<T> => g * (T.One - y) * y;
 
     public static void Invoke<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, INumber<T>

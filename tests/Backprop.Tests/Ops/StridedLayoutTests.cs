@@ -99,4 +99,22 @@ public class StridedLayoutTests
             Assert.Equal(expected, actual.ToArray<double>());
         }
     }
+
+    [Fact]
+    public void One_element_tensors_get_what_the_vectorised_path_gives_each_element()
+    {
+        float[] xs = [0.1f, -3.7f, 1e-30f, 7.25f, -0.0f, 1e30f, 0.3333333f, -2.5f, 5.5f, 1.1f, 0.7f, -9f, 4f, 2f, 3f, 0.01f, 8f];
+        float[] ys = [0.3f, 1.3f, 3e-9f, -0.5f, 2.0f, 7e10f, 3f, 1.5f, -1.25f, 0.9f, 0.1f, 3f, -4f, 8f, 0.5f, 100f, 0.125f];
+        var x = Tensor.From(xs);
+        var y = Tensor.From(ys);
+        var whole = new[] { x + y, x - y, x * y, x / y, 0.7 - x, x * 1.3, 2.5 / x, Tensor.SigmoidBackward(y, x) };
+        for (int i = 0; i < xs.Length; i++)
+        {
+            var xi = Tensor.From(new[] { xs[i] });
+            var yi = Tensor.From(new[] { ys[i] });
+            var single = new[] { xi + yi, xi - yi, xi * yi, xi / yi, 0.7 - xi, xi * 1.3, 2.5 / xi, Tensor.SigmoidBackward(yi, xi) };
+            for (int k = 0; k < whole.Length; k++)
+                Assert.Equal(whole[k].ToArray<float>()[i], single[k].Item<float>());
+        }
+    }
 }
