@@ -11,6 +11,9 @@ internal static class Shapes
     // so tensors of one shape share one array and a 1-d contiguous tensor shares these strides.
     private static readonly int[] UnitStride = [1];
 
+    // The strides [n, 1] of contiguous matrices with rows of n < 1024, made on first use (a race makes an equal array).
+    private static readonly int[]?[] MatrixStrides = new int[]?[1024];
+
     // Numel and IsContiguous run for every tensor made: inlined, with the rare throw kept out of line.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Numel(ReadOnlySpan<int> shape)
@@ -43,6 +46,8 @@ internal static class Shapes
     {
         if (shape.Length == 0) return Scalar;
         if (shape.Length == 1) return UnitStride;
+        if (shape.Length == 2 && (uint)shape[1] < (uint)MatrixStrides.Length)
+            return MatrixStrides[shape[1]] ??= [Math.Max(shape[1], 1), 1];
         var strides = new int[shape.Length];
         int s = 1;
         for (int i = shape.Length - 1; i >= 0; i--)
