@@ -3,6 +3,8 @@ namespace Backprop;
 /// <summary>
 /// Records an op's backward on its result, when grad mode is on and an input requires grad.
 /// Ops call it right after their forward: <c>Graph.Record(y, "SigmoidBackward0", x, g => g * y * (1 - y), saved: new(y))</c>.
+/// Hot ops pass what the backward needs as state to a static lambda, which allocates nothing when the op is not
+/// recorded (in no-grad code and inside backward): <c>Graph.Record(y, "SigmoidBackward0", x, y, static (g, y) => ..., new(y))</c>.
 /// </summary>
 internal static class Graph
 {
