@@ -101,12 +101,12 @@ public partial class Tensor
             return this;
         }
 
-        using (Autograd.NoGrad())
+        bool aliases = ReferenceEquals(operand.Storage, Storage)
+            && !(operand.StorageOffset == StorageOffset && Shapes.Equal(operand.StrideArray, StrideArray) && Shapes.Equal(operand.ShapeArray, ShapeArray));
+        if (direct is not null && IsContiguous && !aliases) direct(this, operand);   // a kernel: nothing to record
+        else
         {
-            bool aliases = ReferenceEquals(operand.Storage, Storage)
-                && !(operand.StorageOffset == StorageOffset && Shapes.Equal(operand.StrideArray, StrideArray) && Shapes.Equal(operand.ShapeArray, ShapeArray));
-            if (direct is not null && IsContiguous && !aliases) direct(this, operand);
-            else CopyUnchecked(outOfPlace(this, operand, state));
+            using (Autograd.NoGrad()) CopyUnchecked(outOfPlace(this, operand, state));
         }
         Storage.Version++;
         return this;
