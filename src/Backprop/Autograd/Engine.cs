@@ -136,11 +136,9 @@ internal sealed class Engine
             leaf.Grad = grad.CloneContiguous();   // a copy outside the graph: grad may be shared (Add passes one to both inputs)
             return;
         }
-        using (Autograd.NoGrad())
-        {
-            if (leaf.Grad.RequiresGrad) leaf.Grad = leaf.Grad.Detach().Add(grad);
-            else leaf.Grad.AddInPlaceUnchecked(grad);
-        }
+        // Grad mode is already off here: Run turned it off for a pass that does not create a graph.
+        if (leaf.Grad.RequiresGrad) leaf.Grad = leaf.Grad.Detach().Add(grad);
+        else leaf.Grad.AddInPlaceUnchecked(grad);
     }
 
     /// <summary>Visits every node reachable from the roots once, counting incoming edges; returns them in post-order.</summary>
