@@ -32,7 +32,8 @@ public partial class Tensor
             throw new ArgumentException($"Mean: could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.TorchName()}");
         var mask = Shapes.ReducedDims("Mean", dims, Dim);
         int count = ReducedCount(mask);
-        var y = ScalarKernel<Kernels.DivOp>(SumKernel(mask, keepDim), count);
+        var y = SumKernel(mask, keepDim);
+        ScalarKernelInto<Kernels.DivOp>(y, count, reversed: false, y);   // the sum is fresh: divided where it lies
         return Graph.Record(y, dims.Length == 0 ? "MeanBackward0" : "MeanBackward1", this, (mask, keepDim, shape: ShapeArray, count),
             static (g, s) => g.ExpandReduced(s.mask, s.keepDim, s.shape).Div(s.count));
     }

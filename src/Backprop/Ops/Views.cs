@@ -50,9 +50,13 @@ public partial class Tensor
     {
         int a = Shapes.NormalizeDim("Transpose", dim0, Dim), b = Shapes.NormalizeDim("Transpose", dim1, Dim);
         if (Dim == 0) return Graph.Record(ViewOf(ShapeArray, StrideArray, StorageOffset), "TransposeBackward0", this, g => g);
-        var shape = (int[])ShapeArray.Clone();
+        var shape = ShapeArray;   // shared when the swapped sizes are equal (a square matrix): shapes are immutable
+        if (shape[a] != shape[b])
+        {
+            shape = (int[])shape.Clone();
+            (shape[a], shape[b]) = (shape[b], shape[a]);
+        }
         var strides = (int[])StrideArray.Clone();
-        (shape[a], shape[b]) = (shape[b], shape[a]);
         (strides[a], strides[b]) = (strides[b], strides[a]);
         return Graph.Record(ViewOf(shape, strides, StorageOffset), "TransposeBackward0", this, (a, b), static (g, dims) => g.Transpose(dims.a, dims.b));
     }
