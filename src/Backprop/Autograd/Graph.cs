@@ -30,6 +30,10 @@ internal static class Graph
     }
 
     /// <summary>Records an op of a tensor and a number (x * 2, 1 − x): the number is the second input, with no edge.</summary>
+    public static Tensor RecordWithNumber(Tensor result, string name, Tensor input, Func<Tensor, Tensor?> backward, SavedTensors saved = default)
+        => RecordWithNumber(result, name, input, backward, static (g, backward) => backward(g), saved);
+
+    /// <summary>As <see cref="RecordWithNumber(Tensor, string, Tensor, Func{Tensor, Tensor?}, SavedTensors)"/>, with state.</summary>
     public static Tensor RecordWithNumber<TState>(Tensor result, string name, Tensor input, TState state, Func<Tensor, TState, Tensor?> backward,
         SavedTensors saved = default)
     {

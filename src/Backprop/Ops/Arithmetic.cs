@@ -12,14 +12,14 @@ public partial class Tensor
         if (alpha != 1) other = other.Mul(alpha);
         var dtype = TypePromotion.ResultType(this, other);
         var y = BinaryKernel<AddOp>("Add", this, other, dtype);
-        return Graph.Record(y, "AddBackward0", this, other, 0, static (g, _) => (g, g));
+        return Graph.Record(y, "AddBackward0", this, other, static g => (g, g));
     }
 
     /// <summary>this + value; like torch.add(input, value).</summary>
     public Tensor Add(double value)
     {
         if (TypePromotion.ResultType(DType, value) != DType) return Add(Scalar(value, this));   // promotes: int + 0.5, bool + 1
-        return Graph.RecordWithNumber(ScalarKernel<AddOp>(this, value), "AddBackward0", this, 0, static (g, _) => g);
+        return Graph.RecordWithNumber(ScalarKernel<AddOp>(this, value), "AddBackward0", this, static g => g);
     }
 
     /// <summary>this − alpha·other, broadcasting; like torch.sub(input, other, alpha=alpha).</summary>
@@ -37,14 +37,14 @@ public partial class Tensor
     public Tensor Sub(double value)
     {
         if (TypePromotion.ResultType(DType, value) != DType) return Sub(Scalar(value, this));
-        return Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value), "SubBackward0", this, 0, static (g, _) => g);
+        return Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value), "SubBackward0", this, static g => g);
     }
 
     /// <summary>value − this, as the `-` operator with a number on the left gives it; like torch.rsub(input, value).</summary>
     internal Tensor ReverseSub(double value)
     {
         if (TypePromotion.ResultType(DType, value) != DType) return Scalar(value, this).Sub(this);
-        return Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value, reversed: true), "SubBackward0", this, 0, static (g, _) => g.Neg());
+        return Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value, reversed: true), "SubBackward0", this, static g => g.Neg());
     }
 
     /// <summary>this · other elementwise, broadcasting; like torch.mul.</summary>
@@ -98,7 +98,7 @@ public partial class Tensor
     {
         if (DType == DType.Bool)
             throw new ArgumentException("Neg: negation, the `-` operator, on a bool tensor is not supported; use LogicalNot instead");
-        return Graph.Record(ScalarKernel<MulOp>(this, -1), "NegBackward0", this, 0, static (g, _) => g.Neg());
+        return Graph.Record(ScalarKernel<MulOp>(this, -1), "NegBackward0", this, static g => g.Neg());
     }
 
     /// <summary>this ** exponent, elementwise with a scalar exponent; like torch.pow(input, exponent).</summary>
