@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Backprop;
 
 /// <summary>Shape and stride arithmetic shared by every op: sizes, contiguous strides, broadcasting, dim checks.</summary>
@@ -5,13 +7,24 @@ internal static class Shapes
 {
     public static readonly int[] Scalar = [];
 
+    // Shape and stride arrays are immutable once a tensor holds them (code that needs a variant clones first),
+    // so tensors of one shape share one array and a 1-d contiguous tensor shares these strides.
+    private static readonly int[] UnitStride = [1];
+
+    // The strides [n, 1] of contiguous matrices with rows of n < 1024, made on first use (a race makes an equal array).
+    private static readonly int[]?[] MatrixStrides = new int[]?[1024];
+
+    // Numel and IsContiguous run for every tensor made: inlined, with the rare throw kept out of line.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Numel(ReadOnlySpan<int> shape)
     {
         long n = 1;
         foreach (var s in shape) n *= s;
-        if (n > Array.MaxLength) throw new ArgumentException($"a tensor of shape {Format(shape)} has {n} elements, more than one .NET array can hold");
-        return (int)n;
+        return n <= Array.MaxLength ? (int)n : ThrowTooManyElements(shape, n);
     }
+
+    private static int ThrowTooManyElements(ReadOnlySpan<int> shape, long n) =>
+        throw new ArgumentException($"a tensor of shape {Format(shape)} has {n} elements, more than one .NET array can hold");
 
     /// <summary>
     /// The number of elements of a shape read from a file, or null when it is more than one array can hold:
@@ -32,6 +45,9 @@ internal static class Shapes
     public static int[] ContiguousStrides(ReadOnlySpan<int> shape)
     {
         if (shape.Length == 0) return Scalar;
+        if (shape.Length == 1) return UnitStride;
+        if (shape.Length == 2 && (uint)shape[1] < (uint)MatrixStrides.Length)
+            return MatrixStrides[shape[1]] ??= [Math.Max(shape[1], 1), 1];
         var strides = new int[shape.Length];
         int s = 1;
         for (int i = shape.Length - 1; i >= 0; i--)
@@ -43,6 +59,7 @@ internal static class Shapes
     }
 
     /// <summary>True when a row-major walk of shape with these strides visits consecutive elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsContiguous(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides)
     {
         int expected = 1;
@@ -58,6 +75,11 @@ internal static class Shapes
     public static string Format(ReadOnlySpan<int> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
 
     public static bool Equal(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
+
+    public static bool Equal(int[] a, int[] b) => ReferenceEquals(a, b) || a.AsSpan().SequenceEqual(b);
+
+    /// <summary>The broadcast shape of two tensors' shapes: a itself (not a copy) when b equals it.</summary>
+    public static int[] Broadcast(string op, int[] a, int[] b) => Equal(a, b) ? a : Broadcast(op, a.AsSpan(), b.AsSpan());
 
     /// <summary>PyTorch's broadcasting: align from the right; sizes equal, one of them 1, or missing.</summary>
     public static int[] Broadcast(string op, ReadOnlySpan<int> a, ReadOnlySpan<int> b)
@@ -78,9 +100,14 @@ internal static class Shapes
         return result;
     }
 
+    /// <summary>Strides that read a tensor of (shape, strides) as the broadcast shape target: its own strides when the shapes are equal.</summary>
+    public static int[] BroadcastStrides(int[] shape, int[] strides, int[] target)
+        => Equal(shape, target) ? strides : BroadcastStrides(shape.AsSpan(), strides.AsSpan(), target.AsSpan());
+
     /// <summary>Strides that read a tensor of (shape, strides) as if it had the broadcast shape target: 0 where expanded.</summary>
     public static int[] BroadcastStrides(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides, ReadOnlySpan<int> target)
     {
+        if (target.Length == 0) return Scalar;
         var result = new int[target.Length];
         int lead = target.Length - shape.Length;
         for (int i = 0; i < shape.Length; i++)

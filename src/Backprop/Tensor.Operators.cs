@@ -8,25 +8,25 @@ public partial class Tensor
     /// <summary>Adds a number to every element.</summary>
     public static Tensor operator +(Tensor a, double b) => a.Add(b);
     /// <summary>Adds a number to every element.</summary>
-    public static Tensor operator +(double a, Tensor b) => Scalar(a, b).Add(b);
+    public static Tensor operator +(double a, Tensor b) => b.Add(a);
     /// <summary>Elementwise difference, broadcasting.</summary>
     public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
     /// <summary>Subtracts a number from every element.</summary>
     public static Tensor operator -(Tensor a, double b) => a.Sub(b);
     /// <summary>A number minus every element; like rsub.</summary>
-    public static Tensor operator -(double a, Tensor b) => Scalar(a, b).Sub(b);
+    public static Tensor operator -(double a, Tensor b) => b.ReverseSub(a);
     /// <summary>Elementwise product, broadcasting.</summary>
     public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
     /// <summary>Multiplies every element by a number.</summary>
     public static Tensor operator *(Tensor a, double b) => a.Mul(b);
     /// <summary>Multiplies every element by a number.</summary>
-    public static Tensor operator *(double a, Tensor b) => Scalar(a, b).Mul(b);
+    public static Tensor operator *(double a, Tensor b) => b.Mul(a);
     /// <summary>Elementwise true division, broadcasting.</summary>
     public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
     /// <summary>Divides every element by a number.</summary>
     public static Tensor operator /(Tensor a, double b) => a.Div(b);
     /// <summary>A number divided by every element.</summary>
-    public static Tensor operator /(double a, Tensor b) => Scalar(a, b).Div(b);
+    public static Tensor operator /(double a, Tensor b) => b.ReverseDiv(a);
     /// <summary>Elementwise negation.</summary>
     public static Tensor operator -(Tensor a) => a.Neg();
 

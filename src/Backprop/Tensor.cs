@@ -8,6 +8,8 @@ public partial class Tensor
 {
     internal readonly Storage Storage;
     internal readonly int StorageOffset;
+    // Shared between tensors (an op's result takes its input's shape array; strides come from shared tables):
+    // never written after construction; code that needs a variant clones first.
     internal readonly int[] ShapeArray;
     internal readonly int[] StrideArray;
 

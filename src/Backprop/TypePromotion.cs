@@ -23,6 +23,13 @@ internal static class TypePromotion
         return result;
     }
 
+    /// <summary>
+    /// The result type of a tensor and a number (a wrapped number): a floating tensor keeps its dtype; with an
+    /// integer or bool tensor an integral number gives Int64 and any other the default Float32.
+    /// </summary>
+    public static DType ResultType(DType tensor, double number)
+        => tensor.IsFloatingPoint() ? tensor : double.IsInteger(number) ? DType.Int64 : DType.Float32;
+
     private static void Add(Tensor t, ref DType? dims, ref DType? zeroDims, ref DType? wrapped)
     {
         if (t.IsWrappedNumber) wrapped = wrapped is null ? t.DType : Wider(wrapped.Value, t.DType);

@@ -21,9 +21,12 @@ internal sealed class Engine
         _captured = captureNodes is null ? null : new Tensor?[captureNodes.Length];
     }
 
+    // A backward pass that captures nothing keeps no state in its engine: one each for createGraph off and on.
+    private static readonly Engine Accumulating = new(createGraph: false, null), AccumulatingWithGraph = new(createGraph: true, null);
+
     /// <summary>Backward from roots with the given output gradients, accumulating into leaves' Grad.</summary>
-    public static void Backward(Tensor[] roots, Tensor[] rootGrads, bool retainGraph, bool createGraph)
-        => new Engine(createGraph, null).Run(roots, rootGrads, retainGraph);
+    public static void Backward(ReadOnlySpan<Tensor> roots, ReadOnlySpan<Tensor> rootGrads, bool retainGraph, bool createGraph)
+        => (createGraph ? AccumulatingWithGraph : Accumulating).Run(roots, rootGrads, retainGraph);
 
     /// <summary>The gradients of roots with respect to inputs, without touching any Grad; like torch.autograd.grad.</summary>
     public static Tensor?[] Grad(Tensor[] roots, Tensor[] rootGrads, Tensor[] inputs, bool retainGraph, bool createGraph)
@@ -40,47 +43,51 @@ internal sealed class Engine
         return engine._captured!;
     }
 
-    private void Run(Tensor[] roots, Tensor[] rootGrads, bool retainGraph)
+    private void Run(ReadOnlySpan<Tensor> roots, ReadOnlySpan<Tensor> rootGrads, bool retainGraph)
     {
         using var mode = new GradModeScope(_createGraph);
-        var order = Discover(roots);
-        if (_captureNodes is not null) MarkNeeded(order);
-
-        var ready = new Stack<Node>();
-        for (int i = 0; i < roots.Length; i++)
-        {
-            var node = roots[i].GradientEdge!;
-            node.GradBuffer = node.GradBuffer is null ? rootGrads[i] : node.GradBuffer.Add(rootGrads[i]);
-        }
-        foreach (var root in roots)
-        {
-            var node = root.GradientEdge!;
-            if (node.Dependencies == 0 && node.GradBuffer is not null) ready.Push(node);
-        }
-
+        var workspace = Workspace.Rent();
+        var order = workspace.Order;
+        var ready = workspace.Ready;
         try
         {
+            Discover(roots, order, workspace.Pending);
+            if (_captureNodes is not null) MarkNeeded(order);
+
+            for (int i = 0; i < roots.Length; i++)
+            {
+                var node = roots[i].GradientEdge!;
+                node.GradBuffer = node.GradBuffer is null ? rootGrads[i] : node.GradBuffer.Add(rootGrads[i]);
+            }
+            foreach (var root in roots)
+            {
+                var node = root.GradientEdge!;
+                if (node.Dependencies == 0 && node.GradBuffer is not null) ready.Push(new(node));
+            }
+
             while (ready.Count > 0)
             {
-                var node = ready.Pop();
+                var node = ready.Pop().Node;
                 var grad = node.GradBuffer;
                 node.GradBuffer = null;
                 if (grad is not null) Execute(node, grad, retainGraph);
-                foreach (var next in node.Next)
+                for (int i = 0; i < node.InputCount; i++)
                 {
+                    var next = node.NextAt(i);
                     if (next is null) continue;
-                    if (--next.Dependencies == 0) ready.Push(next);
+                    if (--next.Dependencies == 0) ready.Push(new(next));
                 }
             }
         }
         finally
         {
             // A failed pass must not leave half-summed buffers for the next one.
-            foreach (var node in order)
+            foreach (var (node, _) in order)
             {
                 node.GradBuffer = null;
                 node.Dependencies = 0;
             }
+            workspace.Return();
         }
     }
 
@@ -110,7 +117,7 @@ internal sealed class Engine
     /// <summary>Called by a node for each of its inputs: reduces the gradient to the input's shape and adds it to the next node's buffer.</summary>
     internal void Deliver(Node from, int input, Tensor? grad)
     {
-        var next = from.Next[input];
+        var next = from.NextAt(input);
         if (grad is null || next is null) return;
         grad = from.FitToInput(input, grad);
         next.GradBuffer = next.GradBuffer is null ? grad : next.GradBuffer.Add(grad);
@@ -126,65 +133,98 @@ internal sealed class Engine
         }
         if (leaf.Grad is null)
         {
-            leaf.Grad = grad.Detach().CloneContiguous();
+            leaf.Grad = grad.CloneContiguous();   // a copy outside the graph: grad may be shared (Add passes one to both inputs)
             return;
         }
-        using (Autograd.NoGrad())
-        {
-            if (leaf.Grad.RequiresGrad) leaf.Grad = leaf.Grad.Detach().Add(grad);
-            else leaf.Grad.AddInPlaceUnchecked(grad);
-        }
+        // Grad mode is already off here: Run turned it off for a pass that does not create a graph.
+        if (leaf.Grad.RequiresGrad) leaf.Grad = leaf.Grad.Detach().Add(grad);
+        else leaf.Grad.AddInPlaceUnchecked(grad);
     }
 
     /// <summary>Visits every node reachable from the roots once, counting incoming edges; returns them in post-order.</summary>
-    private static List<Node> Discover(Tensor[] roots)
+    private static void Discover(ReadOnlySpan<Tensor> roots, List<Entry> order, Stack<Entry> stack)
     {
         int mark = Interlocked.Increment(ref _lastMark);
-        var order = new List<Node>();
-        var stack = new Stack<(Node Node, int Edge)>();
         foreach (var root in roots)
         {
             var node = root.GradientEdge!;
             if (node.VisitMark == mark) continue;
             node.VisitMark = mark;
             node.Dependencies = 0;
-            stack.Push((node, 0));
+            stack.Push(new(node));
             while (stack.Count > 0)
             {
                 var (current, edge) = stack.Pop();
-                if (edge == current.Next.Length)
+                if (edge == current.InputCount)
                 {
-                    order.Add(current);
+                    order.Add(new(current));
                     continue;
                 }
-                stack.Push((current, edge + 1));
-                var next = current.Next[edge];
+                stack.Push(new(current, edge + 1));
+                var next = current.NextAt(edge);
                 if (next is null) continue;
                 if (next.VisitMark != mark)
                 {
                     next.VisitMark = mark;
                     next.Dependencies = 0;
-                    stack.Push((next, 0));
+                    stack.Push(new(next));
                 }
                 next.Dependencies++;
             }
         }
-        return order;
     }
 
     /// <summary>
     /// For Autograd.Grad: a node must run when one of its inputs leads to a target; it is needed when it must run
     /// or is a target itself. Post-order sees every child before its parents.
     /// </summary>
-    private void MarkNeeded(List<Node> postOrder)
+    private void MarkNeeded(List<Entry> postOrder)
     {
-        foreach (var node in postOrder)
+        foreach (var (node, _) in postOrder)
         {
             bool mustRun = false;
-            foreach (var next in node.Next)
-                if (next is not null && next.Needed) { mustRun = true; break; }
+            for (int i = 0; i < node.InputCount && !mustRun; i++)
+                mustRun = node.NextAt(i) is { Needed: true };
             node.MustRun = mustRun && node is not AccumulateGrad;
             node.Needed = mustRun || Array.IndexOf(_captureNodes!, node) >= 0;
         }
     }
+
+    /// <summary>
+    /// The lists one pass walks with, kept per thread between passes so that a small graph's backward allocates
+    /// none. A backward started inside another (from a hook) finds none cached and makes its own.
+    /// </summary>
+    private sealed class Workspace
+    {
+        private const int MaxRetained = 1 << 12;   // a huge graph's lists are not kept alive after its pass
+
+        [ThreadStatic] private static Workspace? _cached;
+
+        public readonly List<Entry> Order = [];
+        public readonly Stack<Entry> Pending = new();
+        public readonly Stack<Entry> Ready = new();
+
+        public static Workspace Rent()
+        {
+            var workspace = _cached ?? new Workspace();
+            _cached = null;
+            return workspace;
+        }
+
+        /// <summary>Empties the lists (they must not keep a graph alive) and caches them for the next pass.</summary>
+        public void Return()
+        {
+            if (Order.Count > MaxRetained) return;
+            Order.Clear();
+            Pending.Clear();
+            Ready.Clear();
+            _cached = this;
+        }
+    }
+
+    /// <summary>
+    /// A node in the pass's lists, with the next edge to visit where that matters. Held in a struct because storing
+    /// a derived node into a Node[] checks its type on every store (array covariance); storing a struct does not.
+    /// </summary>
+    private readonly record struct Entry(Node Node, int Edge = 0);
 }

@@ -3,6 +3,8 @@ namespace Backprop;
 /// <summary>
 /// Records an op's backward on its result, when grad mode is on and an input requires grad.
 /// Ops call it right after their forward: <c>Graph.Record(y, "SigmoidBackward0", x, g => g * y * (1 - y), saved: new(y))</c>.
+/// Hot ops pass what the backward needs as state to a static lambda, which allocates nothing when the op is not
+/// recorded (in no-grad code and inside backward): <c>Graph.Record(y, "SigmoidBackward0", x, y, static (g, y) => ..., new(y))</c>.
 /// </summary>
 internal static class Graph
 {
@@ -11,18 +13,44 @@ internal static class Graph
     public static bool ShouldRecord(Tensor a, Tensor b) => (a.RequiresGrad || b.RequiresGrad) && GradMode.IsEnabled;
 
     public static Tensor Record(Tensor result, string name, Tensor input, Func<Tensor, Tensor?> backward, SavedTensors saved = default)
-    {
-        if (!ShouldRecord(input)) return result;
-        var node = new UnaryNode(name, input, backward, saved);
-        node.SetOutput(result);
-        result.SetGradFn(node);
-        return result;
-    }
+        => Record(result, name, input, backward, static (g, backward) => backward(g), saved);
 
     public static Tensor Record(Tensor result, string name, Tensor a, Tensor b, Func<Tensor, (Tensor?, Tensor?)> backward, SavedTensors saved = default)
+        => Record(result, name, a, b, backward, static (g, backward) => backward(g), saved);
+
+    /// <summary>
+    /// Records a backward that takes state, what the op passes for it (the tensors and numbers it needs): the backward
+    /// can then be a static lambda, and an op that is not recorded allocates nothing for it, as a closure would.
+    /// </summary>
+    public static Tensor Record<TState>(Tensor result, string name, Tensor input, TState state, Func<Tensor, TState, Tensor?> backward,
+        SavedTensors saved = default)
+    {
+        if (!ShouldRecord(input)) return result;
+        return Link(result, new UnaryNode<TState>(name, input, state, backward, saved, numberOperand: false));
+    }
+
+    /// <summary>Records an op of a tensor and a number (x * 2, 1 − x): the number is the second input, with no edge.</summary>
+    public static Tensor RecordWithNumber(Tensor result, string name, Tensor input, Func<Tensor, Tensor?> backward, SavedTensors saved = default)
+        => RecordWithNumber(result, name, input, backward, static (g, backward) => backward(g), saved);
+
+    /// <summary>As <see cref="RecordWithNumber(Tensor, string, Tensor, Func{Tensor, Tensor?}, SavedTensors)"/>, with state.</summary>
+    public static Tensor RecordWithNumber<TState>(Tensor result, string name, Tensor input, TState state, Func<Tensor, TState, Tensor?> backward,
+        SavedTensors saved = default)
+    {
+        if (!ShouldRecord(input)) return result;
+        return Link(result, new UnaryNode<TState>(name, input, state, backward, saved, numberOperand: true));
+    }
+
+    /// <summary>As the one-input form, for two inputs.</summary>
+    public static Tensor Record<TState>(Tensor result, string name, Tensor a, Tensor b, TState state, Func<Tensor, TState, (Tensor?, Tensor?)> backward,
+        SavedTensors saved = default)
     {
         if (!ShouldRecord(a, b)) return result;
-        var node = new BinaryNode(name, a, b, backward, saved);
+        return Link(result, new BinaryNode<TState>(name, a, b, state, backward, saved));
+    }
+
+    private static Tensor Link(Tensor result, Node node)
+    {
         node.SetOutput(result);
         result.SetGradFn(node);
         return result;
@@ -34,9 +62,6 @@ internal static class Graph
         bool any = false;
         foreach (var t in inputs) any |= t.RequiresGrad;
         if (!any) return result;
-        var node = new NaryNode(name, inputs, backward, saved);
-        node.SetOutput(result);
-        result.SetGradFn(node);
-        return result;
+        return Link(result, new NaryNode(name, inputs, backward, saved));
     }
 }

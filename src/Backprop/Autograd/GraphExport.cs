@@ -55,8 +55,8 @@ public static partial class Autograd
                 continue;
             }
             dot.AppendLine($"  {id} [label=\"{Escape(node.Name)}\"];");
-            foreach (var next in node.Next)
-                if (next is not null) edges.AppendLine($"  {Id(next)} -> {id};");
+            for (int i = 0; i < node.InputCount; i++)
+                if (node.NextAt(i) is { } next) edges.AppendLine($"  {Id(next)} -> {id};");
         }
         dot.Append(edges);
         dot.AppendLine("}");

@@ -7,9 +7,11 @@ namespace Backprop;
 /// </summary>
 public abstract class Node
 {
-    internal readonly Node?[] Next;
-    private readonly int[][] _inputShapes;
-    private readonly DType[] _inputDTypes;
+    // One edge per input: the input's node (null where no gradient is needed) and the shape and dtype a gradient
+    // must be fitted to. Most ops have one or two inputs, so the first two live in fields; any more in an array.
+    private readonly int _inputCount;
+    private readonly InputEdge _input0, _input1;
+    private readonly InputEdge[]? _moreInputs;
     private SavedTensors _saved;
     private bool _released;
 
@@ -22,34 +24,69 @@ public abstract class Node
     internal bool Needed;
     internal bool MustRun;
 
-    private protected Node(string name, ReadOnlySpan<Tensor> inputs, SavedTensors saved)
+    /// <summary>
+    /// A node for an op with one tensor input; numberOperand adds a second input with no edge, the number of
+    /// a tensor-and-scalar op (x * 2 has next_functions (x's node, None) in PyTorch).
+    /// </summary>
+    private protected Node(string name, Tensor input, SavedTensors saved, bool numberOperand)
     {
         Name = name;
-        Next = new Node?[inputs.Length];
-        _inputShapes = new int[inputs.Length][];
-        _inputDTypes = new DType[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++)
+        _inputCount = numberOperand ? 2 : 1;
+        _input0 = new InputEdge(input);
+        _saved = saved;
+    }
+
+    private protected Node(string name, Tensor a, Tensor b, SavedTensors saved)
+    {
+        Name = name;
+        _inputCount = 2;
+        _input0 = new InputEdge(a);
+        _input1 = new InputEdge(b);
+        _saved = saved;
+    }
+
+    private protected Node(string name, Tensor[] inputs, SavedTensors saved)
+    {
+        Name = name;
+        _inputCount = inputs.Length;
+        if (inputs.Length > 0) _input0 = new InputEdge(inputs[0]);
+        if (inputs.Length > 1) _input1 = new InputEdge(inputs[1]);
+        if (inputs.Length > 2)
         {
-            Next[i] = inputs[i].GradientEdge;
-            _inputShapes[i] = inputs[i].ShapeArray;
-            _inputDTypes[i] = inputs[i].DType;
+            _moreInputs = new InputEdge[inputs.Length - 2];
+            for (int i = 2; i < inputs.Length; i++) _moreInputs[i - 2] = new InputEdge(inputs[i]);
         }
         _saved = saved;
     }
 
-    private protected Node(string name)
-    {
-        Name = name;
-        Next = [];
-        _inputShapes = [];
-        _inputDTypes = [];
-    }
+    private protected Node(string name) => Name = name;
 
     /// <summary>The op's backward name as PyTorch prints it, e.g. "MulBackward0".</summary>
     public string Name { get; }
 
     /// <summary>The nodes the gradient flows to next, one per input (null for inputs that need none); like grad_fn.next_functions.</summary>
-    public IReadOnlyList<Node?> NextFunctions => Next;
+    public IReadOnlyList<Node?> NextFunctions
+    {
+        get
+        {
+            var next = new Node?[_inputCount];
+            for (int i = 0; i < next.Length; i++) next[i] = NextAt(i);
+            return next;
+        }
+    }
+
+    /// <summary>How many inputs the op had (edges, some of them null).</summary>
+    internal int InputCount => _inputCount;
+
+    /// <summary>The node of input i, or null when that input needs no gradient.</summary>
+    internal Node? NextAt(int i) => Input(i).Next;
+
+    private ref readonly InputEdge Input(int i)
+    {
+        if (i == 0) return ref _input0;
+        if (i == 1) return ref _input1;
+        return ref _moreInputs![i - 2];
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"<{Name}>";
@@ -95,10 +132,17 @@ public abstract class Node
     /// <summary>Makes a gradient fit input i: summed over broadcast dims, cast to the input's dtype.</summary>
     internal Tensor FitToInput(int i, Tensor grad)
     {
-        var shape = _inputShapes[i];
-        if (!Shapes.Equal(grad.ShapeArray, shape)) grad = grad.SumToShape(shape);
-        if (grad.DType != _inputDTypes[i]) grad = grad.To(_inputDTypes[i]);
+        ref readonly var input = ref Input(i);
+        if (!Shapes.Equal(grad.ShapeArray, input.Shape)) grad = grad.SumToShape(input.Shape);
+        if (grad.DType != input.DType) grad = grad.To(input.DType);
         return grad;
+    }
+
+    private readonly struct InputEdge(Tensor input)
+    {
+        public readonly Node? Next = input.GradientEdge;
+        public readonly int[] Shape = input.ShapeArray;
+        public readonly DType DType = input.DType;
     }
 }
 
@@ -107,7 +151,9 @@ internal struct SavedTensors
 {
     private Tensor? _a, _b, _c;
     private int _va, _vb, _vc;
-    private string? _oa, _ob, _oc;
+    private bool _number;
+    // The node that made each saved tensor (its grad_fn then): named in the error message, built only when thrown.
+    private Node? _oa, _ob, _oc;
 
     public SavedTensors(Tensor? a, Tensor? b = null, Tensor? c = null)
     {
@@ -115,19 +161,23 @@ internal struct SavedTensors
         _va = a?.Storage.Version ?? 0;
         _vb = b?.Storage.Version ?? 0;
         _vc = c?.Storage.Version ?? 0;
-        _oa = Owner(a); _ob = Owner(b); _oc = Owner(c);
+        _oa = a?.GradFn; _ob = b?.GradFn; _oc = c?.GradFn;
     }
 
-    public readonly bool IsEmpty => _a is null && _b is null && _c is null;
+    /// <summary>
+    /// What an op of a tensor and a number saves when it needs only the number (x * 2 saves the 2 in PyTorch, as
+    /// a wrapped 0-d tensor): nothing to check, but freed all the same, so a second backward fails as it does there.
+    /// </summary>
+    public static SavedTensors Number => new() { _number = true };
 
-    private static string? Owner(Tensor? t) => t?.GradFn is { } fn ? $"output 0 of {fn.Name}" : null;
+    public readonly bool IsEmpty => _a is null && _b is null && _c is null && !_number;
 
     /// <summary>Names the node as the owner of any saved tensor that is the op's own result (saved before the node existed).</summary>
     public void SetOutputOwner(Tensor output, Node node)
     {
-        if (ReferenceEquals(_a, output)) _oa = $"output 0 of {node.Name}";
-        if (ReferenceEquals(_b, output)) _ob = $"output 0 of {node.Name}";
-        if (ReferenceEquals(_c, output)) _oc = $"output 0 of {node.Name}";
+        if (ReferenceEquals(_a, output)) _oa = node;
+        if (ReferenceEquals(_b, output)) _ob = node;
+        if (ReferenceEquals(_c, output)) _oc = node;
     }
 
     public readonly void CheckVersions()
@@ -138,41 +188,55 @@ internal struct SavedTensors
     }
 
     // PyTorch's message, so that a search for it finds the explanations written for PyTorch.
-    private static void Check(Tensor? t, int version, string? owner)
+    private static void Check(Tensor? t, int version, Node? owner)
     {
         if (t is null || t.Storage.Version == version) return;
         throw new InvalidOperationException(
             $"one of the variables needed for gradient computation has been modified by an inplace operation: " +
-            $"[{t.TorchTypeName} {Shapes.Format(t.ShapeArray)}]{(owner is null ? "" : $", which is {owner},")} is at version {t.Storage.Version}; " +
+            $"[{t.TorchTypeName} {Shapes.Format(t.ShapeArray)}]{(owner is null ? "" : $", which is output 0 of {owner.Name},")} is at version {t.Storage.Version}; " +
             $"expected version {version} instead.");
     }
 }
 
-/// <summary>A node whose op had one input: backward returns that input's gradient.</summary>
-internal sealed class UnaryNode(string name, Tensor input, Func<Tensor, Tensor?> backward, SavedTensors saved)
-    : Node(name, [input], saved)
+/// <summary>
+/// A node whose op had one tensor input (and perhaps a number): backward returns that input's gradient. It is
+/// handed state, what the op passed for it (the tensors and numbers it needs), so that the backward can be a
+/// static lambda: nothing is allocated for it when the op is not recorded.
+/// </summary>
+internal sealed class UnaryNode<TState>(string name, Tensor input, TState state, Func<Tensor, TState, Tensor?> backward,
+    SavedTensors saved, bool numberOperand) : Node(name, input, saved, numberOperand)
 {
-    private Func<Tensor, Tensor?>? _backward = backward;
+    private TState _state = state;
+    private Func<Tensor, TState, Tensor?>? _backward = backward;
 
-    internal override void Apply(Tensor grad, Engine engine) => engine.Deliver(this, 0, _backward!(grad));
+    internal override void Apply(Tensor grad, Engine engine) => engine.Deliver(this, 0, _backward!(grad, _state));
 
-    private protected override void ReleaseBackward() => _backward = null;
+    private protected override void ReleaseBackward()
+    {
+        _backward = null;
+        _state = default!;
+    }
 }
 
-/// <summary>A node whose op had two inputs: backward returns both gradients as a pair.</summary>
-internal sealed class BinaryNode(string name, Tensor a, Tensor b, Func<Tensor, (Tensor?, Tensor?)> backward, SavedTensors saved)
-    : Node(name, [a, b], saved)
+/// <summary>A node whose op had two inputs: backward returns both gradients as a pair; state as for <see cref="UnaryNode{TState}"/>.</summary>
+internal sealed class BinaryNode<TState>(string name, Tensor a, Tensor b, TState state, Func<Tensor, TState, (Tensor?, Tensor?)> backward,
+    SavedTensors saved) : Node(name, a, b, saved)
 {
-    private Func<Tensor, (Tensor?, Tensor?)>? _backward = backward;
+    private TState _state = state;
+    private Func<Tensor, TState, (Tensor?, Tensor?)>? _backward = backward;
 
     internal override void Apply(Tensor grad, Engine engine)
     {
-        var (ga, gb) = _backward!(grad);
+        var (ga, gb) = _backward!(grad, _state);
         engine.Deliver(this, 0, ga);
         engine.Deliver(this, 1, gb);
     }
 
-    private protected override void ReleaseBackward() => _backward = null;
+    private protected override void ReleaseBackward()
+    {
+        _backward = null;
+        _state = default!;
+    }
 }
 
 /// <summary>A node whose op had any number of inputs: backward returns one gradient per input.</summary>

@@ -11,8 +11,11 @@ internal static class Copy
         int nd = shape.Length;
         if (nd == 0) { destination[0] = source[offset]; return; }
         if (Shapes.IsContiguous(shape, strides)) { source.AsSpan(offset, n).CopyTo(destination); return; }
-        int inner = shape[nd - 1], innerStride = strides[nd - 1];
-        Span<int> index = stackalloc int[nd];
+        Span<int> layout = stackalloc int[2 * nd];
+        int rank = Layout.Coalesce(shape, strides, layout, out var dims, out var stridesS);
+        if (rank == 0) { destination[0] = source[offset]; return; }
+        int inner = dims[rank - 1], innerStride = stridesS[rank - 1];
+        Span<int> index = stackalloc int[rank];
         int src = offset;
         for (int o = 0; o < n; o += inner)
         {
@@ -20,7 +23,7 @@ internal static class Copy
             if (innerStride == 1) source.AsSpan(src, inner).CopyTo(row);
             else if (innerStride == 0) row.Fill(source[src]);
             else for (int j = 0, s = src; j < inner; j++, s += innerStride) row[j] = source[s];
-            Advance(index, shape, strides, ref src);
+            Advance(index, dims, stridesS, ref src);
         }
     }
 
@@ -32,15 +35,19 @@ internal static class Copy
         int nd = shape.Length;
         if (nd == 0) { destination[offset] = source[0]; return; }
         if (Shapes.IsContiguous(shape, strides)) { source.CopyTo(destination.AsSpan(offset, n)); return; }
-        int inner = shape[nd - 1], innerStride = strides[nd - 1];
-        Span<int> index = stackalloc int[nd];
+        Span<int> layout = stackalloc int[2 * nd];
+        int rank = Layout.Coalesce(shape, strides, layout, out var dims, out var stridesD);
+        if (rank == 0) { destination[offset] = source[0]; return; }
+        int inner = dims[rank - 1], innerStride = stridesD[rank - 1];
+        Span<int> index = stackalloc int[rank];
         int dst = offset;
         for (int o = 0; o < n; o += inner)
         {
             for (int j = 0, d = dst; j < inner; j++, d += innerStride) destination[d] = source[o + j];
-            Advance(index, shape, strides, ref dst);
+            Advance(index, dims, stridesD, ref dst);
         }
     }
+
 
     /// <summary>Steps a row-major counter over every dim but the last, moving one storage offset with it.</summary>
     public static void Advance(Span<int> index, ReadOnlySpan<int> shape, ReadOnlySpan<int> strides, ref int offset)
@@ -69,7 +76,8 @@ internal static class Copy
     }
 
     /// <summary>As <see cref="Advance(Span{int}, ReadOnlySpan{int}, ReadOnlySpan{int}, ref int)"/>, moving three offsets.</summary>
-    public static void Advance(Span<int> index, ReadOnlySpan<int> shape, ReadOnlySpan<int> stridesA, ref int a, ReadOnlySpan<int> stridesB, ref int b, ReadOnlySpan<int> stridesC, ref int c)
+    public static void Advance(Span<int> index, ReadOnlySpan<int> shape, ReadOnlySpan<int> stridesA, ref int a, ReadOnlySpan<int> stridesB, ref int b,
+        ReadOnlySpan<int> stridesC, ref int c)
     {
         for (int d = shape.Length - 2; d >= 0; d--)
         {

@@ -28,18 +28,25 @@ internal static class Elementwise
         int n = destination.Length;
         if (n == 0) return;
         int nd = shape.Length;
-        if (nd == 0) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
+        if (nd == 0 || (n == 1 && TOp.ElementMatchesSpan)) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
         bool aContiguous = Shapes.IsContiguous(shape, aStrides), bContiguous = Shapes.IsContiguous(shape, bStrides);
         if (aContiguous && bContiguous) { ElementwiseParallel.Binary<T, TOp>(a.AsSpan(aOffset, n), b.AsSpan(bOffset, n), destination); return; }
         if (aContiguous && IsBroadcastScalar(bStrides)) { ElementwiseParallel.Binary<T, TOp>(a.AsSpan(aOffset, n), b[bOffset], destination); return; }
         if (bContiguous && IsBroadcastScalar(aStrides)) { ElementwiseParallel.Binary<T, TOp>(a[aOffset], b.AsSpan(bOffset, n), destination); return; }
 
-        Span<int> cShape = stackalloc int[nd], cA = stackalloc int[nd], cB = stackalloc int[nd];
-        int m = Coalesce(shape, aStrides, bStrides, cShape, cA, cB);
-        if (m == 0) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
-        cShape = cShape[..m]; cA = cA[..m]; cB = cB[..m];
-        int inner = cShape[m - 1], sa = cA[m - 1], sb = cB[m - 1];
-        Span<int> index = stackalloc int[m];
+        Span<int> layout = stackalloc int[3 * nd];
+        var dims = layout[..nd];
+        shape.CopyTo(dims);
+        aStrides.CopyTo(layout.Slice(nd, nd));
+        bStrides.CopyTo(layout.Slice(2 * nd, nd));
+        int rank = Layout.Coalesce(dims, layout[nd..], 2);
+        if (rank == 0) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
+        dims = dims[..rank];
+        var stridesA = layout.Slice(nd, rank);
+        var stridesB = layout.Slice(2 * nd, rank);
+
+        int inner = dims[rank - 1], sa = stridesA[rank - 1], sb = stridesB[rank - 1];
+        Span<int> index = stackalloc int[rank];
         int ia = aOffset, ib = bOffset;
         for (int o = 0; o < n; o += inner)
         {
@@ -50,36 +57,45 @@ internal static class Elementwise
             else
                 for (int j = 0, pa = ia, pb = ib; j < inner; j++, pa += sa, pb += sb)
                     row[j] = TOp.Invoke(a[pa], b[pb]);
-            Copy.Advance(index, cShape, cA, ref ia, cB, ref ib);
+            Copy.Advance(index, dims, stridesA, ref ia, stridesB, ref ib);
         }
     }
 
     /// <summary>
-    /// Drops size-1 dims and merges each dim into the next one where both operands step through the pair as one run
-    /// (stride[d] = stride[d+1]·shape[d+1]), so that [500, 1] plus a broadcast scalar is one row of 500, not 500 rows
-    /// of 1. Returns the number of dims left (0: a single element).
+    /// destination = TOp(x, s), or TOp(s, x) when reversed, for a number s and a destination of x's shape: the
+    /// paths <see cref="Binary"/> takes with a broadcast 0-d operand, without one. destination may be x itself
+    /// when x is contiguous.
     /// </summary>
-    internal static int Coalesce(ReadOnlySpan<int> shape, ReadOnlySpan<int> aStrides, ReadOnlySpan<int> bStrides,
-        Span<int> cShape, Span<int> cA, Span<int> cB)
+    public static void BinaryScalar<T, TOp>(T[] x, int offset, int[] shape, int[] strides, T s, bool reversed, Span<T> destination)
+        where T : unmanaged, INumber<T> where TOp : IBinaryOp
     {
-        int m = 0;
-        for (int d = 0; d < shape.Length; d++)
+        int n = destination.Length;
+        if (n == 0) return;
+        int nd = shape.Length;
+        if (nd == 0 || (n == 1 && TOp.ElementMatchesSpan)) { destination[0] = reversed ? TOp.Invoke(s, x[offset]) : TOp.Invoke(x[offset], s); return; }
+        if (Shapes.IsContiguous(shape, strides))
         {
-            int size = shape[d];
-            if (size == 1) continue;
-            if (m > 0 && cA[m - 1] == aStrides[d] * size && cB[m - 1] == bStrides[d] * size)
-            {
-                cShape[m - 1] *= size;
-                cA[m - 1] = aStrides[d];
-                cB[m - 1] = bStrides[d];
-                continue;
-            }
-            cShape[m] = size;
-            cA[m] = aStrides[d];
-            cB[m] = bStrides[d];
-            m++;
+            if (reversed) ElementwiseParallel.Binary<T, TOp>(s, x.AsSpan(offset, n), destination);
+            else ElementwiseParallel.Binary<T, TOp>(x.AsSpan(offset, n), s, destination);
+            return;
         }
-        return m;
+        Span<int> layout = stackalloc int[2 * nd];
+        int rank = Layout.Coalesce(shape, strides, layout, out var dims, out var stridesX);
+        if (rank == 0) { destination[0] = reversed ? TOp.Invoke(s, x[offset]) : TOp.Invoke(x[offset], s); return; }
+
+        int inner = dims[rank - 1], sx = stridesX[rank - 1];
+        Span<int> index = stackalloc int[rank];
+        int ix = offset;
+        for (int o = 0; o < n; o += inner)
+        {
+            var row = destination.Slice(o, inner);
+            if (sx == 1 && reversed) TOp.Invoke(s, x.AsSpan(ix, inner), row);
+            else if (sx == 1) TOp.Invoke(x.AsSpan(ix, inner), s, row);
+            else
+                for (int j = 0, p = ix; j < inner; j++, p += sx)
+                    row[j] = reversed ? TOp.Invoke(s, x[p]) : TOp.Invoke(x[p], s);
+            Copy.Advance(index, dims, stridesX, ref ix);
+        }
     }
 
     /// <summary>destination[i] = TOp(a[i], b[i]) as bools, through broadcast strides.</summary>
@@ -90,14 +106,25 @@ internal static class Elementwise
         if (n == 0) return;
         int nd = shape.Length;
         if (nd == 0) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
-        int inner = shape[nd - 1], sa = aStrides[nd - 1], sb = bStrides[nd - 1];
-        Span<int> index = stackalloc int[nd];
+        Span<int> layout = stackalloc int[3 * nd];
+        var dims = layout[..nd];
+        shape.CopyTo(dims);
+        aStrides.CopyTo(layout.Slice(nd, nd));
+        bStrides.CopyTo(layout.Slice(2 * nd, nd));
+        int rank = Layout.Coalesce(dims, layout[nd..], 2);
+        if (rank == 0) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
+        dims = dims[..rank];
+        var stridesA = layout.Slice(nd, rank);
+        var stridesB = layout.Slice(2 * nd, rank);
+
+        int inner = dims[rank - 1], sa = stridesA[rank - 1], sb = stridesB[rank - 1];
+        Span<int> index = stackalloc int[rank];
         int ia = aOffset, ib = bOffset;
         for (int o = 0; o < n; o += inner)
         {
             for (int j = 0, pa = ia, pb = ib; j < inner; j++, pa += sa, pb += sb)
                 destination[o + j] = TOp.Invoke(a[pa], b[pb]);
-            Copy.Advance(index, shape, aStrides, ref ia, bStrides, ref ib);
+            Copy.Advance(index, dims, stridesA, ref ia, stridesB, ref ib);
         }
     }
 
@@ -109,14 +136,27 @@ internal static class Elementwise
         if (n == 0) return;
         int nd = shape.Length;
         if (nd == 0) { destination[0] = condition[cOffset] ? a[aOffset] : b[bOffset]; return; }
-        int inner = shape[nd - 1], sc = cStrides[nd - 1], sa = aStrides[nd - 1], sb = bStrides[nd - 1];
-        Span<int> index = stackalloc int[nd];
+        Span<int> layout = stackalloc int[4 * nd];
+        var dims = layout[..nd];
+        shape.CopyTo(dims);
+        cStrides.CopyTo(layout.Slice(nd, nd));
+        aStrides.CopyTo(layout.Slice(2 * nd, nd));
+        bStrides.CopyTo(layout.Slice(3 * nd, nd));
+        int rank = Layout.Coalesce(dims, layout[nd..], 3);
+        if (rank == 0) { destination[0] = condition[cOffset] ? a[aOffset] : b[bOffset]; return; }
+        dims = dims[..rank];
+        var stridesC = layout.Slice(nd, rank);
+        var stridesA = layout.Slice(2 * nd, rank);
+        var stridesB = layout.Slice(3 * nd, rank);
+
+        int inner = dims[rank - 1], sc = stridesC[rank - 1], sa = stridesA[rank - 1], sb = stridesB[rank - 1];
+        Span<int> index = stackalloc int[rank];
         int ic = cOffset, ia = aOffset, ib = bOffset;
         for (int o = 0; o < n; o += inner)
         {
             for (int j = 0, pc = ic, pa = ia, pb = ib; j < inner; j++, pc += sc, pa += sa, pb += sb)
                 destination[o + j] = condition[pc] ? a[pa] : b[pb];
-            Copy.Advance(index, shape, cStrides, ref ic, aStrides, ref ia, bStrides, ref ib);
+            Copy.Advance(index, dims, stridesC, ref ic, stridesA, ref ia, stridesB, ref ib);
         }
     }
 

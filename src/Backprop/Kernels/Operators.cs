@@ -18,6 +18,12 @@ internal interface IUnaryOp
 /// <summary>An elementwise function of two numbers of one type (float, double or long).</summary>
 internal interface IBinaryOp
 {
+    /// <summary>
+    /// True when the one-element form gives bit for bit what the span forms give (exactly rounded arithmetic), so a
+    /// one-element tensor can skip the span call; false where they differ (Max's −0 vs +0, Pow's x·x for x²).
+    /// </summary>
+    static virtual bool ElementMatchesSpan => false;
+
     static abstract T Invoke<T>(T x, T y) where T : unmanaged, INumber<T>;
 
     static abstract void Invoke<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : unmanaged, INumber<T>;
@@ -35,6 +41,7 @@ internal interface ICompareOp
 
 internal struct AddOp : IBinaryOp
 {
+    public static bool ElementMatchesSpan => true;
     public static T Invoke<T>(T x, T y) where T : unmanaged, INumber<T> => x + y;
     public static void Invoke<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, INumber<T> => TensorPrimitives.Add(x, y, d);
     public static void Invoke<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, INumber<T> => TensorPrimitives.Add(x, y, d);
@@ -43,6 +50,7 @@ internal struct AddOp : IBinaryOp
 
 internal struct SubOp : IBinaryOp
 {
+    public static bool ElementMatchesSpan => true;
     public static T Invoke<T>(T x, T y) where T : unmanaged, INumber<T> => x - y;
     public static void Invoke<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, INumber<T> => TensorPrimitives.Subtract(x, y, d);
     public static void Invoke<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, INumber<T> => TensorPrimitives.Subtract(x, y, d);
@@ -51,6 +59,7 @@ internal struct SubOp : IBinaryOp
 
 internal struct MulOp : IBinaryOp
 {
+    public static bool ElementMatchesSpan => true;
     public static T Invoke<T>(T x, T y) where T : unmanaged, INumber<T> => x * y;
     public static void Invoke<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, INumber<T> => TensorPrimitives.Multiply(x, y, d);
     public static void Invoke<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, INumber<T> => TensorPrimitives.Multiply(x, y, d);
@@ -59,6 +68,7 @@ internal struct MulOp : IBinaryOp
 
 internal struct DivOp : IBinaryOp
 {
+    public static bool ElementMatchesSpan => true;
     public static T Invoke<T>(T x, T y) where T : unmanaged, INumber<T> => x / y;
     public static void Invoke<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, INumber<T> => TensorPrimitives.Divide(x, y, d);
     public static void Invoke<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, INumber<T> => TensorPrimitives.Divide(x, y, d);

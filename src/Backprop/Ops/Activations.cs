@@ -10,9 +10,17 @@ public partial class Tensor
     public Tensor Sigmoid()
     {
         var y = UnaryKernel<SigmoidOp>();
-        return Graph.Record(y, "SigmoidBackward0", this, g => GradMode.IsEnabled
-            ? g.Mul(y).Mul(1 - y)   // σ' = σ(1 − σ), recorded for createGraph
-            : BinaryKernel<SigmoidBackwardOp>("SigmoidBackward", g, y, TypePromotion.ResultType(g, y)), new SavedTensors(y));
+        return Graph.Record(y, "SigmoidBackward0", this, y, static (g, y) => SigmoidBackward(g, y), new SavedTensors(y));   // σ' = σ(1 − σ)
+    }
+
+    /// <summary>g·(1 − y)·y, the gradient through a sigmoid from its output y, as one op; like torch's sigmoid_backward.</summary>
+    internal static Tensor SigmoidBackward(Tensor g, Tensor y)
+    {
+        var r = BinaryKernel<SigmoidBackwardOp>("SigmoidBackward", g, y, TypePromotion.ResultType(g, y));
+        return Graph.Record(r, "SigmoidBackwardBackward0", g, y, (g, y),
+            static (gg, s) => (s.g.RequiresGrad ? SigmoidBackward(gg, s.y) : null,          // ∂/∂g = (1 − y)·y
+                               s.y.RequiresGrad ? gg.Mul(s.g).Mul(1 - 2 * s.y) : null),     // ∂/∂y = g·(1 − 2y)
+            new SavedTensors(g, y));
     }
 
     /// <summary>tanh x elementwise; like torch.tanh.</summary>

@@ -12,11 +12,15 @@ public partial class Tensor
         if (alpha != 1) other = other.Mul(alpha);
         var dtype = TypePromotion.ResultType(this, other);
         var y = BinaryKernel<AddOp>("Add", this, other, dtype);
-        return Graph.Record(y, "AddBackward0", this, other, g => (g, g));
+        return Graph.Record(y, "AddBackward0", this, other, static g => (g, g));
     }
 
     /// <summary>this + value; like torch.add(input, value).</summary>
-    public Tensor Add(double value) => Add(Scalar(value, this));
+    public Tensor Add(double value)
+    {
+        if (TypePromotion.ResultType(DType, value) != DType) return Add(Scalar(value, this));   // promotes: int + 0.5, bool + 1
+        return Graph.RecordWithNumber(ScalarKernel<AddOp>(this, value), "AddBackward0", this, static g => g);
+    }
 
     /// <summary>this − alpha·other, broadcasting; like torch.sub(input, other, alpha=alpha).</summary>
     public Tensor Sub(Tensor other, double alpha = 1)
@@ -26,11 +30,22 @@ public partial class Tensor
         if (alpha != 1) other = other.Mul(alpha);
         var dtype = TypePromotion.ResultType(this, other);
         var y = BinaryKernel<SubOp>("Sub", this, other, dtype);
-        return Graph.Record(y, "SubBackward0", this, other, g => (g, g.Neg()));
+        return Graph.Record(y, "SubBackward0", this, other, other, static (g, b) => (g, b.RequiresGrad ? g.Neg() : null));
     }
 
     /// <summary>this − value; like torch.sub(input, value).</summary>
-    public Tensor Sub(double value) => Sub(Scalar(value, this));
+    public Tensor Sub(double value)
+    {
+        if (TypePromotion.ResultType(DType, value) != DType) return Sub(Scalar(value, this));
+        return Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value), "SubBackward0", this, static g => g);
+    }
+
+    /// <summary>value − this, as the `-` operator with a number on the left gives it; like torch.rsub(input, value).</summary>
+    internal Tensor ReverseSub(double value)
+    {
+        if (TypePromotion.ResultType(DType, value) != DType) return Scalar(value, this).Sub(this);
+        return Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value, reversed: true), "SubBackward0", this, static g => g.Neg());
+    }
 
     /// <summary>this · other elementwise, broadcasting; like torch.mul.</summary>
     public Tensor Mul(Tensor other)
@@ -38,13 +53,17 @@ public partial class Tensor
         var a = this;
         var dtype = TypePromotion.ResultType(a, other);
         var y = BinaryKernel<MulOp>("Mul", a, other, dtype);
-        return Graph.Record(y, "MulBackward0", a, other,
-            g => (a.RequiresGrad ? g.Mul(other) : null, other.RequiresGrad ? g.Mul(a) : null),   // d(ab) = b·da + a·db
+        return Graph.Record(y, "MulBackward0", a, other, (a, b: other),
+            static (g, s) => (s.a.RequiresGrad ? g.Mul(s.b) : null, s.b.RequiresGrad ? g.Mul(s.a) : null),   // d(ab) = b·da + a·db
             new SavedTensors(other.RequiresGrad ? a : null, a.RequiresGrad ? other : null));
     }
 
     /// <summary>this · value; like torch.mul(input, value).</summary>
-    public Tensor Mul(double value) => Mul(Scalar(value, this));
+    public Tensor Mul(double value)
+    {
+        if (TypePromotion.ResultType(DType, value) != DType) return Mul(Scalar(value, this));
+        return Graph.RecordWithNumber(ScalarKernel<MulOp>(this, value), "MulBackward0", this, value, static (g, v) => g.Mul(v), SavedTensors.Number);
+    }
 
     /// <summary>this / other elementwise (true division: integers give floats); like torch.div.</summary>
     public Tensor Div(Tensor other)
@@ -52,35 +71,46 @@ public partial class Tensor
         var a = this;
         var dtype = TypePromotion.ToFloating(TypePromotion.ResultType(a, other));
         var y = BinaryKernel<DivOp>("Div", a, other, dtype);
-        return Graph.Record(y, "DivBackward0", a, other,
-            g => (a.RequiresGrad ? g.Div(other) : null,
-                  other.RequiresGrad ? g.Neg().Mul(a).Div(other.Mul(other)) : null),   // d(a/b)/db = −a/b²
+        return Graph.Record(y, "DivBackward0", a, other, (a, b: other),
+            static (g, s) => (s.a.RequiresGrad ? g.Div(s.b) : null,
+                              s.b.RequiresGrad ? g.Neg().Mul(s.a).Div(s.b.Mul(s.b)) : null),   // d(a/b)/db = −a/b²
             new SavedTensors(other.RequiresGrad ? a : null, other));
     }
 
     /// <summary>this / value; like torch.div(input, value).</summary>
-    public Tensor Div(double value) => Div(Scalar(value, this));
+    public Tensor Div(double value)
+    {
+        if (TypePromotion.ToFloating(TypePromotion.ResultType(DType, value)) != DType) return Div(Scalar(value, this));   // int / 2 is a float
+        return Graph.RecordWithNumber(ScalarKernel<DivOp>(this, value), "DivBackward0", this, value, static (g, v) => g.Div(v), SavedTensors.Number);
+    }
+
+    /// <summary>value / this, as the `/` operator with a number on the left gives it.</summary>
+    internal Tensor ReverseDiv(double value)
+    {
+        if (TypePromotion.ToFloating(TypePromotion.ResultType(DType, value)) != DType) return Scalar(value, this).Div(this);
+        return Graph.RecordWithNumber(ScalarKernel<DivOp>(this, value, reversed: true), "DivBackward0", this, (a: value, b: this),
+            static (g, s) => g.Neg().Mul(s.a).Div(s.b.Mul(s.b)),   // d(a/b)/db = −a/b²
+            new SavedTensors(this));
+    }
 
     /// <summary>−this; like torch.neg.</summary>
     public Tensor Neg()
     {
         if (DType == DType.Bool)
             throw new ArgumentException("Neg: negation, the `-` operator, on a bool tensor is not supported; use LogicalNot instead");
-        var y = BinaryKernel<MulOp>("Neg", this, Scalar(-1, this), DType);
-        return Graph.Record(y, "NegBackward0", this, g => g.Neg());
+        return Graph.Record(ScalarKernel<MulOp>(this, -1), "NegBackward0", this, static g => g.Neg());
     }
 
     /// <summary>this ** exponent, elementwise with a scalar exponent; like torch.pow(input, exponent).</summary>
     public Tensor Pow(double exponent)
     {
         var x = this;
-        var e = Scalar(exponent, this);
-        var dtype = TypePromotion.ResultType(x, e);
+        var dtype = TypePromotion.ResultType(DType, exponent);
         if (!dtype.IsFloatingPoint() && exponent < 0)
             throw new ArgumentException("Pow: integers to negative integer powers are not allowed");
-        var y = BinaryKernel<PowOp>("Pow", x, e, dtype);
-        return Graph.Record(y, "PowBackward0", x,
-            g => exponent == 0 ? ZerosLike(g) : g.Mul(x.Pow(exponent - 1).Mul(exponent)),   // d(xᵖ) = p·xᵖ⁻¹
+        var y = dtype == DType ? ScalarKernel<PowOp>(x, exponent) : BinaryKernel<PowOp>("Pow", x, Scalar(exponent, this), dtype);
+        return Graph.Record(y, "PowBackward0", x, (x, p: exponent),
+            static (g, s) => s.p == 0 ? ZerosLike(g) : g.Mul((s.p == 2 ? s.x : s.x.Pow(s.p - 1)).Mul(s.p)),   // d(xᵖ) = p·xᵖ⁻¹, and x¹ is x
             new SavedTensors(x));
     }
 
@@ -105,10 +135,11 @@ public partial class Tensor
         if (Shapes.Equal(ShapeArray, shape)) return this;
         int lead = Dim - shape.Length;
         if (lead < 0) throw new ArgumentException($"SumToShape: cannot sum shape {Shapes.Format(ShapeArray)} to {Shapes.Format(shape)}");
-        var dims = new List<int>();
+        int count = 0;
+        Span<int> summedDims = stackalloc int[Dim];
         for (int i = 0; i < Dim; i++)
-            if (i < lead || (shape[i - lead] == 1 && ShapeArray[i] != 1)) dims.Add(i);
-        var summed = dims.Count == 0 ? this : Sum(dims.ToArray(), keepDim: true);
+            if (i < lead || (shape[i - lead] == 1 && ShapeArray[i] != 1)) summedDims[count++] = i;
+        var summed = count == 0 ? this : Sum(summedDims[..count].ToArray(), keepDim: true);
         return Shapes.Equal(summed.ShapeArray, shape) ? summed : summed.Reshape(shape);
     }
 }

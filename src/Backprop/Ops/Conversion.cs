@@ -9,7 +9,7 @@ public partial class Tensor
         if (dtype == DType) return this;
         var result = ConvertUnchecked(dtype);
         if (!dtype.IsFloatingPoint()) return result;   // integer results carry no gradient, as in PyTorch
-        return Graph.Record(result, "ToCopyBackward0", this, g => g.To(DType));
+        return Graph.Record(result, "ToCopyBackward0", this, DType, static (g, dtype) => g.To(dtype));
     }
 
     /// <summary>Shorthand for To(DType.Float32); like tensor.float().</summary>

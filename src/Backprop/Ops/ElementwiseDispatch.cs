@@ -55,6 +55,34 @@ public partial class Tensor
         GC.KeepAlive(b);
     }
 
+    /// <summary>TOp(x, value), or TOp(value, x) when reversed, in x's dtype (not Bool), with no tensor made for the number.</summary>
+    internal static Tensor ScalarKernel<TOp>(Tensor x, double value, bool reversed = false) where TOp : IBinaryOp
+    {
+        var result = Empty(x.DType, x.ShapeArray);
+        ScalarKernelInto<TOp>(x, value, reversed, result);
+        return result;
+    }
+
+    /// <summary>TOp(x, value) written into a contiguous destination of x's shape and dtype (x itself for an in-place op).</summary>
+    internal static void ScalarKernelInto<TOp>(Tensor x, double value, bool reversed, Tensor destination) where TOp : IBinaryOp
+    {
+        // The number in the tensor's dtype, as the conversion of a wrapped 0-d operand gives it.
+        switch (x.DType)
+        {
+            case DType.Float32:
+                Elementwise.BinaryScalar<float, TOp>(x.Data<float>(), x.StorageOffset, x.ShapeArray, x.StrideArray, (float)value, reversed, destination.Span<float>());
+                break;
+            case DType.Float64:
+                Elementwise.BinaryScalar<double, TOp>(x.Data<double>(), x.StorageOffset, x.ShapeArray, x.StrideArray, value, reversed, destination.Span<double>());
+                break;
+            case DType.Int64:
+                Elementwise.BinaryScalar<long, TOp>(x.Data<long>(), x.StorageOffset, x.ShapeArray, x.StrideArray, (long)value, reversed, destination.Span<long>());
+                break;
+            default:
+                throw new ArgumentException($"arithmetic on {x.DType.TorchName()} tensors with a number takes the promoting path");
+        }
+    }
+
     /// <summary>TOp(a, b) as a Bool tensor over the broadcast shape, comparing in the promoted dtype.</summary>
     internal static Tensor CompareKernel<TOp>(string op, Tensor a, Tensor b) where TOp : ICompareOp
     {

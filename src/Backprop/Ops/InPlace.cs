@@ -9,39 +9,46 @@ public partial class Tensor
 {
     /// <summary>this += alpha·other, in place; like tensor.add_(other, alpha=alpha).</summary>
     public Tensor Add_(Tensor other, double alpha = 1) => alpha == 1
-        ? InPlace("Add_", other, TypePromotion.ResultType(this, other), s => s.Add(other), static (self, o) => BinaryKernelInto<AddOp>("Add_", self, o, self))
-        : InPlace("Add_", other, TypePromotion.ResultType(this, other), s => s.Add(other, alpha), null);
+        ? InPlace("Add_", other, TypePromotion.ResultType(this, other), 0, static (s, o, _) => s.Add(o), static (self, o) => BinaryKernelInto<AddOp>("Add_", self, o, self))
+        : InPlace("Add_", other, TypePromotion.ResultType(this, other), alpha, static (s, o, alpha) => s.Add(o, alpha), null);
 
     /// <summary>this += value, in place; like tensor.add_(value).</summary>
-    public Tensor Add_(double value) => Add_(Scalar(value, this));
+    public Tensor Add_(double value) => TryNumberInPlace<AddOp>(value, TypePromotion.ResultType(DType, value)) ? this : Add_(Scalar(value, this));
 
     /// <summary>this −= alpha·other, in place; like tensor.sub_(other, alpha=alpha).</summary>
     public Tensor Sub_(Tensor other, double alpha = 1) => alpha == 1
-        ? InPlace("Sub_", other, TypePromotion.ResultType(this, other), s => s.Sub(other), static (self, o) => BinaryKernelInto<SubOp>("Sub_", self, o, self))
-        : InPlace("Sub_", other, TypePromotion.ResultType(this, other), s => s.Sub(other, alpha), null);
+        ? InPlace("Sub_", other, TypePromotion.ResultType(this, other), 0, static (s, o, _) => s.Sub(o), static (self, o) => BinaryKernelInto<SubOp>("Sub_", self, o, self))
+        : InPlace("Sub_", other, TypePromotion.ResultType(this, other), alpha, static (s, o, alpha) => s.Sub(o, alpha), null);
 
     /// <summary>this −= value, in place; like tensor.sub_(value).</summary>
-    public Tensor Sub_(double value) => Sub_(Scalar(value, this));
+    public Tensor Sub_(double value) => TryNumberInPlace<SubOp>(value, TypePromotion.ResultType(DType, value)) ? this : Sub_(Scalar(value, this));
 
     /// <summary>this ·= other, in place; like tensor.mul_(other).</summary>
     public Tensor Mul_(Tensor other) =>
-        InPlace("Mul_", other, TypePromotion.ResultType(this, other), s => s.Mul(other), static (self, o) => BinaryKernelInto<MulOp>("Mul_", self, o, self));
+        InPlace("Mul_", other, TypePromotion.ResultType(this, other), 0, static (s, o, _) => s.Mul(o), static (self, o) => BinaryKernelInto<MulOp>("Mul_", self, o, self));
 
     /// <summary>this ·= value, in place; like tensor.mul_(value).</summary>
-    public Tensor Mul_(double value) => Mul_(Scalar(value, this));
+    public Tensor Mul_(double value) => TryNumberInPlace<MulOp>(value, TypePromotion.ResultType(DType, value)) ? this : Mul_(Scalar(value, this));
 
     /// <summary>this /= other, in place (true division); like tensor.div_(other).</summary>
     public Tensor Div_(Tensor other) =>
-        InPlace("Div_", other, TypePromotion.ToFloating(TypePromotion.ResultType(this, other)), s => s.Div(other), static (self, o) => BinaryKernelInto<DivOp>("Div_", self, o, self));
+        InPlace("Div_", other, TypePromotion.ToFloating(TypePromotion.ResultType(this, other)), 0, static (s, o, _) => s.Div(o),
+            static (self, o) => BinaryKernelInto<DivOp>("Div_", self, o, self));
 
     /// <summary>this /= value, in place; like tensor.div_(value).</summary>
-    public Tensor Div_(double value) => Div_(Scalar(value, this));
+    public Tensor Div_(double value) =>
+        TryNumberInPlace<DivOp>(value, TypePromotion.ToFloating(TypePromotion.ResultType(DType, value))) ? this : Div_(Scalar(value, this));
 
     /// <summary>Sets every element to value, in place; like tensor.fill_(value).</summary>
     public Tensor Fill_(double value)
     {
-        var v = Scalar(value, this);
-        return InPlace("Fill_", v, null, s => s.Mul(0).Add(v.To(s.DType)), static (self, o) => self.FillUnchecked(o.Item()));
+        if (CanWriteDirectly())
+        {
+            FillUnchecked(value);
+            Storage.Version++;
+            return this;
+        }
+        return InPlace("Fill_", Scalar(value, this), null, 0, static (s, v, _) => s.Mul(0).Add(v.To(s.DType)), static (self, v) => self.FillUnchecked(v.Item()));
     }
 
     /// <summary>Sets every element to zero, in place; like tensor.zero_().</summary>
@@ -49,18 +56,20 @@ public partial class Tensor
 
     /// <summary>Copies source (broadcast, converted to this dtype) into this tensor, in place; like tensor.copy_(src).</summary>
     public Tensor Copy_(Tensor source) =>
-        InPlace("Copy_", source, null, s => s.Mul(0).Add(source.To(s.DType)), static (self, o) => self.CopyUnchecked(o));
+        InPlace("Copy_", source, null, 0, static (s, source, _) => s.Mul(0).Add(source.To(s.DType)), static (self, source) => self.CopyUnchecked(source));
 
     /// <summary>Limits every element to [min, max], in place; like tensor.clamp_(min, max).</summary>
     public Tensor Clamp_(double? min = null, double? max = null) =>
-        InPlace("Clamp_", Scalar(0, this), DType, s => s.Clamp(min, max), null);
+        InPlace("Clamp_", Scalar(0, this), DType, (min, max), static (s, _, bounds) => s.Clamp(bounds.min, bounds.max), null);
 
     /// <summary>
     /// The one path every in-place op takes. resultType is the dtype the out-of-place op gives (null: any cast
     /// allowed, as for copies); direct writes straight into this tensor's storage when nothing is recorded and
-    /// the operand cannot alias it; otherwise outOfPlace computes the result, which is then copied in.
+    /// the operand cannot alias it; otherwise outOfPlace(self, operand, state) computes the result, which is then
+    /// copied in (state carries what else it needs, so that the lambdas are static and allocate nothing).
     /// </summary>
-    private Tensor InPlace(string op, Tensor operand, DType? resultType, Func<Tensor, Tensor> outOfPlace, Action<Tensor, Tensor>? direct)
+    private Tensor InPlace<TState>(string op, Tensor operand, DType? resultType, TState state, Func<Tensor, Tensor, TState, Tensor> outOfPlace,
+        Action<Tensor, Tensor>? direct)
     {
         if (resultType is { } rt && Category(rt) > Category(DType))
             throw new ArgumentException($"{op}: result type {rt.TorchName()} can't be cast to the desired output type {DType.TorchName()}");
@@ -85,23 +94,39 @@ public partial class Tensor
                 throw new NotSupportedException(
                     $"{op}: in-place operations on a view are not recorded by autograd here when the view or the operand requires grad; " +
                     "use the out-of-place op (for example Tensor.Cat, Where or MaskedFill) or make the change under Autograd.NoGrad()");
-            var result = outOfPlace(Clone());   // Clone links the old history, and its copy keeps the old values for backward
+            var result = outOfPlace(Clone(), operand, state);   // Clone links the old history, and its copy keeps the old values for backward
             CopyUnchecked(result);
             Storage.Version++;
             _gradFn = result.GradFn;
             return this;
         }
 
-        using (Autograd.NoGrad())
+        bool aliases = ReferenceEquals(operand.Storage, Storage)
+            && !(operand.StorageOffset == StorageOffset && Shapes.Equal(operand.StrideArray, StrideArray) && Shapes.Equal(operand.ShapeArray, ShapeArray));
+        if (direct is not null && IsContiguous && !aliases) direct(this, operand);   // a kernel: nothing to record
+        else
         {
-            bool aliases = ReferenceEquals(operand.Storage, Storage)
-                && !(operand.StorageOffset == StorageOffset && Shapes.Equal(operand.StrideArray, StrideArray) && Shapes.Equal(operand.ShapeArray, ShapeArray));
-            if (direct is not null && IsContiguous && !aliases) direct(this, operand);
-            else CopyUnchecked(outOfPlace(this));
+            using (Autograd.NoGrad()) CopyUnchecked(outOfPlace(this, operand, state));
         }
         Storage.Version++;
         return this;
     }
+
+    /// <summary>
+    /// The common case of an in-place op with a number, written straight into this tensor with no tensor made for
+    /// the number: it keeps this dtype, nothing is recorded, and the view is contiguous. False otherwise, and the
+    /// caller takes <see cref="InPlace"/>, which records, converts or fails as the case needs.
+    /// </summary>
+    private bool TryNumberInPlace<TOp>(double value, DType resultType) where TOp : IBinaryOp
+    {
+        if (resultType != DType || !IsContiguous || !CanWriteDirectly()) return false;
+        ScalarKernelInto<TOp>(this, value, reversed: false, this);
+        Storage.Version++;
+        return true;
+    }
+
+    /// <summary>True when an in-place write needs no recording and cannot fail: grad mode off or nothing requiring grad, no element written twice.</summary>
+    private bool CanWriteDirectly() => !(RequiresGrad && GradMode.IsEnabled) && !HasInternalOverlap();
 
     private static int Category(DType d) => d switch { DType.Bool => 0, DType.Int64 => 1, _ => 2 };
 

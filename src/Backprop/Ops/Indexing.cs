@@ -178,7 +178,7 @@ public partial class Tensor
         ArgumentNullException.ThrowIfNull(mask);
         if (mask.DType != DType.Bool)
             throw new ArgumentException($"MaskedFill_: masked_fill_ only supports boolean masks, but got mask with dtype {mask.DType.TorchName()}");
-        return InPlace("MaskedFill_", mask, null, s => s.MaskedFill(mask, value), null);
+        return InPlace("MaskedFill_", mask, null, value, static (s, mask, value) => s.MaskedFill(mask, value), null);
     }
 
     /// <summary>

@@ -116,9 +116,9 @@ public partial class Tensor
         int m = a.ShapeArray[0], k = a.ShapeArray[1], k2 = b.ShapeArray[0], n = b.ShapeArray[1];
         if (k != k2) throw new ArgumentException($"{op}: mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})");
         var y = ProductKernel(a, b, Shapes.Scalar, m, k, n);
-        return Graph.Record(y, "MmBackward0", a, b,
-            g => (a.RequiresGrad ? g.Mm(b.T) : null,        // dA = G·Bᵀ
-                  b.RequiresGrad ? a.T.Mm(g) : null),       // dB = Aᵀ·G
+        return Graph.Record(y, "MmBackward0", a, b, (a, b),
+            static (g, s) => (s.a.RequiresGrad ? g.Mm(s.b.T) : null,        // dA = G·Bᵀ
+                              s.b.RequiresGrad ? s.a.T.Mm(g) : null),       // dB = Aᵀ·G
             new SavedTensors(b.RequiresGrad ? a : null, a.RequiresGrad ? b : null));
     }
 
@@ -172,7 +172,7 @@ public partial class Tensor
     private static Tensor UnsafeView(Tensor y, int[] shape)
     {
         var result = new Tensor(y.Storage, y.StorageOffset, shape, Shapes.ContiguousStrides(shape));
-        return Graph.Record(result, "UnsafeViewBackward0", y, g => g.Reshape(y.ShapeArray));
+        return Graph.Record(result, "UnsafeViewBackward0", y, y.ShapeArray, static (g, shape) => g.Reshape(shape));
     }
 
     /// <summary>The product [batch, m, n] of a [..., m, k] and b [..., k, n] (same dtype), read through their strides, outside the graph.</summary>

@@ -14,9 +14,9 @@ public partial class Tensor
     public Tensor Sum(int[] dims, bool keepDim = false)
     {
         var mask = Shapes.ReducedDims("Sum", dims, Dim);
-        var x = this;
         var y = SumKernel(mask, keepDim);
-        return Graph.Record(y, "SumBackward" + (dims.Length == 0 ? "0" : "1"), x, g => g.ExpandReduced(mask, keepDim, x.ShapeArray));
+        return Graph.Record(y, dims.Length == 0 ? "SumBackward0" : "SumBackward1", this, (mask, keepDim, shape: ShapeArray),
+            static (g, s) => g.ExpandReduced(s.mask, s.keepDim, s.shape));
     }
 
     /// <summary>The mean of all elements; like torch.mean(input).</summary>
@@ -32,10 +32,10 @@ public partial class Tensor
             throw new ArgumentException($"Mean: could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.TorchName()}");
         var mask = Shapes.ReducedDims("Mean", dims, Dim);
         int count = ReducedCount(mask);
-        var x = this;
         var y = SumKernel(mask, keepDim);
-        using (Autograd.NoGrad()) y = y.Div(count);
-        return Graph.Record(y, "MeanBackward" + (dims.Length == 0 ? "0" : "1"), x, g => g.ExpandReduced(mask, keepDim, x.ShapeArray).Div(count));
+        ScalarKernelInto<Kernels.DivOp>(y, count, reversed: false, y);   // the sum is fresh: divided where it lies
+        return Graph.Record(y, dims.Length == 0 ? "MeanBackward0" : "MeanBackward1", this, (mask, keepDim, shape: ShapeArray, count),
+            static (g, s) => g.ExpandReduced(s.mask, s.keepDim, s.shape).Div(s.count));
     }
 
     /// <summary>How many input elements fold into each output of a reduction over mask.</summary>
@@ -49,20 +49,26 @@ public partial class Tensor
     /// <summary>The shape a reduction over mask leaves.</summary>
     internal int[] ReducedShape(bool[] mask, bool keepDim)
     {
-        var shape = new List<int>(Dim);
-        for (int i = 0; i < Dim; i++)
+        if (keepDim)
         {
-            if (!mask[i]) shape.Add(ShapeArray[i]);
-            else if (keepDim) shape.Add(1);
+            var kept = new int[Dim];
+            for (int i = 0; i < Dim; i++) kept[i] = mask[i] ? 1 : ShapeArray[i];
+            return kept;
         }
-        return shape.ToArray();
+        int rank = 0;
+        for (int i = 0; i < Dim; i++) if (!mask[i]) rank++;
+        if (rank == 0) return Shapes.Scalar;
+        var shape = new int[rank];
+        for (int i = 0, j = 0; i < Dim; i++) if (!mask[i]) shape[j++] = ShapeArray[i];
+        return shape;
     }
 
     /// <summary>The backward of a reduction: a gradient of the reduced shape, broadcast back to the input shape.</summary>
     internal Tensor ExpandReduced(bool[] mask, bool keepDim, int[] inputShape)
     {
         var g = this;
-        if (!keepDim)
+        // A full reduction's 0-d gradient expands as it is (expand adds leading dims); otherwise the reduced dims come back first.
+        if (!keepDim && g.Dim > 0)
             for (int i = 0; i < mask.Length; i++)
                 if (mask[i]) g = g.Unsqueeze(i);
         return g.Expand(inputShape);

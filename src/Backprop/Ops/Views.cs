@@ -11,9 +11,8 @@ public partial class Tensor
     {
         var target = InferShape("Reshape", shape);
         var strides = ViewStrides(target);
-        var x = this;
         Tensor y = strides is not null ? ViewOf(target, strides, StorageOffset) : CloneContiguous().ViewOf(target, Shapes.ContiguousStrides(target), 0);
-        return Graph.Record(y, strides is not null ? "ViewBackward0" : "UnsafeViewBackward0", x, g => g.Reshape(x.ShapeArray));
+        return Graph.Record(y, strides is not null ? "ViewBackward0" : "UnsafeViewBackward0", this, ShapeArray, static (g, shape) => g.Reshape(shape));
     }
 
     /// <summary>The same elements in another shape, as a view; fails when the strides do not allow one; like tensor.view.</summary>
@@ -23,8 +22,7 @@ public partial class Tensor
         var strides = ViewStrides(target) ?? throw new InvalidOperationException(
             $"View: view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces): " +
             $"shape {Shapes.Format(ShapeArray)}, strides {Shapes.Format(StrideArray)}, requested {Shapes.Format(target)}. Use Reshape(...) instead.");
-        var x = this;
-        return Graph.Record(ViewOf(target, strides, StorageOffset), "ViewBackward0", x, g => g.Reshape(x.ShapeArray));
+        return Graph.Record(ViewOf(target, strides, StorageOffset), "ViewBackward0", this, ShapeArray, static (g, shape) => g.Reshape(shape));
     }
 
     /// <summary>Reshapes to another tensor's shape; like tensor.view_as.</summary>
@@ -52,11 +50,15 @@ public partial class Tensor
     {
         int a = Shapes.NormalizeDim("Transpose", dim0, Dim), b = Shapes.NormalizeDim("Transpose", dim1, Dim);
         if (Dim == 0) return Graph.Record(ViewOf(ShapeArray, StrideArray, StorageOffset), "TransposeBackward0", this, g => g);
-        var shape = (int[])ShapeArray.Clone();
+        var shape = ShapeArray;   // shared when the swapped sizes are equal (a square matrix): shapes are immutable
+        if (shape[a] != shape[b])
+        {
+            shape = (int[])shape.Clone();
+            (shape[a], shape[b]) = (shape[b], shape[a]);
+        }
         var strides = (int[])StrideArray.Clone();
-        (shape[a], shape[b]) = (shape[b], shape[a]);
         (strides[a], strides[b]) = (strides[b], strides[a]);
-        return Graph.Record(ViewOf(shape, strides, StorageOffset), "TransposeBackward0", this, g => g.Transpose(a, b));
+        return Graph.Record(ViewOf(shape, strides, StorageOffset), "TransposeBackward0", this, (a, b), static (g, dims) => g.Transpose(dims.a, dims.b));
     }
 
     /// <summary>The transpose of a matrix (dims reversed for other ranks, as PyTorch's .T does); like tensor.T.</summary>
@@ -80,7 +82,7 @@ public partial class Tensor
             strides[i] = StrideArray[d];
             inverse[d] = i;
         }
-        return Graph.Record(ViewOf(shape, strides, StorageOffset), "PermuteBackward0", this, g => g.Permute(inverse));
+        return Graph.Record(ViewOf(shape, strides, StorageOffset), "PermuteBackward0", this, inverse, static (g, inverse) => g.Permute(inverse));
     }
 
     /// <summary>A broadcast view to a larger shape (size-1 dims repeat with stride 0; -1 keeps a size); like tensor.expand.</summary>
@@ -158,8 +160,7 @@ public partial class Tensor
             strides[i] = StrideArray[j];
             j++;
         }
-        var x = this;
-        return Graph.Record(ViewOf(shape, strides, StorageOffset), "UnsqueezeBackward0", x, g => g.Reshape(x.ShapeArray));
+        return Graph.Record(ViewOf(shape, strides, StorageOffset), "UnsqueezeBackward0", this, ShapeArray, static (g, shape) => g.Reshape(shape));
     }
 
     /// <summary>length elements of dim from start (negative start counts from the end); like torch.narrow.</summary>

@@ -26,7 +26,7 @@ public sealed class Adagrad : Optimizer
     private void InitializeState()
     {
         foreach (var group in ParamGroups)
-            foreach (var p in group.Parameters) Initialize(group, p);
+            foreach (var p in group.ParameterArray) Initialize(group, p);
     }
 
     private Dictionary<string, Tensor> Initialize(ParamGroup group, Tensor p)
@@ -58,7 +58,7 @@ public sealed class Adagrad : Optimizer
         double lr = group.LearningRate, lrDecay = group.Get<double>("lr_decay"), eps = group.Get<double>("eps");
         double weightDecay = group.Get<double>("weight_decay");
         bool maximize = group.Get<bool>("maximize");
-        foreach (var p in group.Parameters)
+        foreach (var p in group.ParameterArray)
         {
             if (p.Grad is not { } grad) continue;
             var state = Initialize(group, p);   // a group added after construction starts here

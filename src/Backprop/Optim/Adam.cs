@@ -23,7 +23,7 @@ public sealed class Adam : Optimizer
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
-        foreach (var p in group.Parameters)
+        foreach (var p in group.ParameterArray)
             if (p.Grad is { } grad) AdamMath.Update(group, p, grad, StateOf(p), decoupledWeightDecay: false);
     }
 }
@@ -72,15 +72,16 @@ internal static class AdamMath
         if (decoupledWeightDecay) p.Mul_(1 - lr * weightDecay);              // AdamW: θ ← θ(1 − γλ)
         else if (weightDecay != 0) grad = grad.Add(p, weightDecay);           // Adam: g ← g + λθ
 
-        expAvg.Mul_(beta1);
-        UpdateMath.AddScaled(expAvg, grad, 1 - beta1);                       // m ← β₁m + (1 − β₁)g
-        expAvgSq.Mul_(beta2);
-        UpdateMath.Addcmul(expAvgSq, grad, grad, 1 - beta2);                 // v ← β₂v + (1 − β₂)g²
-
         double biasCorrection1 = 1 - Math.Pow(beta1, step);
         double biasCorrection2 = 1 - Math.Pow(beta2, step);
         double stepSize = lr / biasCorrection1;
         double biasCorrection2Sqrt = Math.Sqrt(biasCorrection2);
+        if (!amsgrad && UpdateMath.TryAdam(p, grad, expAvg, expAvgSq, beta1, beta2, biasCorrection2Sqrt, eps, stepSize)) return;
+
+        expAvg.Mul_(beta1);
+        UpdateMath.AddScaled(expAvg, grad, 1 - beta1);                       // m ← β₁m + (1 − β₁)g
+        expAvgSq.Mul_(beta2);
+        UpdateMath.Addcmul(expAvgSq, grad, grad, 1 - beta2);                 // v ← β₂v + (1 − β₂)g²
 
         Tensor second = expAvgSq;
         if (amsgrad)

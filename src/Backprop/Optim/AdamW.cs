@@ -22,7 +22,7 @@ public sealed class AdamW : Optimizer
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
-        foreach (var p in group.Parameters)
+        foreach (var p in group.ParameterArray)
             if (p.Grad is { } grad) AdamMath.Update(group, p, grad, StateOf(p), decoupledWeightDecay: true);
     }
 }

@@ -72,7 +72,7 @@ public abstract class Optimizer
     public void ZeroGrad(bool setToNull = true)
     {
         foreach (var group in _groups)
-            foreach (var p in group.Parameters)
+            foreach (var p in group.ParameterArray)
             {
                 if (p.Grad is null) continue;
                 if (setToNull) { p.Grad = null; continue; }

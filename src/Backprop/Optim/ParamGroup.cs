@@ -16,8 +16,8 @@ public sealed class ParamGroup
     public ParamGroup(IEnumerable<Tensor> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        Parameters = parameters.ToArray();
-        foreach (var p in Parameters)
+        ParameterArray = parameters.ToArray();
+        foreach (var p in ParameterArray)
             if (p is null) throw new ArgumentException("ParamGroup: optimizer can only optimize Tensors, but one of the params is null");
     }
 
@@ -29,7 +29,10 @@ public sealed class ParamGroup
     }
 
     /// <summary>The tensors this group updates, in order; like group['params'].</summary>
-    public IReadOnlyList<Tensor> Parameters { get; }
+    public IReadOnlyList<Tensor> Parameters => ParameterArray;
+
+    /// <summary>The same parameters as an array, for the optimizers' loops: a foreach over it allocates no enumerator.</summary>
+    internal Tensor[] ParameterArray { get; }
 
     /// <summary>The group's options by PyTorch name (everything but "params").</summary>
     public IReadOnlyDictionary<string, object> Options => _options;

@@ -41,7 +41,7 @@ public sealed class RMSprop : Optimizer
         double lr = group.LearningRate, alpha = group.Get<double>("alpha"), eps = group.Get<double>("eps");
         double weightDecay = group.Get<double>("weight_decay"), momentum = group.Get<double>("momentum");
         bool centered = group.Get<bool>("centered"), maximize = group.Get<bool>("maximize");
-        foreach (var p in group.Parameters)
+        foreach (var p in group.ParameterArray)
         {
             if (p.Grad is not { } grad) continue;
             var state = StateOf(p);

@@ -49,7 +49,7 @@ public sealed class SGD : Optimizer
         double momentum = group.Get<double>("momentum"), dampening = group.Get<double>("dampening");
         double weightDecay = group.Get<double>("weight_decay");
         bool nesterov = group.Get<bool>("nesterov"), maximize = group.Get<bool>("maximize");
-        foreach (var p in group.Parameters)
+        foreach (var p in group.ParameterArray)
         {
             if (p.Grad is not { } grad) continue;
             var d = maximize ? grad.Neg() : grad;

@@ -98,6 +98,42 @@ internal static class UpdateMath
         }
     }
 
+    /// <summary>
+    /// Adam's update of m, v and θ in one pass, for contiguous float tensors of one shape: per element the same
+    /// operations, in the same order and dtype, as the separate in-place ops (m·β₁ + g·(1 − β₁); v·β₂ + ((1 − β₂)·g)·g;
+    /// θ + (−α·m) / (√v / √(1 − β₂ᵗ) + ε)), so the result is theirs bit for bit without a denominator tensor.
+    /// False when the layouts do not allow it; the caller then takes the ops.
+    /// </summary>
+    public static bool TryAdam(Tensor p, Tensor grad, Tensor m, Tensor v, double beta1, double beta2, double biasCorrection2Sqrt, double eps, double stepSize)
+    {
+        if (!Fusable(p, grad, m) || !Fusable(p, v, v) || m.SharesStorageWith(p) || v.SharesStorageWith(p) || m.SharesStorageWith(v)) return false;
+        if (p.DType == DType.Float32)
+            Adam(p.Span<float>(), grad.Span<float>(), m.Span<float>(), v.Span<float>(), (float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2),
+                (float)biasCorrection2Sqrt, (float)eps, (float)-stepSize);
+        else
+            Adam(p.Span<double>(), grad.Span<double>(), m.Span<double>(), v.Span<double>(), beta1, 1 - beta1, beta2, 1 - beta2, biasCorrection2Sqrt, eps, -stepSize);
+        p.Storage.Version++;
+        m.Storage.Version++;
+        v.Storage.Version++;
+        return true;
+    }
+
+    private static void Adam<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> m, Span<T> v, T beta1, T oneMinusBeta1, T beta2, T oneMinusBeta2,
+        T biasCorrection2Sqrt, T eps, T negativeStepSize) where T : IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < p.Length; i++)
+        {
+            T mi = m[i] * beta1;
+            mi = g[i] * oneMinusBeta1 + mi;
+            T vi = v[i] * beta2;
+            vi += oneMinusBeta2 * g[i] * g[i];
+            m[i] = mi;
+            v[i] = vi;
+            T denom = T.Sqrt(vi) / biasCorrection2Sqrt + eps;
+            p[i] += negativeStepSize * mi / denom;
+        }
+    }
+
     private static void Addcmul<T>(Span<T> self, ReadOnlySpan<T> t1, ReadOnlySpan<T> t2, T value) where T : IFloatingPointIeee754<T>
     {
         for (int i = 0; i < self.Length; i++) self[i] += value * t1[i] * t2[i];

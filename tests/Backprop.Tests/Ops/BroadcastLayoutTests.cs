@@ -1,43 +1,8 @@
-using Backprop.Kernels;
-
 namespace Backprop.Tests.Ops;
 
-// Elementwise.Coalesce turns a broadcast walk into as few, as long rows as the strides allow.
+// Broadcast walks coalesce dims (Kernels.Layout); the values must not notice.
 public class BroadcastLayoutTests
 {
-    private static (int[] Shape, int[] A, int[] B) Coalesced(int[] shape, int[] a, int[] b)
-    {
-        Span<int> s = stackalloc int[shape.Length], ca = stackalloc int[shape.Length], cb = stackalloc int[shape.Length];
-        int m = Elementwise.Coalesce(shape, a, b, s, ca, cb);
-        return (s[..m].ToArray(), ca[..m].ToArray(), cb[..m].ToArray());
-    }
-
-    [Fact]
-    public void Column_plus_broadcast_scalar_is_one_row()
-    {
-        var (shape, a, b) = Coalesced([500, 1], [1, 1], [0, 0]);
-        Assert.Equal([500], shape);
-        Assert.Equal([1], a);
-        Assert.Equal([0], b);
-    }
-
-    [Fact]
-    public void Contiguous_dims_merge_and_broadcast_rows_stay_apart()
-    {
-        // [4, 3, 5] contiguous plus a [5] bias: the bias restarts every row of 5, so only the outer dims merge.
-        var (shape, a, b) = Coalesced([4, 3, 5], [15, 5, 1], [0, 0, 1]);
-        Assert.Equal([12, 5], shape);
-        Assert.Equal([5, 1], a);
-        Assert.Equal([0, 1], b);
-        // A transposed operand cannot merge with its neighbour.
-        (shape, a, b) = Coalesced([3, 4], [1, 3], [4, 1]);
-        Assert.Equal([3, 4], shape);
-        Assert.Equal([1, 3], a);
-        Assert.Equal([4, 1], b);
-        // All dims of size 1: a single element.
-        Assert.Empty(Coalesced([1, 1, 1], [1, 1, 1], [0, 0, 0]).Shape);
-    }
-
     [Fact]
     public void Broadcast_ops_over_size_one_dims_give_the_right_values()
     {

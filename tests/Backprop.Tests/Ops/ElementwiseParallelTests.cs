@@ -64,7 +64,7 @@ public class ElementwiseParallelTests
         var y = x.Detach().Sigmoid().ToArray<float>();
         var gs = g.ToArray<float>();
         var expected = new float[N];
-        for (int i = 0; i < N; i++) expected[i] = gs[i] * y[i] * (1 - y[i]);
+        for (int i = 0; i < N; i++) expected[i] = gs[i] * (1 - y[i]) * y[i];   // torch's sigmoid_backward order
         Assert.Equal(expected, x.Grad!.ToArray<float>());
 
         x.Grad = null;
