@@ -9,18 +9,10 @@ namespace Backprop.Bench;
 /// <param name="Collections">Gen0, gen1 and gen2 collections during all the timed runs together.</param>
 public sealed record Measurement(double MedianSeconds, double? Loss, long AllocatedBytesPerRun, (int Gen0, int Gen1, int Gen2) Collections);
 
-/// <summary>
-/// bench_torch.py's timed(): a warm-up, then the median wall time of `repeats` runs. The warm-up is one run, as there,
-/// repeated until <see cref="MinWarmUpSeconds"/> have passed: .NET compiles a hot method again, fully optimised, only
-/// after it has run a while (tiered JIT: about a second here for the hundreds of methods a training step calls), so one
-/// short warm-up run would leave the small workloads timing mostly unoptimised code (seed_2x2: ~30 µs instead of ~5).
-/// </summary>
+/// <summary>bench_torch.py's timed(): one warm-up run, then the median wall time of `repeats` runs.</summary>
 public static class Timing
 {
-    /// <summary>How long the warm-up runs at least, in seconds.</summary>
-    public const double MinWarmUpSeconds = 1.5;
-
-    /// <summary>Warms up (see the class), then runs run() `repeats` times under a stopwatch; returns the median and the GC cost.</summary>
+    /// <summary>Runs run() once to warm up, then `repeats` times under a stopwatch; returns the median and the GC cost.</summary>
     public static Measurement Timed(Func<double?> run, int repeats)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -28,9 +20,7 @@ public static class Timing
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-        long warmUpStart = Stopwatch.GetTimestamp();
         double? loss = run();
-        while (Stopwatch.GetElapsedTime(warmUpStart).TotalSeconds < MinWarmUpSeconds) loss = run();
         var samples = new double[repeats];
         long allocated = GC.GetAllocatedBytesForCurrentThread();
         long allocatedAll = GC.GetTotalAllocatedBytes(precise: false);
