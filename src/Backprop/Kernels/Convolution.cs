@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Backprop.Kernels;
 
@@ -27,6 +28,9 @@ internal static unsafe class Convolution
         public int Blocks => Windows.Blocks;
     }
 
+    /// <summary>The operands of one convolution's kernels: arrays, where each tensor starts in its array, and the shapes.</summary>
+    private readonly record struct Operands<T>(T[] X, int XOffset, int[] XStrides, T[] Weight, int WeightOffset, Geometry Shape);
+
     /// <summary>
     /// y[n] = W·unfold(x[n]) + b for every sample: x read at offset through strides [sN, sC, sH, sW]; weight
     /// contiguous [O, C/groups·kH·kW] at its offset; bias [O] contiguous at its offset or null; y contiguous [N, O, L]
@@ -35,39 +39,42 @@ internal static unsafe class Convolution
     public static void Forward<T>(T[] x, int xOffset, int[] xStrides, T[] weight, int weightOffset, T[]? bias, int biasOffset,
         T[] y, in Geometry shape, int threads) where T : unmanaged, INumber<T>
     {
-        var s = shape;
-        var (units, gemmThreads) = Split(s.N, threads);
-        GemmParallel.For(units, threads, u =>
+        var operands = new Operands<T>(x, xOffset, xStrides, weight, weightOffset, shape);
+        int n = shape.N;
+        var (units, gemmThreads) = Split(n, threads);
+        GemmParallel.For(units, threads, u => ForwardSamples(operands, bias, biasOffset, y, u * n / units, (u + 1) * n / units, gemmThreads));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // runs once per batch: skip the unoptimised first tier
+    private static void ForwardSamples<T>(in Operands<T> op, T[]? bias, int biasOffset, T[] y, int first, int last, int gemmThreads)
+        where T : unmanaged, INumber<T>
+    {
+        var s = op.Shape;
+        int og = s.OutPerGroup, kg = s.RowsPerGroup, l = s.Blocks;
+        T[] columns = ArrayPool<T>.Shared.Rent(s.C * s.Windows.KernelArea * l);
+        T[] scratch = RentScratch<T>(s.Windows);
+        try
         {
-            int first = u * s.N / units, last = (u + 1) * s.N / units;
-            T[] columns = ArrayPool<T>.Shared.Rent(s.C * s.Windows.KernelArea * s.Blocks);
-            T[] scratch = RentScratch<T>(s.Windows);
-            try
+            for (int n = first; n < last; n++)
             {
-                int og = s.OutPerGroup, kg = s.RowsPerGroup, l = s.Blocks;
-                for (int n = first; n < last; n++)
-                {
-                    fixed (T* src = x, cols = columns, pad = scratch)
-                        Im2Col.UnfoldSample(src + xOffset + (nint)n * xStrides[0], xStrides[1], xStrides[2], xStrides[3],
-                            s.C, s.H, s.W, s.Windows, cols, l, pad);
-                    for (int g = 0; g < s.Groups; g++)
-                        Gemm.Multiply<T>(weight.AsSpan(weightOffset + g * og * kg, og * kg), kg, false,
-                            columns.AsSpan(g * kg * l, kg * l), l, false,
-                            y.AsSpan((n * s.O + g * og) * l, og * l), og, l, kg, GemmPath.Auto, gemmThreads);
-                    if (bias is not null)
-                        for (int o = 0; o < s.O; o++)
-                        {
-                            var plane = y.AsSpan((n * s.O + o) * l, l);
-                            TensorPrimitives.Add(plane, bias[biasOffset + o], plane);
-                        }
-                }
+                Unfold(op, n, columns, scratch);
+                for (int g = 0; g < s.Groups; g++)
+                    Gemm.Multiply<T>(op.Weight.AsSpan(op.WeightOffset + g * og * kg, og * kg), kg, false,
+                        columns.AsSpan(g * kg * l, kg * l), l, false,
+                        y.AsSpan((n * s.O + g * og) * l, og * l), og, l, kg, GemmPath.Auto, gemmThreads);
+                if (bias is not null)
+                    for (int o = 0; o < s.O; o++)
+                    {
+                        var plane = y.AsSpan((n * s.O + o) * l, l);
+                        TensorPrimitives.Add(plane, bias[biasOffset + o], plane);
+                    }
             }
-            finally
-            {
-                ArrayPool<T>.Shared.Return(columns);
-                ArrayPool<T>.Shared.Return(scratch);
-            }
-        });
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(columns);
+            ArrayPool<T>.Shared.Return(scratch);
+        }
     }
 
     /// <summary>
@@ -78,69 +85,84 @@ internal static unsafe class Convolution
     public static void Backward<T>(T[] x, int xOffset, int[] xStrides, T[] weight, int weightOffset, T[] g, int gOffset,
         T[]? dx, T[]? dWeight, T[]? dBias, in Geometry shape, int threads) where T : unmanaged, INumber<T>
     {
-        var s = shape;
-        var (units, gemmThreads) = Split(s.N, threads);
-        int og = s.OutPerGroup, kg = s.RowsPerGroup, l = s.Blocks, weightSize = s.O * kg;
+        var operands = new Operands<T>(x, xOffset, xStrides, weight, weightOffset, shape);
+        int n = shape.N, weightSize = shape.O * shape.RowsPerGroup;
+        var (units, gemmThreads) = Split(n, threads);
         // Each unit sums its samples' dW and db into its own slice; the slices are added in unit order after, so the
         // result does not depend on which thread ran which unit.
-        int partialSize = (dWeight is null ? 0 : weightSize) + (dBias is null ? 0 : s.O);
+        int partialSize = (dWeight is null ? 0 : weightSize) + (dBias is null ? 0 : shape.O);
         T[] partials = ArrayPool<T>.Shared.Rent(Math.Max(1, units * partialSize));
         try
         {
             GemmParallel.For(units, threads, u =>
-            {
-                int first = u * s.N / units, last = (u + 1) * s.N / units;
-                var partial = partials.AsSpan(u * partialSize, partialSize);
-                partial.Clear();
-                var dw = dWeight is null ? default : partial[..weightSize];
-                var db = dBias is null ? default : partial[^s.O..];
-                T[] columns = ArrayPool<T>.Shared.Rent(s.C * s.Windows.KernelArea * l);
-                T[] scratch = RentScratch<T>(s.Windows);
-                T[] product = ArrayPool<T>.Shared.Rent(dWeight is null ? 1 : og * kg);
-                try
-                {
-                    for (int n = first; n < last; n++)
-                    {
-                        if (dx is not null)
-                        {
-                            // dX[n] = fold(Wᵀ·G[n]), group by group.
-                            for (int gr = 0; gr < s.Groups; gr++)
-                                Gemm.Multiply<T>(weight.AsSpan(weightOffset + gr * og * kg, og * kg), kg, true,
-                                    g.AsSpan(gOffset + (n * s.O + gr * og) * l, og * l), l, false,
-                                    columns.AsSpan(gr * kg * l, kg * l), kg, l, og, GemmPath.Auto, gemmThreads);
-                            fixed (T* cols = columns, pad = scratch, dst = dx)
-                                Im2Col.FoldSample(cols, l, s.C, s.H, s.W, s.Windows, dst + (nint)n * s.C * s.H * s.W, pad);
-                        }
-                        if (dWeight is not null)
-                        {
-                            // dW += G[n]·X[n]ᵀ with the sample's columns rebuilt (cheaper than keeping the batch's).
-                            fixed (T* src = x, cols = columns, pad = scratch)
-                                Im2Col.UnfoldSample(src + xOffset + (nint)n * xStrides[0], xStrides[1], xStrides[2], xStrides[3],
-                                    s.C, s.H, s.W, s.Windows, cols, l, pad);
-                            for (int gr = 0; gr < s.Groups; gr++)
-                            {
-                                var block = product.AsSpan(0, og * kg);
-                                Gemm.Multiply<T>(g.AsSpan(gOffset + (n * s.O + gr * og) * l, og * l), l, false,
-                                    columns.AsSpan(gr * kg * l, kg * l), l, true, block, og, kg, l, GemmPath.Auto, gemmThreads);
-                                var target = dw.Slice(gr * og * kg, og * kg);
-                                TensorPrimitives.Add(target, block, target);
-                            }
-                        }
-                        if (dBias is not null)
-                            for (int o = 0; o < s.O; o++) db[o] += TensorPrimitives.Sum<T>(g.AsSpan(gOffset + (n * s.O + o) * l, l));
-                    }
-                }
-                finally
-                {
-                    ArrayPool<T>.Shared.Return(columns);
-                    ArrayPool<T>.Shared.Return(scratch);
-                    ArrayPool<T>.Shared.Return(product);
-                }
-            });
+                BackwardSamples(operands, g, gOffset, dx, dWeight is not null, dBias is not null, partials, u * partialSize,
+                    u * n / units, (u + 1) * n / units, gemmThreads));
             if (dWeight is not null) SumPartials(partials, units, partialSize, 0, dWeight.AsSpan(0, weightSize));
-            if (dBias is not null) SumPartials(partials, units, partialSize, partialSize - s.O, dBias.AsSpan(0, s.O));
+            if (dBias is not null) SumPartials(partials, units, partialSize, partialSize - shape.O, dBias.AsSpan(0, shape.O));
         }
         finally { ArrayPool<T>.Shared.Return(partials); }
+    }
+
+    /// <summary>Samples first..last of the backward; this unit's dW and db sums go to partials at partialOffset.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardSamples<T>(in Operands<T> op, T[] g, int gOffset, T[]? dx, bool weightGrad, bool biasGrad,
+        T[] partials, int partialOffset, int first, int last, int gemmThreads) where T : unmanaged, INumber<T>
+    {
+        var s = op.Shape;
+        int og = s.OutPerGroup, kg = s.RowsPerGroup, l = s.Blocks, weightSize = s.O * kg;
+        var partial = partials.AsSpan(partialOffset, (weightGrad ? weightSize : 0) + (biasGrad ? s.O : 0));
+        partial.Clear();
+        var dw = weightGrad ? partial[..weightSize] : default;
+        var db = biasGrad ? partial[^s.O..] : default;
+        T[] columns = ArrayPool<T>.Shared.Rent(s.C * s.Windows.KernelArea * l);
+        T[] scratch = RentScratch<T>(s.Windows);
+        T[] product = ArrayPool<T>.Shared.Rent(weightGrad ? og * kg : 1);
+        try
+        {
+            for (int n = first; n < last; n++)
+            {
+                if (dx is not null)
+                {
+                    // dX[n] = fold(Wᵀ·G[n]), group by group.
+                    for (int gr = 0; gr < s.Groups; gr++)
+                        Gemm.Multiply<T>(op.Weight.AsSpan(op.WeightOffset + gr * og * kg, og * kg), kg, true,
+                            g.AsSpan(gOffset + (n * s.O + gr * og) * l, og * l), l, false,
+                            columns.AsSpan(gr * kg * l, kg * l), kg, l, og, GemmPath.Auto, gemmThreads);
+                    fixed (T* cols = columns, pad = scratch, dst = dx)
+                        Im2Col.FoldSample(cols, l, s.C, s.H, s.W, s.Windows, dst + (nint)n * s.C * s.H * s.W, pad);
+                }
+                if (weightGrad)
+                {
+                    // dW += G[n]·X[n]ᵀ with the sample's columns rebuilt (cheaper than keeping the batch's).
+                    Unfold(op, n, columns, scratch);
+                    for (int gr = 0; gr < s.Groups; gr++)
+                    {
+                        var block = product.AsSpan(0, og * kg);
+                        Gemm.Multiply<T>(g.AsSpan(gOffset + (n * s.O + gr * og) * l, og * l), l, false,
+                            columns.AsSpan(gr * kg * l, kg * l), l, true, block, og, kg, l, GemmPath.Auto, gemmThreads);
+                        var target = dw.Slice(gr * og * kg, og * kg);
+                        TensorPrimitives.Add(target, block, target);
+                    }
+                }
+                if (biasGrad)
+                    for (int o = 0; o < s.O; o++) db[o] += TensorPrimitives.Sum<T>(g.AsSpan(gOffset + (n * s.O + o) * l, l));
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(columns);
+            ArrayPool<T>.Shared.Return(scratch);
+            ArrayPool<T>.Shared.Return(product);
+        }
+    }
+
+    /// <summary>Sample n's columns [C·kH·kW, L] into columns.</summary>
+    private static void Unfold<T>(in Operands<T> op, int n, T[] columns, T[] scratch) where T : unmanaged
+    {
+        var s = op.Shape;
+        fixed (T* src = op.X, cols = columns, pad = scratch)
+            Im2Col.UnfoldSample(src + op.XOffset + (nint)n * op.XStrides[0], op.XStrides[1], op.XStrides[2], op.XStrides[3],
+                s.C, s.H, s.W, s.Windows, cols, s.Blocks, pad);
     }
 
     /// <summary>How many units of whole samples, and how many threads each unit's products may use.</summary>

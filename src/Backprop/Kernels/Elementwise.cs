@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -94,6 +95,7 @@ internal static class Elementwise
     /// destination[i] = y[i] &gt; 0 ? g[i] : 0, all contiguous: ReLU's backward from its output (PyTorch's
     /// threshold_backward), in one pass where Where(y &gt; 0, g, 0) takes three and two temporaries.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // a hot loop from the first training step
     public static void ReluBackward<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> destination) where T : unmanaged, INumber<T>
     {
         int n = destination.Length, i = 0;

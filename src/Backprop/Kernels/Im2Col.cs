@@ -117,6 +117,7 @@ internal static unsafe class Im2Col
     }
 
     /// <summary>The plane at x (strides sH, sW, size h × w) into pad (ph × pw), shifted by (padH, padW), zeros around it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PadPlane<T>(T* x, nint sH, nint sW, int h, int w, int padH, int padW, T* pad, int ph, int pw) where T : unmanaged
     {
         // Padded column j holds input column j − padW: valid for j in [left, right).
@@ -139,6 +140,7 @@ internal static unsafe class Im2Col
     }
 
     /// <summary>The inverse of <see cref="PadPlane{T}"/>: the input's part of pad into a contiguous h × w plane; input elements no window reaches get 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CropPlane<T>(T* pad, int ph, int pw, int padH, int padW, T* plane, int h, int w) where T : unmanaged
     {
         int left = Math.Min(padW, pw), right = Math.Clamp(padW + w, left, pw), width = right - left;
