@@ -30,6 +30,7 @@ public class ConvolutionKernelTests
             new(4, 2, 5, 6, 3, 4, 3, DW: 2, Same: true),              // "same": more padding after than before
             new(2, 3, 6, 17, 2, 2, 5, SW: 2, PW: 3),                  // wide rows, padding past half the kernel
             new(3, 2, 4, 4, 3, 4, 4, PH: 0, PW: 0),                   // one output position
+            new(2, 2, 48, 50, 3, 3, 3, PH: 1, PW: 1),                 // 2,400 positions: dW by the packed GEMM, not row dot products
         ];
         var data = new TheoryData<Case, DType>();
         foreach (var c in cases)
