@@ -187,10 +187,11 @@ internal static unsafe class Convolution
     /// <summary>How many units of whole samples, and how many threads each unit's products may use.</summary>
     private static (int Units, int GemmThreads) Split(int n, int threads)
     {
-        // A few units per thread, so a thread that is descheduled (the machine is shared) leaves little behind;
-        // with fewer samples than threads, the products themselves go parallel.
+        // A few units per thread, so a thread that is descheduled (the machine is shared) leaves little behind.
+        // A single sample's products go parallel instead; with several units they stay on their unit's thread,
+        // so no unit running on a helper thread waits on another parallel loop.
         int units = Math.Max(1, Math.Min(n, threads > 1 ? 4 * threads : 1));
-        return (units, Math.Max(1, threads / units));
+        return (units, units == 1 ? threads : 1);
     }
 
     private static T[] RentScratch<T>(in SlidingWindows win)
