@@ -69,7 +69,8 @@ public partial class Tensor
             case DType.Float32: Kernels.Pooling.MaxAdjoint(gc.Data<float>(), gc.StorageOffset, indices.Data<long>(), indices.StorageOffset, planes, blocks, planeSize, dx.Data<float>(), threads); break;
             case DType.Float64: Kernels.Pooling.MaxAdjoint(gc.Data<double>(), gc.StorageOffset, indices.Data<long>(), indices.StorageOffset, planes, blocks, planeSize, dx.Data<double>(), threads); break;
         }
-        GC.KeepAlive(gc);   // its array was in use until here (StoragePool)
+        GC.KeepAlive(gc);   // their arrays were in use until here (StoragePool)
+        GC.KeepAlive(indices);
         return dx;
     }
 
