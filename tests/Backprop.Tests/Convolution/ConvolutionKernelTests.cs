@@ -25,6 +25,7 @@ public class ConvolutionKernelTests
             new(1, 3, 7, 9, 4, 3, 3, PH: 1, PW: 1),                   // one sample: the products go parallel instead
             new(13, 3, 11, 6, 5, 3, 2, SH: 2, SW: 3, PH: 1, PW: 1),   // odd batch (uneven units), strides
             new(3, 2, 9, 10, 3, 2, 3, DH: 2, DW: 3, PH: 2, PW: 1),    // dilation
+            new(3, 2, 9, 8, 3, 3, 3, SH: 2, DH: 2, PH: 1, PW: 1),     // strided and dilated rows, unit column stride
             new(5, 4, 8, 8, 6, 3, 3, Groups: 2, PH: 1, PW: 1),        // groups
             new(2, 6, 7, 5, 3, 1, 1, Groups: 3, Bias: false),         // 1×1, groups, no bias
             new(4, 2, 5, 6, 3, 4, 3, DW: 2, Same: true),              // "same": more padding after than before
