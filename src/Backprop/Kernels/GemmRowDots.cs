@@ -15,7 +15,7 @@ namespace Backprop.Kernels;
 internal static unsafe class GemmRowDots
 {
     /// <summary>Whether this machine and T have the kernel (AVX-512, float or double); otherwise use <see cref="Gemm"/>.</summary>
-    public static bool IsSupported<T>() => Avx512F.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+    public static bool IsSupported<T>() where T : unmanaged => MaskedVectors.Lanes<T>() > 0;
 
     /// <summary>c[i·ldc + j] = Σ_p a[i·lda + p]·b[j·ldb + p] (added to c[i·ldc + j] when accumulate), i &lt; m, j &lt; n, p &lt; k.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -64,18 +64,18 @@ internal static unsafe class GemmRowDots
         if (p < k)
         {
             // The rest of the rows under a mask: lanes past k read nothing and count as 0.
-            var mask = TailMask<T>(k - p);
-            var b0 = MaskLoad(b + p, mask);
-            var b1 = MaskLoad(b + ldb + p, mask);
-            var b2 = MaskLoad(b + 2 * ldb + p, mask);
-            var b3 = MaskLoad(b + 3 * ldb + p, mask);
-            var a0 = MaskLoad(a + p, mask);
+            var mask = MaskedVectors.FirstLanes<T>(k - p);
+            var b0 = MaskedVectors.Load(b + p, mask);
+            var b1 = MaskedVectors.Load(b + ldb + p, mask);
+            var b2 = MaskedVectors.Load(b + 2 * ldb + p, mask);
+            var b3 = MaskedVectors.Load(b + 3 * ldb + p, mask);
+            var a0 = MaskedVectors.Load(a + p, mask);
             c00 = Fma(a0, b0, c00); c01 = Fma(a0, b1, c01); c02 = Fma(a0, b2, c02); c03 = Fma(a0, b3, c03);
-            var a1 = MaskLoad(a + lda + p, mask);
+            var a1 = MaskedVectors.Load(a + lda + p, mask);
             c10 = Fma(a1, b0, c10); c11 = Fma(a1, b1, c11); c12 = Fma(a1, b2, c12); c13 = Fma(a1, b3, c13);
-            var a2 = MaskLoad(a + 2 * lda + p, mask);
+            var a2 = MaskedVectors.Load(a + 2 * lda + p, mask);
             c20 = Fma(a2, b0, c20); c21 = Fma(a2, b1, c21); c22 = Fma(a2, b2, c22); c23 = Fma(a2, b3, c23);
-            var a3 = MaskLoad(a + 3 * lda + p, mask);
+            var a3 = MaskedVectors.Load(a + 3 * lda + p, mask);
             c30 = Fma(a3, b0, c30); c31 = Fma(a3, b1, c31); c32 = Fma(a3, b2, c32); c33 = Fma(a3, b3, c33);
         }
         Store4(c, c00, c01, c02, c03, accumulate);
@@ -126,8 +126,8 @@ internal static unsafe class GemmRowDots
         for (; p <= k - count; p += count) sum = Fma(Vector512.Load(a + p), Vector512.Load(b + p), sum);
         if (p < k)
         {
-            var mask = TailMask<T>(k - p);
-            sum = Fma(MaskLoad(a + p, mask), MaskLoad(b + p, mask), sum);
+            var mask = MaskedVectors.FirstLanes<T>(k - p);
+            sum = Fma(MaskedVectors.Load(a + p, mask), MaskedVectors.Load(b + p, mask), sum);
         }
         return sum;
     }
@@ -144,21 +144,5 @@ internal static unsafe class GemmRowDots
     {
         if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
         return Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
-    }
-
-    /// <summary>The first n lanes set, n &lt; the lane count.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> TailMask<T>(int n) where T : unmanaged
-    {
-        if (typeof(T) == typeof(float)) return Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).As<int, T>();
-        return Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)n)).As<long, T>();
-    }
-
-    /// <summary>The masked lanes from p, zeros elsewhere; nothing outside the mask is read.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> MaskLoad<T>(T* p, Vector512<T> mask) where T : unmanaged
-    {
-        if (typeof(T) == typeof(float)) return Avx512F.MaskLoad((float*)p, mask.AsSingle(), Vector512<float>.Zero).As<float, T>();
-        return Avx512F.MaskLoad((double*)p, mask.AsDouble(), Vector512<double>.Zero).As<double, T>();
     }
 }

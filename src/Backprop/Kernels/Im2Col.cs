@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Kernels;
 
@@ -70,8 +69,8 @@ internal static unsafe class Im2Col
         var (ph, pw) = PaddedPlane(win);
         int outH = win.OutH, outW = win.OutW, step = win.StrideW;
         // A row of positions that fits one vector is one masked move, its mask made once.
-        bool oneMove = Avx512Lanes<T>() >= outW;
-        var rowMask = oneMove ? FirstLanes<T>(outW) : default;
+        bool oneMove = MaskedVectors.Lanes<T>() >= outW;
+        var rowMask = oneMove ? MaskedVectors.FirstLanes<T>(outW) : default;
         T* row = columns;
         for (int ch = 0; ch < c; ch++)
         {
@@ -83,7 +82,7 @@ internal static unsafe class Im2Col
                     T* d = row;
                     nint lineStep = (nint)win.StrideH * pw;
                     if (step == 1 && oneMove)
-                        for (int oh = 0; oh < outH; oh++, s += lineStep, d += outW) MaskedMove(s, d, rowMask);
+                        for (int oh = 0; oh < outH; oh++, s += lineStep, d += outW) MaskedVectors.Store(d, rowMask, MaskedVectors.Load(s, rowMask));
                     else if (step == 1)
                         for (int oh = 0; oh < outH; oh++, s += lineStep, d += outW) Lines.Copy(s, d, outW);
                     else
@@ -103,7 +102,7 @@ internal static unsafe class Im2Col
     {
         var (ph, pw) = PaddedPlane(win);
         int outH = win.OutH, outW = win.OutW, step = win.StrideW;
-        if (step == 1 && pw <= 2 * Avx512Lanes<T>() && win.KernelW <= MaxRegisterFoldKernelW)
+        if (step == 1 && pw <= 2 * MaskedVectors.Lanes<T>() && win.KernelW <= MaxRegisterFoldKernelW)
         {
             FoldInRegisters(columns, ld, c, h, w, win, pw, destination);
             return;
@@ -141,7 +140,7 @@ internal static unsafe class Im2Col
     private static void FoldInRegisters<T>(T* columns, nint ld, int c, int h, int w, in SlidingWindows win, int pw, T* destination)
         where T : unmanaged, INumber<T>
     {
-        int lanes = Avx512Lanes<T>(), kh = win.KernelH, kw = win.KernelW, outH = win.OutH, outW = win.OutW;
+        int lanes = MaskedVectors.Lanes<T>(), kh = win.KernelH, kw = win.KernelW, outH = win.OutH, outW = win.OutW;
         int width = Math.Clamp(pw - win.PadW, 0, w);   // input columns some window reaches; the rest get 0
         // Tap column kj adds columns-row lane t at padded column kj·dilationW + t: the low vector's lane u takes
         // t = u − shift, the high vector's lane u takes t = u + lanes − shift, wherever 0 ≤ t < outW.
@@ -151,8 +150,8 @@ internal static unsafe class Im2Col
         for (int kj = 0; kj < kw; kj++)
         {
             int shift = kj * win.DilationW;
-            low[kj] = LaneRange<T>(shift, shift + outW);
-            high[kj] = LaneRange<T>(shift - lanes, shift + outW - lanes);
+            low[kj] = MaskedVectors.LaneRange<T>(shift, shift + outW);
+            high[kj] = MaskedVectors.LaneRange<T>(shift - lanes, shift + outW - lanes);
             highUsed[kj] = shift + outW > lanes;
         }
         var row = stackalloc T[2 * lanes];
@@ -181,16 +180,16 @@ internal static unsafe class Im2Col
                     for (; kj + 1 < kw; kj += 2, line += 2 * ld)
                     {
                         int shift = kj * win.DilationW, next = shift + win.DilationW;
-                        sum0 += MaskLoad(line - shift, low[kj]);
-                        odd0 += MaskLoad(line + ld - next, low[kj + 1]);
-                        if (highUsed[kj]) sum1 += MaskLoad(line + lanes - shift, high[kj]);
-                        if (highUsed[kj + 1]) odd1 += MaskLoad(line + ld + lanes - next, high[kj + 1]);
+                        sum0 += MaskedVectors.Load(line - shift, low[kj]);
+                        odd0 += MaskedVectors.Load(line + ld - next, low[kj + 1]);
+                        if (highUsed[kj]) sum1 += MaskedVectors.Load(line + lanes - shift, high[kj]);
+                        if (highUsed[kj + 1]) odd1 += MaskedVectors.Load(line + ld + lanes - next, high[kj + 1]);
                     }
                     if (kj < kw)
                     {
                         int shift = kj * win.DilationW;
-                        sum0 += MaskLoad(line - shift, low[kj]);
-                        if (highUsed[kj]) sum1 += MaskLoad(line + lanes - shift, high[kj]);
+                        sum0 += MaskedVectors.Load(line - shift, low[kj]);
+                        if (highUsed[kj]) sum1 += MaskedVectors.Load(line + lanes - shift, high[kj]);
                     }
                 }
                 (sum0 + odd0).Store(row);
@@ -199,43 +198,6 @@ internal static unsafe class Im2Col
                 new Span<T>(target + width, w - width).Clear();
             }
         }
-    }
-
-    /// <summary>The lane count of a Vector512 of T where AVX-512 moves it under a mask (float, double), else 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Avx512Lanes<T>() where T : unmanaged =>
-        Avx512F.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double)) ? Vector512<T>.Count : 0;
-
-    /// <summary>Lanes 0 .. n − 1 set.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> FirstLanes<T>(int n) where T : unmanaged => LaneRange<T>(0, n);
-
-    /// <summary>Lanes u with start ≤ u &lt; end set (as all-ones elements of T: float or double).</summary>
-    private static Vector512<T> LaneRange<T>(int start, int end) where T : unmanaged
-    {
-        if (typeof(T) == typeof(float))
-        {
-            var u = Vector512<int>.Indices;
-            return (Vector512.GreaterThanOrEqual(u, Vector512.Create(start)) & Vector512.LessThan(u, Vector512.Create(end))).As<int, T>();
-        }
-        var v = Vector512<long>.Indices;
-        return (Vector512.GreaterThanOrEqual(v, Vector512.Create((long)start)) & Vector512.LessThan(v, Vector512.Create((long)end))).As<long, T>();
-    }
-
-    /// <summary>The masked lanes from p, zeros elsewhere; nothing outside the mask is read.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> MaskLoad<T>(T* p, Vector512<T> mask) where T : unmanaged
-    {
-        if (typeof(T) == typeof(float)) return Avx512F.MaskLoad((float*)p, mask.AsSingle(), Vector512<float>.Zero).As<float, T>();
-        return Avx512F.MaskLoad((double*)p, mask.AsDouble(), Vector512<double>.Zero).As<double, T>();
-    }
-
-    /// <summary>d = s on the masked lanes; nothing outside the mask is read or written.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MaskedMove<T>(T* s, T* d, Vector512<T> mask) where T : unmanaged
-    {
-        if (typeof(T) == typeof(float)) Avx512F.MaskStore((float*)d, mask.AsSingle(), Avx512F.MaskLoad((float*)s, mask.AsSingle(), Vector512<float>.Zero));
-        else Avx512F.MaskStore((double*)d, mask.AsDouble(), Avx512F.MaskLoad((double*)s, mask.AsDouble(), Vector512<double>.Zero));
     }
 
     /// <summary>The plane at x (strides sH, sW, size h × w) into pad (ph × pw), shifted by (padH, padW), zeros around it.</summary>

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Kernels;
 
@@ -16,23 +15,15 @@ internal static unsafe class Lines
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Copy<T>(T* s, T* d, int length) where T : unmanaged
     {
-        if (Avx512F.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
+        if (MaskedVectors.Lanes<T>() > 0)
         {
             // Whole vectors, then the rest under a mask (AVX-512 masked moves touch no memory outside the mask).
             int count = Vector512<T>.Count, i = 0;
             for (; i <= length - count; i += count) Vector512.Store(Vector512.Load(s + i), d + i);
             if (i < length)
             {
-                if (typeof(T) == typeof(float))
-                {
-                    var mask = TailMask<float>(length - i);
-                    Avx512F.MaskStore((float*)d + i, mask, Avx512F.MaskLoad((float*)s + i, mask, Vector512<float>.Zero));
-                }
-                else
-                {
-                    var mask = TailMask<double>(length - i);
-                    Avx512F.MaskStore((double*)d + i, mask, Avx512F.MaskLoad((double*)s + i, mask, Vector512<double>.Zero));
-                }
+                var mask = MaskedVectors.FirstLanes<T>(length - i);
+                MaskedVectors.Store(d + i, mask, MaskedVectors.Load(s + i, mask));
             }
         }
         // The last vector may overlap the one before it: those elements are written twice with the same value.
@@ -57,26 +48,14 @@ internal static unsafe class Lines
     public static void Add<T>(T* s, T* d, int length) where T : unmanaged, INumber<T>
     {
         int i = 0;
-        if (Avx512F.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
+        if (MaskedVectors.Lanes<T>() > 0)
         {
             for (; i <= length - Vector512<T>.Count; i += Vector512<T>.Count)
                 Vector512.Store(Vector512.Load(d + i) + Vector512.Load(s + i), d + i);
             if (i < length)
             {
-                if (typeof(T) == typeof(float))
-                {
-                    var mask = TailMask<float>(length - i);
-                    float* dt = (float*)d + i;
-                    var sum = Avx512F.MaskLoad(dt, mask, Vector512<float>.Zero) + Avx512F.MaskLoad((float*)s + i, mask, Vector512<float>.Zero);
-                    Avx512F.MaskStore(dt, mask, sum);
-                }
-                else
-                {
-                    var mask = TailMask<double>(length - i);
-                    double* dt = (double*)d + i;
-                    var sum = Avx512F.MaskLoad(dt, mask, Vector512<double>.Zero) + Avx512F.MaskLoad((double*)s + i, mask, Vector512<double>.Zero);
-                    Avx512F.MaskStore(dt, mask, sum);
-                }
+                var mask = MaskedVectors.FirstLanes<T>(length - i);
+                MaskedVectors.Store(d + i, mask, MaskedVectors.Load(d + i, mask) + MaskedVectors.Load(s + i, mask));
             }
             return;
         }
@@ -88,13 +67,5 @@ internal static unsafe class Lines
             for (; i <= length - Vector128<T>.Count; i += Vector128<T>.Count)
                 Vector128.Store(Vector128.Load(d + i) + Vector128.Load(s + i), d + i);
         for (; i < length; i++) d[i] += s[i];
-    }
-
-    /// <summary>The first n lanes set (n &lt; the lane count), for float or double lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<TLane> TailMask<TLane>(int n) where TLane : unmanaged
-    {
-        if (typeof(TLane) == typeof(float)) return Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).As<int, TLane>();
-        return Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)n)).As<long, TLane>();
     }
 }
