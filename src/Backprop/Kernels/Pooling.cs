@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Kernels;
 
@@ -50,6 +52,159 @@ internal static class Pooling
                 }
             }
     }
+
+    /// <summary>
+    /// <see cref="Max{T}"/> for the common 2×2 window with stride 2, no padding or dilation, every window inside the
+    /// plane (2·oH ≤ h, 2·oW ≤ w) and unit column stride: the four taps read directly, planes split across threads.
+    /// The same rule decides: taps in row-major order, a later one wins when greater or NaN.
+    /// </summary>
+    public static void Max2x2<T>(T[] source, int offset, int[] strides, int n, int c, int h, int w, int outH, int outW,
+        T[] values, long[] indices, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int planes = n * c;
+        int units = Math.Min(planes, threads > 1 && (long)planes * outH * outW >= ParallelMin ? 4 * threads : 1);
+        GemmParallel.For(units, threads, u =>
+            Max2x2Planes(source, offset, strides, c, w, outH, outW, values, indices, (int)((long)u * planes / units), (int)((long)(u + 1) * planes / units)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot loops: skip the unoptimised first tier
+    private static void Max2x2Planes<T>(T[] source, int offset, int[] strides, int c, int w, int outH, int outW,
+        T[] values, long[] indices, int first, int last) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int sN = strides[0], sC = strides[1], sH = strides[2];
+        // Random data makes every comparison a coin toss: branches would mispredict half the time (~13 ns an
+        // output here). So V outputs at once: deinterleave each row's 2V elements into left and right taps, pick
+        // with vector masks, and build the positions from the same masks.
+        int lanes = Vector256.IsHardwareAccelerated && (typeof(T) == typeof(float) || typeof(T) == typeof(double)) ? Vector256<T>.Count : 0;
+        Span<T> picked = stackalloc T[Math.Max(1, lanes)];
+        Span<long> pickedAt = stackalloc long[Math.Max(1, lanes)];
+        for (int p = first; p < last; p++)
+        {
+            int plane = offset + p / c * sN + p % c * sC, o = p * outH * outW;
+            for (int oh = 0; oh < outH; oh++, o += outW)
+            {
+                int top = plane + 2 * oh * sH, bottom = top + sH;
+                long rowIndex = 2L * oh * w;
+                int ow = 0;
+                // Each chunk reads 2V elements of both rows from 2·ow; past the row's end (harmless: other rows of
+                // the array) but never past the array's end.
+                for (; lanes > 0 && ow < outW && Math.Max(top, bottom) + 2 * ow + 2 * lanes <= source.Length; ow += lanes)
+                {
+                    var (a, b) = Deinterleave(Vector256.LoadUnsafe(ref source[0], (nuint)(top + 2 * ow)), Vector256.LoadUnsafe(ref source[0], (nuint)(top + 2 * ow + lanes)));
+                    var (e, d) = Deinterleave(Vector256.LoadUnsafe(ref source[0], (nuint)(bottom + 2 * ow)), Vector256.LoadUnsafe(ref source[0], (nuint)(bottom + 2 * ow + lanes)));
+                    // The rule, taps in order a, b (top), e, d (bottom): a later tap wins when greater or NaN. Folding
+                    // each row's pair first, then the rows, gives the same winner (the first maximum, or the last NaN).
+                    var right = Vector256.GreaterThan(b, a) | ~Vector256.Equals(b, b);
+                    var top2 = Vector256.ConditionalSelect(right, b, a);
+                    var rightBelow = Vector256.GreaterThan(d, e) | ~Vector256.Equals(d, d);
+                    var bottom2 = Vector256.ConditionalSelect(rightBelow, d, e);
+                    var below = Vector256.GreaterThan(bottom2, top2) | ~Vector256.Equals(bottom2, bottom2);
+                    var max = Vector256.ConditionalSelect(below, bottom2, top2);
+                    int count = Math.Min(lanes, outW - ow);
+                    if (count == lanes)
+                    {
+                        max.StoreUnsafe(ref values[o + ow]);
+                        Positions(right, rightBelow, below, (int)rowIndex + 2 * ow, w, indices.AsSpan(o + ow, lanes));
+                    }
+                    else
+                    {
+                        // A short row: the chunk aside, then only the outputs that belong to this row.
+                        max.CopyTo(picked);
+                        Positions(right, rightBelow, below, (int)rowIndex + 2 * ow, w, pickedAt);
+                        picked[..count].CopyTo(values.AsSpan(o + ow, count));
+                        pickedAt[..count].CopyTo(indices.AsSpan(o + ow, count));
+                    }
+                }
+                for (; ow < outW; ow++)
+                {
+                    T max = source[top + 2 * ow], t;
+                    long best = rowIndex + 2 * ow;
+                    if ((t = source[top + 2 * ow + 1]) > max || T.IsNaN(t)) { max = t; best = rowIndex + 2 * ow + 1; }
+                    if ((t = source[bottom + 2 * ow]) > max || T.IsNaN(t)) { max = t; best = rowIndex + w + 2 * ow; }
+                    if ((t = source[bottom + 2 * ow + 1]) > max || T.IsNaN(t)) { max = t; best = rowIndex + w + 2 * ow + 1; }
+                    values[o + ow] = max;
+                    indices[o + ow] = best;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The winners' positions in the plane from the masks: window j (top-left tap at first + 2j) adds 0, 1, w or
+    /// w + 1 as the right tap won its row, and the bottom row won.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Positions<T>(Vector256<T> right, Vector256<T> rightBelow, Vector256<T> below, int first, int w, Span<long> destination)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var one = Vector256<int>.One;
+            Vector256<int> r = right.AsInt32() & one, rb = rightBelow.AsInt32() & one;
+            var offset = Vector256.ConditionalSelect(below.AsInt32(), Vector256.Create(w) + rb, r);
+            var at = Vector256.Create(first) + Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14) + offset;
+            var (lower, upper) = Vector256.Widen(at);
+            lower.CopyTo(destination);
+            upper.CopyTo(destination[Vector256<long>.Count..]);
+        }
+        else
+        {
+            var one = Vector256<long>.One;
+            Vector256<long> r = right.AsInt64() & one, rb = rightBelow.AsInt64() & one;
+            var offset = Vector256.ConditionalSelect(below.AsInt64(), Vector256.Create((long)w) + rb, r);
+            (Vector256.Create((long)first) + Vector256.Create(0L, 2, 4, 6) + offset).CopyTo(destination);
+        }
+    }
+
+    /// <summary>The even and the odd elements of the 2V elements lo, hi (V = Vector256&lt;T&gt;.Count, T float or double).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<T> Even, Vector256<T> Odd) Deinterleave<T>(Vector256<T> lo, Vector256<T> hi)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var order = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);   // evens to the lower half, odds to the upper
+            var l = Vector256.Shuffle(lo.AsSingle(), order);
+            var h = Vector256.Shuffle(hi.AsSingle(), order);
+            return (Vector256.Create(l.GetLower(), h.GetLower()).As<float, T>(), Vector256.Create(l.GetUpper(), h.GetUpper()).As<float, T>());
+        }
+        else
+        {
+            var order = Vector256.Create(0L, 2, 1, 3);
+            var l = Vector256.Shuffle(lo.AsDouble(), order);
+            var h = Vector256.Shuffle(hi.AsDouble(), order);
+            return (Vector256.Create(l.GetLower(), h.GetLower()).As<double, T>(), Vector256.Create(l.GetUpper(), h.GetUpper()).As<double, T>());
+        }
+    }
+
+    /// <summary>
+    /// The backward of max pooling: destination (contiguous [planes, h·w], overwritten) gets each output's
+    /// gradient added at its saved position in its plane (windows that share a maximum add up). grad and indices
+    /// are contiguous [planes, blocks]. Planes are split across threads, each writing its own.
+    /// </summary>
+    public static void MaxAdjoint<T>(T[] grad, int gradOffset, long[] indices, int indicesOffset, int planes, int blocks, int planeSize,
+        T[] destination, int threads) where T : unmanaged, INumber<T>
+    {
+        int units = Math.Min(planes, threads > 1 && (long)planes * blocks >= ParallelMin ? 4 * threads : 1);
+        GemmParallel.For(units, threads, u =>
+            MaxAdjointPlanes(grad, gradOffset, indices, indicesOffset, blocks, planeSize, destination,
+                (int)((long)u * planes / units), (int)((long)(u + 1) * planes / units)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxAdjointPlanes<T>(T[] grad, int gradOffset, long[] indices, int indicesOffset, int blocks, int planeSize,
+        T[] destination, int first, int last) where T : unmanaged, INumber<T>
+    {
+        destination.AsSpan(first * planeSize, (last - first) * planeSize).Clear();
+        for (int p = first; p < last; p++)
+        {
+            var plane = destination.AsSpan(p * planeSize, planeSize);
+            var g = grad.AsSpan(gradOffset + p * blocks, blocks);
+            var at = indices.AsSpan(indicesOffset + p * blocks, blocks);
+            for (int k = 0; k < blocks; k++) plane[(int)at[k]] += g[k];
+        }
+    }
+
+    /// <summary>Outputs from which splitting the planes across threads pays for waking them.</summary>
+    private const long ParallelMin = 1 << 15;
 
     /// <summary>
     /// The mean of each window. The divisor is divisorOverride when given; else the window's size clipped to the

@@ -36,7 +36,23 @@ public partial class Tensor
     public Tensor Relu()
     {
         var y = DType.IsFloatingPoint() ? UnaryKernel<ReluOp>() : Where(Gt(0), this, ZerosLike(this));
-        return Graph.Record(y, "ReluBackward0", this, g => Where(y.Gt(0), g, ZerosLike(g)), new SavedTensors(y));   // the gradient passes where y > 0
+        // The gradient passes where y > 0: one fused pass unless this backward is itself recorded (createGraph).
+        return Graph.Record(y, "ReluBackward0", this, g => GradMode.IsEnabled ? Where(y.Gt(0), g, ZerosLike(g)) : ReluBackwardKernel(g, y),
+            new SavedTensors(y));
+    }
+
+    /// <summary>g where y &gt; 0, else 0, outside the graph (y is ReLU's contiguous floating-point output).</summary>
+    private static Tensor ReluBackwardKernel(Tensor g, Tensor y)
+    {
+        var gc = g.DType == y.DType ? (g.IsContiguous ? g : g.CloneContiguous()) : g.To(y.DType).Contiguous();
+        var result = Uninitialized(y.DType, y.ShapeArray);   // every element written
+        switch (y.DType)
+        {
+            case DType.Float32: Elementwise.ReluBackward<float>(gc.Span<float>(), y.Span<float>(), result.Span<float>()); break;
+            case DType.Float64: Elementwise.ReluBackward<double>(gc.Span<double>(), y.Span<double>(), result.Span<double>()); break;
+        }
+        GC.KeepAlive(gc);   // its array was in use until here (StoragePool)
+        return result;
     }
 
     /// <summary>x for x &gt; 0, negativeSlope·x otherwise; like torch.nn.functional.leaky_relu.</summary>

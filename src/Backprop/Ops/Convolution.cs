@@ -133,36 +133,99 @@ public partial class Tensor
     /// <summary>Y[n] = W·unfold(x)[n] + b per group, computed outside the graph and recorded as one node.</summary>
     private static Tensor ConvolutionCore(Tensor x, Tensor weight, Tensor? bias, Kernels.SlidingWindows win, int groups)
     {
-        int n = x.ShapeArray[0], c = x.ShapeArray[1], h = x.ShapeArray[2], w = x.ShapeArray[3];
-        int o = weight.ShapeArray[0], og = o / groups, kg = c / groups * win.KernelArea, l = win.Blocks;
-        int[] weightShape = weight.ShapeArray;
-        Tensor columns, y;
-        using (Autograd.NoGrad())
-        {
-            columns = Im2ColKernel(x, win);                                                           // [n, c·kH·kW, L]
-            var product = weight.Reshape(groups, og, kg).MatMul(columns.View(n, groups, kg, l));     // [n, groups, og, L]
-            int[] shape = [n, o, win.OutH, win.OutW];
-            y = new Tensor(product.Storage, product.StorageOffset, shape, Shapes.ContiguousStrides(shape));
-            if (bias is not null) y.Add_(bias.Reshape(1, o, 1, 1));
-        }
+        var geometry = new Kernels.Convolution.Geometry(x.ShapeArray[0], x.ShapeArray[1], x.ShapeArray[2], x.ShapeArray[3],
+            weight.ShapeArray[0], groups, win);
+        var y = ConvolutionForwardKernel(x, weight, bias, geometry);
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
-        Tensor? savedColumns = weight.RequiresGrad ? columns : null;   // only dW needs them; don't hold them otherwise
+        bool xNeedsGrad = x.RequiresGrad, weightNeedsGrad = weight.RequiresGrad, biasNeedsGrad = bias is not null && bias.RequiresGrad;
         return Graph.Record(y, "ConvolutionBackward0", inputs, g =>
         {
-            var gy = g.Reshape(n, groups, og, l);
-            var grads = new Tensor?[inputs.Length];
-            if (x.RequiresGrad)   // dX = fold(Wᵀ·G), block by block
-                grads[0] = Col2ImOp(weight.Reshape(groups, og, kg).Transpose(1, 2).MatMul(gy).Reshape(n, c * win.KernelArea, l), h, w, win);
-            if (savedColumns is not null)   // the weight required grad when the graph was recorded
-            {
-                // dW = Σₙ G[n]·X[n]ᵀ. When this backward is itself recorded (createGraph), the columns must be a
-                // recorded function of x for the second derivative to reach x; otherwise the forward's copy serves.
-                var cols = GradMode.IsEnabled && x.RequiresGrad ? Im2ColOp(x, win) : savedColumns;
-                grads[1] = gy.MatMul(cols.View(n, groups, kg, l).Transpose(2, 3)).Sum(0).Reshape(weightShape);
-            }
-            if (bias is not null && bias.RequiresGrad) grads[2] = g.Sum([0, 2, 3]);
-            return grads;
+            // Not itself recorded: the fused kernel, one pass over the samples. Recorded (createGraph): the same
+            // rule composed of recorded ops, so that it can be differentiated again.
+            var grads = GradMode.IsEnabled
+                ? ConvolutionBackwardComposed(x, weight, g, win, groups, xNeedsGrad, weightNeedsGrad, biasNeedsGrad)
+                : ConvolutionBackwardKernel(x, weight, g, geometry, xNeedsGrad, weightNeedsGrad, biasNeedsGrad);
+            return bias is null ? grads[..2] : grads;
         }, new SavedTensors(x, weight));
+    }
+
+    /// <summary>
+    /// The gradients [dX, dW, db] as recorded ops: dX = fold(Wᵀ·G[n]) and dW = Σₙ G[n]·X[n]ᵀ block by block, with
+    /// X = unfold(x) recorded as a function of x, so a second derivative reaches x through dW.
+    /// </summary>
+    private static Tensor?[] ConvolutionBackwardComposed(Tensor x, Tensor weight, Tensor g, Kernels.SlidingWindows win, int groups,
+        bool xNeedsGrad, bool weightNeedsGrad, bool biasNeedsGrad)
+    {
+        int n = x.ShapeArray[0], c = x.ShapeArray[1], h = x.ShapeArray[2], w = x.ShapeArray[3];
+        int o = weight.ShapeArray[0], og = o / groups, kg = c / groups * win.KernelArea, l = win.Blocks;
+        var gy = g.Reshape(n, groups, og, l);
+        var grads = new Tensor?[3];
+        if (xNeedsGrad)
+            grads[0] = Col2ImOp(weight.Reshape(groups, og, kg).Transpose(1, 2).MatMul(gy).Reshape(n, c * win.KernelArea, l), h, w, win);
+        if (weightNeedsGrad)
+        {
+            var cols = x.RequiresGrad ? Im2ColOp(x, win) : Im2ColKernel(x, win);
+            grads[1] = gy.MatMul(cols.View(n, groups, kg, l).Transpose(2, 3)).Sum(0).Reshape(weight.ShapeArray);
+        }
+        if (biasNeedsGrad) grads[2] = g.Sum([0, 2, 3]);
+        return grads;
+    }
+
+    /// <summary>The convolution's output [N, O, oH, oW], outside the graph.</summary>
+    private static Tensor ConvolutionForwardKernel(Tensor x, Tensor weight, Tensor? bias, Kernels.Convolution.Geometry geometry)
+    {
+        var y = Uninitialized(x.DType, [geometry.N, geometry.O, geometry.Windows.OutH, geometry.Windows.OutW]);   // every element written
+        if (y.Numel == 0) return y;
+        var wc = weight.IsContiguous ? weight : weight.CloneContiguous();
+        var bc = bias is null || bias.IsContiguous ? bias : bias.CloneContiguous();
+        int threads = Environment.ProcessorCount;
+        switch (x.DType)
+        {
+            case DType.Float32:
+                Kernels.Convolution.Forward(x.Data<float>(), x.StorageOffset, x.StrideArray, wc.Data<float>(), wc.StorageOffset,
+                    bc?.Data<float>(), bc?.StorageOffset ?? 0, y.Data<float>(), geometry, threads);
+                break;
+            case DType.Float64:
+                Kernels.Convolution.Forward(x.Data<double>(), x.StorageOffset, x.StrideArray, wc.Data<double>(), wc.StorageOffset,
+                    bc?.Data<double>(), bc?.StorageOffset ?? 0, y.Data<double>(), geometry, threads);
+                break;
+        }
+        GC.KeepAlive(x);   // their arrays were in use until here (StoragePool)
+        GC.KeepAlive(wc);
+        GC.KeepAlive(bc);
+        return y;
+    }
+
+    /// <summary>The gradients [dX, dW, db] (null where not needed) by the fused kernel, outside the graph.</summary>
+    private static Tensor?[] ConvolutionBackwardKernel(Tensor x, Tensor weight, Tensor g, Kernels.Convolution.Geometry geometry,
+        bool xNeedsGrad, bool weightNeedsGrad, bool biasNeedsGrad)
+    {
+        var dtype = x.DType;
+        var grads = new Tensor?[3];
+        // Each is written whole by the kernel; Empty (zeros) where the kernel has nothing to do.
+        bool work = g.Numel > 0;
+        if (xNeedsGrad) grads[0] = work ? Uninitialized(dtype, x.ShapeArray) : Empty(dtype, x.ShapeArray);
+        if (weightNeedsGrad) grads[1] = work ? Uninitialized(dtype, weight.ShapeArray) : Empty(dtype, weight.ShapeArray);
+        if (biasNeedsGrad) grads[2] = work ? Uninitialized(dtype, [geometry.O]) : Empty(dtype, [geometry.O]);
+        if (!work) return grads;
+        var gc = g.IsContiguous && g.DType == dtype ? g : g.To(dtype).Contiguous();
+        var wc = weight.IsContiguous ? weight : weight.CloneContiguous();
+        int threads = Environment.ProcessorCount;
+        switch (dtype)
+        {
+            case DType.Float32:
+                Kernels.Convolution.Backward(x.Data<float>(), x.StorageOffset, x.StrideArray, wc.Data<float>(), wc.StorageOffset,
+                    gc.Data<float>(), gc.StorageOffset, grads[0]?.Data<float>(), grads[1]?.Data<float>(), grads[2]?.Data<float>(), geometry, threads);
+                break;
+            case DType.Float64:
+                Kernels.Convolution.Backward(x.Data<double>(), x.StorageOffset, x.StrideArray, wc.Data<double>(), wc.StorageOffset,
+                    gc.Data<double>(), gc.StorageOffset, grads[0]?.Data<double>(), grads[1]?.Data<double>(), grads[2]?.Data<double>(), geometry, threads);
+                break;
+        }
+        GC.KeepAlive(x);   // their arrays were in use until here (StoragePool)
+        GC.KeepAlive(wc);
+        GC.KeepAlive(gc);
+        return grads;
     }
 
     /// <summary>unfold of a 4-D input, recorded; its backward is col2im.</summary>

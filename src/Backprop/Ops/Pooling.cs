@@ -27,23 +27,51 @@ public partial class Tensor
         var win = PoolWindows("MaxPool2d", input, kernelSize, stride ?? kernelSize, padding ?? 0, dilation ?? 1, ceilMode);
         var (n, c, h, w, strides) = Planes(input);
         int[] outShape = [.. input.ShapeArray[..^2], win.OutH, win.OutW];
-        var values = Empty(input.DType, outShape);
-        var indices = Empty(DType.Int64, outShape);
+        var values = Uninitialized(input.DType, outShape);   // the kernels write every element
+        var indices = Uninitialized(DType.Int64, outShape);
         if (values.Numel > 0)
+        {
+            // The common 2×2, stride-2 window over whole rows has its own kernel.
+            bool pairs = win is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0, DilationH: 1, DilationW: 1 }
+                && 2 * win.OutH <= h && 2 * win.OutW <= w && strides[3] == 1;
+            int threads = Environment.ProcessorCount;
             switch (input.DType)
             {
+                case DType.Float32 when pairs: Kernels.Pooling.Max2x2(input.Data<float>(), input.StorageOffset, strides, n, c, h, w, win.OutH, win.OutW, values.Data<float>(), indices.Data<long>(), threads); break;
+                case DType.Float64 when pairs: Kernels.Pooling.Max2x2(input.Data<double>(), input.StorageOffset, strides, n, c, h, w, win.OutH, win.OutW, values.Data<double>(), indices.Data<long>(), threads); break;
                 case DType.Float32: Kernels.Pooling.Max(input.Data<float>(), input.StorageOffset, strides, n, c, h, w, win, values.Span<float>(), indices.Span<long>()); break;
                 case DType.Float64: Kernels.Pooling.Max(input.Data<double>(), input.StorageOffset, strides, n, c, h, w, win, values.Span<double>(), indices.Span<long>()); break;
             }
+            GC.KeepAlive(input);   // its array was in use until here (StoragePool)
+        }
         var x = input;
         int[] lead = input.ShapeArray[..^2];
         var result = Graph.Record(values, "MaxPool2DWithIndicesBackward0", x, g =>
         {
-            // Each gradient goes to its window's maximum; windows that share a maximum add up.
+            // Each gradient goes to its window's maximum; windows that share a maximum add up. A scatter by the
+            // saved indices, fused unless this backward is itself recorded (createGraph).
+            if (!GradMode.IsEnabled) return MaxPoolAdjointKernel(g, indices, x.ShapeArray, n * c, h * w);
             int[] flat = [.. lead, win.Blocks];
             return Zeros([.. lead, h * w], g.DType).ScatterAdd(-1, indices.Reshape(flat), g.Reshape(flat)).Reshape(x.ShapeArray);
         }, new SavedTensors(indices));
         return (result, indices);
+    }
+
+    /// <summary>The gradient of max pooling: g scattered onto zeros of inputShape by the saved indices, outside the graph.</summary>
+    private static Tensor MaxPoolAdjointKernel(Tensor g, Tensor indices, int[] inputShape, int planes, int planeSize)
+    {
+        var gc = g.IsContiguous ? g : g.CloneContiguous();
+        var dx = Uninitialized(g.DType, inputShape);   // cleared by the kernel, plane by plane
+        if (dx.Numel == 0) return dx;
+        int blocks = indices.Numel / planes, threads = Environment.ProcessorCount;
+        switch (g.DType)
+        {
+            case DType.Float32: Kernels.Pooling.MaxAdjoint(gc.Data<float>(), gc.StorageOffset, indices.Data<long>(), indices.StorageOffset, planes, blocks, planeSize, dx.Data<float>(), threads); break;
+            case DType.Float64: Kernels.Pooling.MaxAdjoint(gc.Data<double>(), gc.StorageOffset, indices.Data<long>(), indices.StorageOffset, planes, blocks, planeSize, dx.Data<double>(), threads); break;
+        }
+        GC.KeepAlive(gc);   // their arrays were in use until here (StoragePool)
+        GC.KeepAlive(indices);
+        return dx;
     }
 
     /// <summary>
