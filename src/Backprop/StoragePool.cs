@@ -25,10 +25,10 @@ internal static class StoragePool
     // When to collect, on a miss: once the bytes handed out (free or fresh) since the last collection reach the
     // handed-out budget, or at least four arrays of the size asked for, which bounds the arrays in flight and makes
     // a collection (a fraction of a millisecond) pay for itself many times over; or once the fresh bytes reach the
-    // fresh budget, or one such array, so that a loop starts recycling after a few fresh arrays (a fresh large
-    // array costs several microseconds per KB here: its pages must be faulted in) rather than after a whole budget.
+    // fresh budget, or one array of the size asked for: a loop starts recycling after its first fresh array, since
+    // a fresh large array costs more than a collection here (several microseconds per KB: its pages are faulted in).
     private const long InitialHandedBudget = 8L << 20;
-    private const long InitialFreshBudget = 1L << 20;
+    private const long InitialFreshBudget = 0;
 
     private static readonly Lock Gate = new();
     private static readonly long MaxIdleBytes = Math.Clamp(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8, 256L << 20, 4L << 30);
@@ -111,7 +111,7 @@ internal static class StoragePool
             {
                 // Little came back: the large tensors handed out are mostly alive; collect less often.
                 _handedBudget = Math.Min(_handedBudget * 2, MaxIdleBytes);
-                _freshBudget = Math.Min(_freshBudget * 2, MaxIdleBytes);
+                _freshBudget = Math.Min(Math.Max(_freshBudget * 2, 1L << 20), MaxIdleBytes);
             }
             else
             {

@@ -58,7 +58,7 @@ public partial class Tensor
     /// <summary>TOp(x, value), or TOp(value, x) when reversed, in x's dtype (not Bool), with no tensor made for the number.</summary>
     internal static Tensor ScalarKernel<TOp>(Tensor x, double value, bool reversed = false) where TOp : IBinaryOp
     {
-        var result = Empty(x.DType, x.ShapeArray);
+        var result = Uninitialized(x.DType, x.ShapeArray);   // every element is written
         ScalarKernelInto<TOp>(x, value, reversed, result);
         return result;
     }
@@ -81,6 +81,7 @@ public partial class Tensor
             default:
                 throw new ArgumentException($"arithmetic on {x.DType.TorchName()} tensors with a number takes the promoting path");
         }
+        GC.KeepAlive(x);   // its array was in use until here (StoragePool)
     }
 
     /// <summary>TOp(a, b) as a Bool tensor over the broadcast shape, comparing in the promoted dtype.</summary>
