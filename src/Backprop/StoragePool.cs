@@ -37,12 +37,6 @@ internal static class StoragePool
     private static long _handedOut, _fresh, _returned;   // since the last collection the pool ran
     private static long _handedBudget = InitialHandedBudget, _freshBudget = InitialFreshBudget;
 
-    /// <summary>Bytes held in free arrays now (for tests and diagnostics).</summary>
-    internal static long IdleBytes
-    {
-        get { lock (Gate) return _idleBytes; }
-    }
-
     /// <summary>Whether an array of this many elements of T is pooled.</summary>
     public static bool IsPooled<T>(int length) where T : unmanaged => (long)length * Unsafe.SizeOf<T>() >= MinBytes;
 
@@ -120,12 +114,6 @@ internal static class StoragePool
             }
         }
         return true;
-    }
-
-    /// <summary>The pool's state in one line, for diagnostics.</summary>
-    internal static string Describe()
-    {
-        lock (Gate) return $"idle {_idleBytes >> 20} MB, budgets {_handedBudget >> 20}/{_freshBudget >> 20} MB";
     }
 
     private static class Free<T>
