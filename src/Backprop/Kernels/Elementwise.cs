@@ -38,15 +38,8 @@ internal static class Elementwise
         if (bContiguous && IsBroadcastScalar(aStrides)) { ElementwiseParallel.Binary<T, TOp>(a[aOffset], b.AsSpan(bOffset, n), destination); return; }
 
         Span<int> layout = stackalloc int[3 * nd];
-        var dims = layout[..nd];
-        shape.CopyTo(dims);
-        aStrides.CopyTo(layout.Slice(nd, nd));
-        bStrides.CopyTo(layout.Slice(2 * nd, nd));
-        int rank = Layout.Coalesce(dims, layout[nd..], 2);
+        int rank = Layout.Coalesce(shape, aStrides, bStrides, layout, out var dims, out var stridesA, out var stridesB);
         if (rank == 0) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
-        dims = dims[..rank];
-        var stridesA = layout.Slice(nd, rank);
-        var stridesB = layout.Slice(2 * nd, rank);
 
         int inner = dims[rank - 1], sa = stridesA[rank - 1], sb = stridesB[rank - 1];
         Span<int> index = stackalloc int[rank];
@@ -110,15 +103,8 @@ internal static class Elementwise
         int nd = shape.Length;
         if (nd == 0) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
         Span<int> layout = stackalloc int[3 * nd];
-        var dims = layout[..nd];
-        shape.CopyTo(dims);
-        aStrides.CopyTo(layout.Slice(nd, nd));
-        bStrides.CopyTo(layout.Slice(2 * nd, nd));
-        int rank = Layout.Coalesce(dims, layout[nd..], 2);
+        int rank = Layout.Coalesce(shape, aStrides, bStrides, layout, out var dims, out var stridesA, out var stridesB);
         if (rank == 0) { destination[0] = TOp.Invoke(a[aOffset], b[bOffset]); return; }
-        dims = dims[..rank];
-        var stridesA = layout.Slice(nd, rank);
-        var stridesB = layout.Slice(2 * nd, rank);
 
         int inner = dims[rank - 1], sa = stridesA[rank - 1], sb = stridesB[rank - 1];
         Span<int> index = stackalloc int[rank];

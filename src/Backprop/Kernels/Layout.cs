@@ -46,4 +46,19 @@ internal static class Layout
         coalescedStrides = scratch.Slice(nd, rank);
         return rank;
     }
+
+    /// <summary>Two operands' layouts coalesced together (see above) into scratch of three times the rank; returns the new rank.</summary>
+    public static int Coalesce(int[] shape, int[] stridesA, int[] stridesB, Span<int> scratch,
+        out Span<int> dims, out Span<int> coalescedA, out Span<int> coalescedB)
+    {
+        int nd = shape.Length;
+        shape.CopyTo(scratch);
+        stridesA.CopyTo(scratch[nd..]);
+        stridesB.CopyTo(scratch[(2 * nd)..]);
+        int rank = Coalesce(scratch[..nd], scratch[nd..], 2);
+        dims = scratch[..rank];
+        coalescedA = scratch.Slice(nd, rank);
+        coalescedB = scratch.Slice(2 * nd, rank);
+        return rank;
+    }
 }
