@@ -33,16 +33,13 @@ internal class Storage<T>(T[] data) : Storage(DTypeOf<T>.Value) where T : unmana
     /// <summary>Large arrays come from <see cref="StoragePool"/> and go back to it when the storage dies.</summary>
     public static Storage<T> Allocate(int length, bool clear)
     {
-        if (StoragePool.IsPooled<T>(length)) return new PooledStorage<T>(StoragePool.Rent<T>(length, clear));
+        if (StoragePool.IsPooled<T>(length)) return StoragePool.Allocate<T>(length, clear);
         return new Storage<T>(clear ? new T[length] : GC.AllocateUninitializedArray<T>(length));
     }
 }
 
-/// <summary>A storage over a pooled array: its finalizer hands the array back for the next tensor of that length.</summary>
-internal sealed class PooledStorage<T>(T[] data) : Storage<T>(data) where T : unmanaged
-{
-    ~PooledStorage() => StoragePool.Return(Data);
-}
+/// <summary>A storage over an array lent by <see cref="StoragePool"/>, which takes the array back once this storage is unreachable.</summary>
+internal sealed class PooledStorage<T>(T[] data) : Storage<T>(data) where T : unmanaged;
 
 /// <summary>Maps a CLR element type to its <see cref="DType"/> at JIT time.</summary>
 internal static class DTypeOf<T>

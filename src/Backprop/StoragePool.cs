@@ -1,123 +1,197 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Backprop;
 
 /// <summary>
-/// Recycles the arrays of large tensors. A large .NET array lands on the large object heap, whose allocations are
-/// paid for with fresh pages and full (gen 2) collections: allocating and filling a 4 MB result measured ~4 ms here
-/// against ~0.1 ms for refilling an existing array. A training loop makes the same sizes over and over, so a storage
-/// whose array came from here gives the array back when the storage dies (its finalizer), and the next tensor of that
-/// length reuses it.
+/// Recycles the arrays of large tensors. A large .NET array lands on the large object heap as fresh pages, and on
+/// this VM faulting pages in costs ~3 µs per KB: a fresh 256 KB product costs ~0.7 ms against 0.12 ms to compute
+/// it, a recycled array costs nothing. A training loop makes the same sizes over and over, so each array handed out
+/// is lent to its storage and watched through a weak handle: once a collection has found the storage unreachable,
+/// the array is free for the next tensor of that length.
 /// </summary>
 /// <remarks>
-/// Only a collection finds dead storages. When a request finds no free array, and enough has been handed out or
-/// freshly allocated since the last collection (see the budgets below), the pool runs one full, blocking collection,
-/// waits for the finalizers and retries; when a collection gives back little, the budgets double, so a program whose
-/// large tensors really are alive is not collected over and over. An array must not be used after its storage is
-/// unreachable: code that takes a tensor's array keeps the tensor alive (<see cref="GC.KeepAlive"/>) until it is done
-/// with the array (docs/decisions.md, "Pooled storage for large tensors").
+/// Only a collection finds dead storages, but any collection does, the runtime's own ones included: a weak handle
+/// is cleared by the collection itself, with no finalizer to wait for. A request that finds no free array looks at
+/// the loans again when a collection has run since it last looked, and otherwise may run a collection itself (see
+/// <see cref="ShouldCollect"/>). After every full collection the pool also takes back what died, so arrays of dead
+/// storages are not held for a request that never comes. An array must not be used after its storage is
+/// unreachable: code that takes a tensor's array keeps the tensor alive (<see cref="GC.KeepAlive"/>) until it is
+/// done with the array (docs/decisions.md, "Pooled storage for large tensors").
 /// </remarks>
 internal static class StoragePool
 {
     /// <summary>Arrays of at least this many bytes are pooled: those the runtime puts on the large object heap.</summary>
     public const int MinBytes = 85_000;
 
-    // When to collect, on a miss: once the bytes handed out (free or fresh) since the last collection reach the
-    // handed-out budget, or at least four arrays of the size asked for, which bounds the arrays in flight and makes
-    // a collection (a fraction of a millisecond) pay for itself many times over; or once the fresh bytes reach the
-    // fresh budget, or one array of the size asked for: a loop starts recycling after its first fresh array, since
-    // a fresh large array costs more than a collection here (several microseconds per KB: its pages are faulted in).
-    private const long InitialHandedBudget = 8L << 20;
-    private const long InitialFreshBudget = 0;
+    // A collection of the young generations costs ~0.1 ms here, a fresh array of 85 KB or more at least 0.25 ms, so
+    // a request that finds no free array collects rather than allocates unless (a) collections have been giving back
+    // little (the bytes lent between collections then have a budget, doubling from BackoffStart, so that large tensors
+    // that really are alive are not collected over and over), or (b) the last collection ended less than
+    // CollectionSpacing typical collections ago: collections then take a third of the time at most, and the fresh
+    // arrays of the requests in between add to the arrays in circulation, so that one collection serves more of them.
+    private const int CollectionSpacing = 2;
+    private const long BackoffStart = 1L << 20;
 
     private static readonly Lock Gate = new();
     private static readonly long MaxIdleBytes = Math.Clamp(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8, 256L << 20, 4L << 30);
+    private static readonly List<Func<long>> Reclaimers = [];   // one per element type that has loans
 
     private static long _idleBytes;
-    private static long _handedOut, _fresh, _returned;   // since the last collection the pool ran
-    private static long _handedBudget = InitialHandedBudget, _freshBudget = InitialFreshBudget;
+    private static long _lentSinceCollection;         // bytes handed out (free or fresh) since the pool's last collection
+    private static long _lentBudget;                  // 0 while collections give back what was lent
+    private static long _lastEnd, _typicalDuration;   // Stopwatch ticks
+    private static bool _fullNext;                    // a young collection gave back little: the next one is full
+
+    static StoragePool() => _ = new FullCollectionWatch();
 
     /// <summary>Whether an array of this many elements of T is pooled.</summary>
     public static bool IsPooled<T>(int length) where T : unmanaged => (long)length * Unsafe.SizeOf<T>() >= MinBytes;
 
-    /// <summary>An array of exactly length elements: a free one when there is one (zeroed if clear), else a new one.</summary>
-    public static T[] Rent<T>(int length, bool clear) where T : unmanaged
+    /// <summary>A storage of exactly length elements over a free array when there is one (zeroed if clear), else a new one.</summary>
+    public static PooledStorage<T> Allocate<T>(int length, bool clear) where T : unmanaged
+    {
+        var array = Rent<T>(length, clear);
+        var storage = new PooledStorage<T>(array);
+        var owner = GCHandle.Alloc(storage, GCHandleType.Weak);
+        lock (Gate) Loans<T>.Out.Add(new Loan<T>(owner, array));
+        return storage;
+    }
+
+    /// <summary>How many free arrays of this length the pool holds (for tests).</summary>
+    internal static int FreeCount<T>(int length) where T : unmanaged
+    {
+        lock (Gate) return Free<T>.ByLength.TryGetValue(length, out var stack) ? stack.Count : 0;
+    }
+
+    private static T[] Rent<T>(int length, bool clear) where T : unmanaged
     {
         long bytes = (long)length * Unsafe.SizeOf<T>();
-        if (TryTake(length, bytes, out T[]? array) || (CollectWhenOverBudget(bytes) && TryTake(length, 0, out array)))
+        T[]? array;
+        lock (Gate)
         {
-            if (clear) Array.Clear(array!);
-            return array!;
+            _lentSinceCollection += bytes;
+            if (!TryTake(length, out array) && Loans<T>.LookedAt != GC.CollectionCount(0))
+            {
+                Reclaim<T>();
+                TryTake(length, out array);
+            }
         }
-        lock (Gate) _fresh += bytes;
+        if (array is null && ShouldCollect(bytes)) array = CollectAndTake<T>(length, bytes);
+        if (array is not null)
+        {
+            if (clear) Array.Clear(array);
+            return array;
+        }
         // Fresh memory from the runtime: new arrays come zeroed; skipping that is safe only when the caller overwrites.
         return clear ? new T[length] : GC.AllocateUninitializedArray<T>(length);
     }
 
-    /// <summary>Takes back the array of a dead storage; dropped (left to the collector) beyond the idle cap.</summary>
-    public static void Return<T>(T[] array) where T : unmanaged
+    private static bool ShouldCollect(long request)
     {
-        long bytes = (long)array.Length * Unsafe.SizeOf<T>();
+        lock (Gate)
+            return _lentSinceCollection >= Math.Max(_lentBudget, request)
+                && Stopwatch.GetTimestamp() - _lastEnd >= CollectionSpacing * _typicalDuration;
+    }
+
+    private static T[]? CollectAndTake<T>(int length, long request) where T : unmanaged
+    {
+        // Generations 0 and 1 hold the storages of a loop's last steps; a storage that was alive at two collections
+        // is in generation 2, and a young collection that gives back little is followed by a full one. Blocking and
+        // not compacting: the loans must be looked at after it, and nothing needs to move.
+        bool full;
+        lock (Gate) full = _fullNext;
+        long start = Stopwatch.GetTimestamp();
+        GC.Collect(full ? 2 : 1, GCCollectionMode.Forced, blocking: true, compacting: false);
+        long end = Stopwatch.GetTimestamp();
         lock (Gate)
         {
-            _returned += bytes;
-            if (_idleBytes + bytes > MaxIdleBytes) return;
-            Free<T>.ByLength.TryGetValue(array.Length, out var stack);
-            if (stack is null) Free<T>.ByLength[array.Length] = stack = new Stack<T[]>();
-            stack.Push(array);
-            _idleBytes += bytes;
+            bool productive = Reclaim<T>() >= _lentSinceCollection / 4;
+            _fullNext = !productive && !full;
+            if (productive) _lentBudget = 0;
+            else if (full) _lentBudget = Math.Min(Math.Max(_lentBudget * 2, BackoffStart), MaxIdleBytes);
+            _lentSinceCollection = request;
+            _lastEnd = end;
+            // Collections here vary several-fold in length: one slow one must not hold off the next ones for long.
+            long took = end - start;
+            _typicalDuration = _typicalDuration == 0 ? took : (3 * _typicalDuration + Math.Min(took, 2 * _typicalDuration)) / 4;
+            TryTake(length, out T[]? array);
+            return array;
         }
     }
 
-    // bytes: what this request adds to the bytes handed out (0 on the retry, already counted).
-    private static bool TryTake<T>(int length, long bytes, out T[]? array) where T : unmanaged
+    // Under Gate.
+    private static bool TryTake<T>(int length, out T[]? array) where T : unmanaged
     {
-        lock (Gate)
+        if (Free<T>.ByLength.TryGetValue(length, out var stack) && stack.TryPop(out array))
         {
-            _handedOut += bytes;
-            if (Free<T>.ByLength.TryGetValue(length, out var stack) && stack.TryPop(out array))
-            {
-                _idleBytes -= (long)length * Unsafe.SizeOf<T>();
-                return true;
-            }
+            _idleBytes -= (long)length * Unsafe.SizeOf<T>();
+            return true;
         }
         array = null;
         return false;
     }
 
-    // Returns true when it collected (so that a retry may find a free array).
-    private static bool CollectWhenOverBudget(long request)
+    // Under Gate. Takes back the arrays of the storages that collections found unreachable; returns their bytes.
+    // Beyond the idle cap an array is dropped, left to the collector.
+    private static long Reclaim<T>() where T : unmanaged
     {
-        long handedOut;
-        lock (Gate)
+        Loans<T>.LookedAt = GC.CollectionCount(0);
+        var loans = Loans<T>.Out;
+        long bytes = 0;
+        for (int i = loans.Count - 1; i >= 0; i--)
         {
-            if (_handedOut < Math.Max(_handedBudget, 4 * request) && _fresh < Math.Max(_freshBudget, request)) return false;
-            handedOut = _handedOut;
-            _handedOut = _fresh = _returned = 0;
+            var loan = loans[i];
+            if (loan.Owner.Target is not null) continue;
+            loan.Owner.Free();
+            loans[i] = loans[^1];
+            loans.RemoveAt(loans.Count - 1);
+            long size = (long)loan.Array.Length * Unsafe.SizeOf<T>();
+            bytes += size;
+            if (_idleBytes + size > MaxIdleBytes) continue;
+            Free<T>.ByLength.TryGetValue(loan.Array.Length, out var stack);
+            if (stack is null) Free<T>.ByLength[loan.Array.Length] = stack = new Stack<T[]>();
+            stack.Push(loan.Array);
+            _idleBytes += size;
         }
-        // A full collection: the dead storages of a loop were often alive at the collection before (a younger
-        // generation alone misses them once promoted). Not compacting: nothing needs to move.
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
-        GC.WaitForPendingFinalizers();
+        return bytes;
+    }
+
+    private static void ReclaimAll()
+    {
         lock (Gate)
-        {
-            if (_returned < handedOut / 4)
-            {
-                // Little came back: the large tensors handed out are mostly alive; collect less often.
-                _handedBudget = Math.Min(_handedBudget * 2, MaxIdleBytes);
-                _freshBudget = Math.Min(Math.Max(_freshBudget * 2, 1L << 20), MaxIdleBytes);
-            }
-            else
-            {
-                _handedBudget = InitialHandedBudget;   // a loop is recycling
-                _freshBudget = InitialFreshBudget;
-            }
-        }
-        return true;
+            foreach (var reclaim in Reclaimers) reclaim();
+    }
+
+    /// <summary>An array lent to a storage, and a weak handle that tells when the storage is gone.</summary>
+    private readonly record struct Loan<T>(GCHandle Owner, T[] Array);
+
+    private static class Loans<T> where T : unmanaged
+    {
+        public static readonly List<Loan<T>> Out = [];
+        public static int LookedAt = -1;   // GC.CollectionCount(0) when the loans were last looked at
+
+        // Runs under Gate: the class is first touched in Rent's locked block.
+        static Loans() => Reclaimers.Add(Reclaim<T>);
     }
 
     private static class Free<T>
     {
         public static readonly Dictionary<int, Stack<T[]>> ByLength = [];
+    }
+
+    /// <summary>
+    /// An object that is never reachable and re-registers itself for finalization: once in generation 2, its finalizer
+    /// runs after each full collection, and takes back the arrays of the storages that collection found dead.
+    /// </summary>
+    private sealed class FullCollectionWatch
+    {
+        ~FullCollectionWatch()
+        {
+            if (Environment.HasShutdownStarted) return;
+            ReclaimAll();
+            GC.ReRegisterForFinalize(this);
+        }
     }
 }

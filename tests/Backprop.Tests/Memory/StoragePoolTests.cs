@@ -41,6 +41,20 @@ public class StoragePoolTests
     }
 
     [Fact]
+    public void A_full_collection_takes_back_the_array_of_a_dead_tensor_before_any_request()
+    {
+        const int n = 40_567;
+        Assert.Equal(0, StoragePool.FreeCount<float>(n));
+        var first = FilledAndDropped(n, 7f);
+        // The pool's watch runs after the collection, on the finalizer thread: a program that stops making large
+        // tensors does not keep the arrays of its dead ones on loan for ever.
+        CollectDeadStorages();
+        Assert.Equal(1, StoragePool.FreeCount<float>(n));
+        Assert.Same(first.Target, ((Storage<float>)Tensor.Ones(n).Storage).Data);
+        Assert.Equal(0, StoragePool.FreeCount<float>(n));
+    }
+
+    [Fact]
     public void Ops_into_recycled_arrays_give_the_same_values_as_into_fresh_ones()
     {
         const int n = 50_000;
@@ -58,8 +72,8 @@ public class StoragePoolTests
     private static WeakReference FilledAndDropped(int n, float value)
     {
         var t = Tensor.Full([n], value);
-        // Long (resurrection-tracking): the array outlives its dead storage, handed back by the finalizer.
-        return new WeakReference(((Storage<float>)t.Storage).Data, trackResurrection: true);
+        // The pool holds the array: it outlives its dead storage.
+        return new WeakReference(((Storage<float>)t.Storage).Data);
     }
 
     private static void CollectDeadStorages()
