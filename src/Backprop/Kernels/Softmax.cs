@@ -80,4 +80,74 @@ internal static class Softmax
         else
             TensorPrimitives.Divide(y, sum, y);
     }
+
+    /// <summary>
+    /// The gradient dx from g and the forward's output y, all [outer, n, inner] contiguous, along n: with log,
+    /// dx = g − e^y · Σ g (log-softmax); without, dx = y ⊙ (g − Σ g ⊙ y) (softmax). The composed rules in the same order.
+    /// </summary>
+    public static void Backward<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, int outer, int n, int inner, Span<T> dx, bool log)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (n == 0 || outer == 0 || inner == 0) return;
+        if (inner == 1)
+        {
+            for (int o = 0; o < outer; o++) BackwardRow(g.Slice(o * n, n), y.Slice(o * n, n), dx.Slice(o * n, n), log);
+            return;
+        }
+        var buffer = ArrayPool<T>.Shared.Rent(inner);
+        try
+        {
+            var sum = buffer.AsSpan(0, inner);
+            for (int o = 0; o < outer; o++)
+            {
+                var gs = g.Slice(o * n * inner, n * inner);
+                var ys = y.Slice(o * n * inner, n * inner);
+                var dxs = dx.Slice(o * n * inner, n * inner);
+                sum.Clear();
+                for (int r = 0; r < n; r++)
+                {
+                    var gr = gs.Slice(r * inner, inner);
+                    if (log) TensorPrimitives.Add(sum, gr, sum);
+                    else TensorPrimitives.MultiplyAdd(gr, ys.Slice(r * inner, inner), sum, sum);
+                }
+                for (int r = 0; r < n; r++)
+                {
+                    ReadOnlySpan<T> gr = gs.Slice(r * inner, inner), yr = ys.Slice(r * inner, inner);
+                    var dr = dxs.Slice(r * inner, inner);
+                    if (log)
+                    {
+                        TensorPrimitives.Exp(yr, dr);
+                        TensorPrimitives.Multiply(dr, sum, dr);
+                        TensorPrimitives.Subtract(gr, dr, dr);
+                    }
+                    else
+                    {
+                        TensorPrimitives.Subtract(gr, sum, dr);
+                        TensorPrimitives.Multiply(yr, dr, dr);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(buffer);
+        }
+    }
+
+    private static void BackwardRow<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> dx, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (log)
+        {
+            var sum = TensorPrimitives.Sum(g);
+            TensorPrimitives.Exp(y, dx);
+            TensorPrimitives.Multiply(dx, sum, dx);
+            TensorPrimitives.Subtract(g, dx, dx);
+        }
+        else
+        {
+            var dot = TensorPrimitives.Dot(g, y);
+            TensorPrimitives.Subtract(g, dot, dx);
+            TensorPrimitives.Multiply(y, dx, dx);
+        }
+    }
 }

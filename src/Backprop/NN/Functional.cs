@@ -6,11 +6,16 @@ namespace Backprop.NN;
 /// </summary>
 public static partial class F
 {
-    /// <summary>y = x·Wᵀ + b over the last dim of x (any leading dims); weight is [out, in], bias [out]; like F.linear.</summary>
+    /// <summary>
+    /// y = x·Wᵀ + b over the last dim of x (any leading dims); weight is [out, in], bias [out]; like F.linear, which for
+    /// a 2-D input with a bias is one addmm (AddmmBackward0) and otherwise a matmul plus an add.
+    /// </summary>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
+        if (bias is not null && input.Dim == 2 && weight.Dim == 2 && input.DType == weight.DType && bias.DType == input.DType)
+            return Tensor.Addmm(bias, input, weight.T);
         var y = input.MatMul(weight.T);
         return bias is null ? y : y + bias;
     }

@@ -57,6 +57,56 @@ public partial class Tensor
         return MmCore("Mm", this, mat2);
     }
 
+    /// <summary>
+    /// beta·input + alpha·(mat1·mat2) for matrices [n, m]·[m, p], input broadcast to [n, p]: the product with its bias
+    /// added in place of a second tensor and a second node; like torch.addmm(input, mat1, mat2, beta=beta, alpha=alpha),
+    /// which F.linear uses for a 2-D input. With beta 0 the input is ignored (its NaNs too), as in PyTorch.
+    /// </summary>
+    public static Tensor Addmm(Tensor input, Tensor mat1, Tensor mat2, double beta = 1, double alpha = 1)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(mat1);
+        ArgumentNullException.ThrowIfNull(mat2);
+        if (mat1.Dim != 2) throw new ArgumentException($"Addmm: mat1 must be a matrix, got {mat1.Dim}-D tensor");
+        if (mat2.Dim != 2) throw new ArgumentException($"Addmm: mat2 must be a matrix, got {mat2.Dim}-D tensor");
+        CheckSameDType("Addmm", mat1, mat2);
+        if (input.DType != mat1.DType)
+            throw new ArgumentException($"Addmm: self and mat2 must have the same dtype, but got {ShortName(input.DType)} and {ShortName(mat1.DType)}");
+        int m = mat1.ShapeArray[0], k = mat1.ShapeArray[1], k2 = mat2.ShapeArray[0], n = mat2.ShapeArray[1];
+        if (k != k2) throw new ArgumentException($"Addmm: mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})");
+        CheckBroadcastsTo("Addmm", input, [m, n]);
+        var y = ProductKernel(mat1, mat2, Shapes.Scalar, m, k, n);
+        using (Autograd.NoGrad())
+        {
+            if (alpha != 1) y.Mul_(alpha);
+            if (beta != 0) y.Add_(input, beta);   // the bias row added while the product is still in cache
+        }
+        // d/dinput = beta·G (summed over the broadcast rows by Node.FitToInput), d/dmat1 = alpha·G·mat2ᵀ, d/dmat2 = alpha·mat1ᵀ·G
+        return Graph.Record(y, "AddmmBackward0", [input, mat1, mat2], g => [
+                input.RequiresGrad && beta != 0 ? (beta == 1 ? g : g.Mul(beta)) : null,
+                mat1.RequiresGrad ? Scaled(g.Mm(mat2.T), alpha) : null,
+                mat2.RequiresGrad ? Scaled(mat1.T.Mm(g), alpha) : null],
+            new SavedTensors(mat2.RequiresGrad ? mat1 : null, mat1.RequiresGrad ? mat2 : null));
+
+        static Tensor Scaled(Tensor t, double alpha) => alpha == 1 ? t : t.Mul(alpha);
+    }
+
+    /// <summary>Throws unless t broadcasts to shape (torch's expand rule), naming the op, in torch's words.</summary>
+    private static void CheckBroadcastsTo(string op, Tensor t, int[] shape)
+    {
+        if (t.Dim > shape.Length)
+            throw new ArgumentException(
+                $"{op}: the input of shape {Shapes.Format(t.ShapeArray)} has more dims than the product's shape {Shapes.Format(shape)}");
+        for (int i = 1; i <= t.Dim; i++)
+        {
+            int own = t.ShapeArray[^i], size = shape[^i];
+            if (own != size && own != 1)
+                throw new ArgumentException(
+                    $"{op}: The expanded size of the tensor ({size}) must match the existing size ({own}) at non-singleton dimension " +
+                    $"{shape.Length - i}.  Target sizes: {Shapes.Format(shape)}.  Tensor sizes: {Shapes.Format(t.ShapeArray)}");
+        }
+    }
+
     /// <summary>The product of a matrix [n, m] and a vector [m], a vector [n]; like torch.mv.</summary>
     public Tensor Mv(Tensor vec)
     {

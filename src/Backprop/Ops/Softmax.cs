@@ -9,8 +9,11 @@ public partial class Tensor
     {
         int d = Shapes.NormalizeDim("Softmax", dim, Dim);
         var y = SoftmaxForward("Softmax", d, log: false);
-        // dL/dx = y ⊙ (g − Σ(g ⊙ y)): the Jacobian diag(y) − y yᵀ applied to g
-        return Graph.Record(y, "SoftmaxBackward0", this, g => y.Mul(g.Sub(g.Mul(y).Sum(d, keepDim: true))), new SavedTensors(y));
+        // dL/dx = y ⊙ (g − Σ(g ⊙ y)): the Jacobian diag(y) − y yᵀ applied to g; one fused pass unless this backward
+        // is itself recorded (createGraph).
+        return Graph.Record(y, "SoftmaxBackward0", this, g => GradMode.IsEnabled
+            ? y.Mul(g.Sub(g.Mul(y).Sum(d, keepDim: true)))
+            : SoftmaxBackwardKernel(g, y, d, log: false), new SavedTensors(y));
     }
 
     /// <summary>log softmax along dim, computed stably as (x − m) − log Σ e^(x − m); like torch.log_softmax(input, dim).</summary>
@@ -18,8 +21,10 @@ public partial class Tensor
     {
         int d = Shapes.NormalizeDim("LogSoftmax", dim, Dim);
         var y = SoftmaxForward("LogSoftmax", d, log: true);
-        // dL/dx = g − softmax(x) · Σ g, with softmax(x) = e^y
-        return Graph.Record(y, "LogSoftmaxBackward0", this, g => g.Sub(y.Exp().Mul(g.Sum(d, keepDim: true))), new SavedTensors(y));
+        // dL/dx = g − softmax(x) · Σ g, with softmax(x) = e^y; fused as Softmax's
+        return Graph.Record(y, "LogSoftmaxBackward0", this, g => GradMode.IsEnabled
+            ? g.Sub(y.Exp().Mul(g.Sum(d, keepDim: true)))
+            : SoftmaxBackwardKernel(g, y, d, log: true), new SavedTensors(y));
     }
 
     /// <summary>log Σ eˣ along one dim, computed stably; like torch.logsumexp(input, dim, keepdim).</summary>
@@ -48,6 +53,21 @@ public partial class Tensor
         return Graph.Record(y, "LogsumexpBackward0", this,
             g => g.ExpandReduced(mask, keepDim, x.ShapeArray).Mul(x.Sub(y.ExpandReduced(mask, keepDim, x.ShapeArray)).Exp()),
             new SavedTensors(x, y));
+    }
+
+    /// <summary>Softmax's or log-softmax's gradient from g and the output y (contiguous, floating-point) along dim d, outside the graph.</summary>
+    private static Tensor SoftmaxBackwardKernel(Tensor g, Tensor y, int d, bool log)
+    {
+        var gc = g.DType == y.DType ? (g.IsContiguous ? g : g.CloneContiguous()) : g.To(y.DType).Contiguous();
+        var shape = y.ShapeArray;
+        int outer = 1, n = y.Dim == 0 ? 1 : shape[d], inner = 1;
+        for (int i = 0; i < d; i++) outer *= shape[i];
+        for (int i = d + 1; i < y.Dim; i++) inner *= shape[i];
+        var dx = Uninitialized(y.DType, shape);   // every element written
+        if (y.DType == DType.Float32) Kernels.Softmax.Backward(gc.Span<float>(), y.Span<float>(), outer, n, inner, dx.Span<float>(), log);
+        else Kernels.Softmax.Backward(gc.Span<double>(), y.Span<double>(), outer, n, inner, dx.Span<double>(), log);
+        GC.KeepAlive(gc);   // its array was in use until here (StoragePool)
+        return dx;
     }
 
     /// <summary>Softmax or log-softmax along the (normalised) dim d, outside the graph.</summary>

@@ -211,6 +211,57 @@ public class SoftmaxTests
         TensorAssert.Close(expectedLog, x.T.Contiguous().LogSoftmax(0).T, tol, tol);
     }
 
+    [Theory]
+    [InlineData(DType.Float32, 1)]   // rows of 37: the row path
+    [InlineData(DType.Float64, 1)]
+    [InlineData(DType.Float32, 0)]   // along dim 0 of [5, 37]: the column path (inner 37)
+    [InlineData(DType.Float64, 0)]
+    public void Fused_and_recorded_backward_agree_with_the_definition(DType dtype, int dim)
+    {
+        var values = new double[5 * 37];
+        var weights = new double[5 * 37];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = Math.Sin(0.37 * i) * 3 + 0.01 * i;
+            weights[i] = Math.Cos(0.21 * i);
+        }
+        double tol = dtype == DType.Float32 ? 2e-6 : 1e-13;
+        foreach (bool log in new[] { false, true })
+        {
+            // The definition in double: dx = g − softmax·Σg (log) or y ⊙ (g − Σ g ⊙ y), sums along dim.
+            var expected = new double[values.Length];
+            for (int line = 0; line < (dim == 1 ? 5 : 37); line++)
+            {
+                int count = dim == 1 ? 37 : 5, stride = dim == 1 ? 1 : 37, start = dim == 1 ? line * 37 : line;
+                double max = double.NegativeInfinity, sum = 0, gSum = 0, gyDot = 0;
+                for (int j = 0; j < count; j++) max = Math.Max(max, values[start + j * stride]);
+                for (int j = 0; j < count; j++) sum += Math.Exp(values[start + j * stride] - max);
+                for (int j = 0; j < count; j++)
+                {
+                    double p = Math.Exp(values[start + j * stride] - max) / sum, w = weights[start + j * stride];
+                    gSum += w;
+                    gyDot += w * p;
+                }
+                for (int j = 0; j < count; j++)
+                {
+                    int i = start + j * stride;
+                    double p = Math.Exp(values[i] - max) / sum;
+                    expected[i] = log ? weights[i] - p * gSum : p * (weights[i] - gyDot);
+                }
+            }
+            var x = Tensor.From(values, 5, 37).To(dtype).RequiresGrad_();
+            var y = log ? x.LogSoftmax(dim) : x.Softmax(dim);
+            // A non-contiguous incoming gradient: the transpose of a contiguous [37, 5].
+            var g = Tensor.From(Transposed(weights, 5, 37), 37, 5).To(dtype).T;
+            var fused = Autograd.Grad([y], [x], [g], retainGraph: true)[0]!;
+            Assert.Null(fused.GradFn);
+            TensorAssert.Close(expected, fused, tol, tol);
+            var recorded = Autograd.Grad([y], [x], [g.Detach().RequiresGrad_()], createGraph: true)[0]!;
+            Assert.NotNull(recorded.GradFn);
+            TensorAssert.Close(expected, recorded, tol, tol);
+        }
+    }
+
     private static double[] Transposed(double[] values, int rows, int cols)
     {
         var t = new double[values.Length];
