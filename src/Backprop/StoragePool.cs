@@ -36,10 +36,11 @@ internal static class StoragePool
 
     private static readonly Lock Gate = new();
     private static readonly long MaxIdleBytes = Math.Clamp(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8, 256L << 20, 4L << 30);
-    private static readonly List<Func<long>> Reclaimers = [];   // one per element type that has loans
+    private static readonly List<Action> Reclaimers = [];   // one per element type that has loans
 
     private static long _idleBytes;
     private static long _lentSinceCollection;         // bytes handed out (free or fresh) since the pool's last collection
+    private static long _reclaimed;                   // bytes taken back in all
     private static long _lentBudget;                  // 0 while collections give back what was lent
     private static long _lastEnd, _typicalDuration;   // Stopwatch ticks
     private static bool _fullNext;                    // a young collection gave back little: the next one is full
@@ -101,13 +102,16 @@ internal static class StoragePool
         // is in generation 2, and a young collection that gives back little is followed by a full one. Blocking and
         // not compacting: the loans must be looked at after it, and nothing needs to move.
         bool full;
-        lock (Gate) full = _fullNext;
+        long reclaimedBefore;
+        lock (Gate) (full, reclaimedBefore) = (_fullNext, _reclaimed);
         long start = Stopwatch.GetTimestamp();
         GC.Collect(full ? 2 : 1, GCCollectionMode.Forced, blocking: true, compacting: false);
         long end = Stopwatch.GetTimestamp();
         lock (Gate)
         {
-            bool productive = Reclaim<T>() >= _lentSinceCollection / 4;
+            Reclaim<T>();
+            // What came back, counting what the finalizer thread's watch may have taken back first.
+            bool productive = _reclaimed - reclaimedBefore >= _lentSinceCollection / 4;
             _fullNext = !productive && !full;
             if (productive) _lentBudget = 0;
             else if (full) _lentBudget = Math.Min(Math.Max(_lentBudget * 2, BackoffStart), MaxIdleBytes);
@@ -133,13 +137,12 @@ internal static class StoragePool
         return false;
     }
 
-    // Under Gate. Takes back the arrays of the storages that collections found unreachable; returns their bytes.
-    // Beyond the idle cap an array is dropped, left to the collector.
-    private static long Reclaim<T>() where T : unmanaged
+    // Under Gate. Takes back the arrays of the storages that collections found unreachable, adding their bytes to
+    // _reclaimed. Beyond the idle cap an array is dropped, left to the collector.
+    private static void Reclaim<T>() where T : unmanaged
     {
         Loans<T>.LookedAt = GC.CollectionCount(0);
         var loans = Loans<T>.Out;
-        long bytes = 0;
         for (int i = loans.Count - 1; i >= 0; i--)
         {
             var loan = loans[i];
@@ -148,14 +151,13 @@ internal static class StoragePool
             loans[i] = loans[^1];
             loans.RemoveAt(loans.Count - 1);
             long size = (long)loan.Array.Length * Unsafe.SizeOf<T>();
-            bytes += size;
+            _reclaimed += size;
             if (_idleBytes + size > MaxIdleBytes) continue;
             Free<T>.ByLength.TryGetValue(loan.Array.Length, out var stack);
             if (stack is null) Free<T>.ByLength[loan.Array.Length] = stack = new Stack<T[]>();
             stack.Push(loan.Array);
             _idleBytes += size;
         }
-        return bytes;
     }
 
     private static void ReclaimAll()

@@ -55,6 +55,18 @@ public class StoragePoolTests
     }
 
     [Fact]
+    public void A_loop_that_drops_its_large_results_recycles_them_without_being_told()
+    {
+        // No explicit collection: the pool's own (or the runtime's) find the dropped results. The bound is loose, since
+        // tests running beside this one share the pool and may have made it collect less often; alone, a few arrays
+        // serve the whole loop.
+        const int n = 50_123;
+        var arrays = new HashSet<float[]>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < 400; i++) arrays.Add(((Storage<float>)Tensor.Ones(n).Storage).Data);
+        Assert.True(arrays.Count < 200, $"{arrays.Count} distinct arrays for 400 tensors");
+    }
+
+    [Fact]
     public void Ops_into_recycled_arrays_give_the_same_values_as_into_fresh_ones()
     {
         const int n = 50_000;
