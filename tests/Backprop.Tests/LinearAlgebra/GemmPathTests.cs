@@ -19,6 +19,8 @@ public class GemmPathTests
     [
         [1, 1, 1], [7, 7, 7], [17, 17, 17], [33, 33, 33], [1, 33, 17], [33, 1, 17], [13, 35, 1], [12, 32, 5],
         [25, 97, 40], [97, 25, 300], [200, 70, 33],
+        [40, 130, 300],   // wider than tall: split by columns across threads, two k-blocks, uneven slices
+        [130, 20, 70],    // narrow: computed as its transpose, which is wide, so split by columns and written back transposed
     ];
 
     private static T[] Random<T>(int count, int seed) where T : System.Numerics.INumber<T>
