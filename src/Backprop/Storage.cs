@@ -13,6 +13,12 @@ internal abstract class Storage(DType dtype)
     /// <summary>Bumped by every in-place operation on any view of this storage.</summary>
     public int Version;
 
+    /// <summary>
+    /// For a pooled storage, its place in the order they were made (<see cref="StoragePool.Births"/>); 0 for others.
+    /// A backward pass takes as a leaf's Grad, without a copy, a gradient whose storage was born during the pass.
+    /// </summary>
+    public long Birth;
+
     /// <summary>A storage of length elements, zero-filled unless clear is false (for callers that write every element).</summary>
     public static Storage Allocate(DType dtype, int length, bool clear = true) => dtype switch
     {
@@ -39,7 +45,10 @@ internal class Storage<T>(T[] data) : Storage(DTypeOf<T>.Value) where T : unmana
 }
 
 /// <summary>A storage over an array lent by <see cref="StoragePool"/>, which takes the array back once this storage is unreachable.</summary>
-internal sealed class PooledStorage<T>(T[] data) : Storage<T>(data) where T : unmanaged;
+internal sealed class PooledStorage<T> : Storage<T> where T : unmanaged
+{
+    public PooledStorage(T[] data) : base(data) => Birth = StoragePool.NextBirth();
+}
 
 /// <summary>Maps a CLR element type to its <see cref="DType"/> at JIT time.</summary>
 internal static class DTypeOf<T>

@@ -44,6 +44,13 @@ internal static class StoragePool
     private static long _lentBudget;                  // 0 while collections give back what was lent
     private static long _lastEnd, _typicalDuration;   // Stopwatch ticks
     private static bool _fullNext;                    // a young collection gave back little: the next one is full
+    private static long _births;
+
+    /// <summary>How many pooled storages have been made: a pass that reads it first knows the ones born after.</summary>
+    public static long Births => Volatile.Read(ref _births);
+
+    /// <summary>The next birth number, for a new pooled storage.</summary>
+    public static long NextBirth() => Interlocked.Increment(ref _births);
 
     static StoragePool() => _ = new FullCollectionWatch();
 
@@ -58,6 +65,12 @@ internal static class StoragePool
         var owner = GCHandle.Alloc(storage, GCHandleType.Weak);
         lock (Gate) Loans<T>.Out.Add(new Loan<T>(owner, array));
         return storage;
+    }
+
+    /// <summary>Forgets what earlier collections taught the pool, as at start-up (for tests that measure the policy).</summary>
+    internal static void ResetPolicy()
+    {
+        lock (Gate) (_lentSinceCollection, _lentBudget, _lastEnd, _typicalDuration, _fullNext) = (0, 0, 0, 0, false);
     }
 
     /// <summary>How many free arrays of this length the pool holds (for tests).</summary>

@@ -49,6 +49,9 @@ internal sealed class Engine
         var workspace = Workspace.Rent();
         var order = workspace.Order;
         var ready = workspace.Ready;
+        var outer = Workspace.Running;   // a hook may run a pass of its own
+        Workspace.Running = workspace;
+        workspace.BornAfter = StoragePool.Births;
         try
         {
             Discover(roots, order, workspace.Pending);
@@ -87,6 +90,7 @@ internal sealed class Engine
                 node.GradBuffer = null;
                 node.Dependencies = 0;
             }
+            Workspace.Running = outer;
             workspace.Return();
         }
     }
@@ -95,8 +99,16 @@ internal sealed class Engine
     {
         if (_captureNodes is not null && !node.Needed) return;
         if (node.PreHooks is { } hooks)
+        {
+            // A hook may keep what it is given or returns: such a gradient is never taken as a leaf's Grad.
+            var seen = Workspace.Running!.Escaped;
+            seen.Add(grad.Storage);
             foreach (var hook in hooks.ToArray())
+            {
                 grad = hook(grad) ?? grad;
+                seen.Add(grad.Storage);
+            }
+        }
 
         if (_captureNodes is not null)
         {
@@ -133,7 +145,9 @@ internal sealed class Engine
         }
         if (leaf.Grad is null)
         {
-            leaf.Grad = grad.CloneContiguous();   // a copy outside the graph: grad may be shared (Add passes one to both inputs)
+            // Owned and detached: the gradient itself when nothing else can hold its storage, else a copy (Add passes
+            // one gradient to both its inputs; a root gradient is the caller's).
+            leaf.Grad = Workspace.Running is { } pass && pass.MayTake(grad, leaf) ? grad : grad.CloneContiguous();
             return;
         }
         // Grad mode is already off here: Run turned it off for a pass that does not create a graph.
@@ -200,9 +214,34 @@ internal sealed class Engine
 
         [ThreadStatic] private static Workspace? _cached;
 
+        /// <summary>The workspace of the pass running on this thread (the innermost, when a hook runs a pass).</summary>
+        [ThreadStatic] public static Workspace? Running;
+
         public readonly List<Entry> Order = [];
         public readonly Stack<Entry> Pending = new();
         public readonly Stack<Entry> Ready = new();
+
+        /// <summary>Storages that something outside the pass may hold: taken as a leaf's Grad, or shown to a hook.</summary>
+        public readonly List<Storage> Escaped = [];
+
+        /// <summary><see cref="StoragePool.Births"/> when the pass began: storages born after it were made by the pass.</summary>
+        public long BornAfter;
+
+        /// <summary>
+        /// Whether grad may become leaf's Grad as it is, PyTorch's "steal" in AccumulateGrad (there: when nothing
+        /// else holds a reference). Here: its storage is a pooled one made during this pass (so neither the caller's
+        /// gradient nor a forward tensor), the tensor is all of it, contiguous, of the leaf's dtype, and no other leaf
+        /// took it and no hook saw it. Small gradients are copied as before: copying them costs little.
+        /// </summary>
+        public bool MayTake(Tensor grad, Tensor leaf)
+        {
+            var storage = grad.Storage;
+            if (storage.Birth <= BornAfter || grad.StorageOffset != 0 || grad.Numel != storage.Length || !grad.IsContiguous
+                || grad.DType != leaf.DType || grad.RequiresGrad || Escaped.Contains(storage))
+                return false;
+            Escaped.Add(storage);
+            return true;
+        }
 
         public static Workspace Rent()
         {
@@ -218,6 +257,7 @@ internal sealed class Engine
             Order.Clear();
             Pending.Clear();
             Ready.Clear();
+            Escaped.Clear();
             _cached = this;
         }
     }

@@ -1,0 +1,79 @@
+namespace Backprop.Tests.AutogradTests;
+
+// A leaf's first Grad is its gradient itself when nothing else can hold that tensor's storage (PyTorch's AccumulateGrad
+// "steals" it), and a copy otherwise. Large tensors (pooled storages, 40,000 floats here) are the ones taken; these
+// tests pin that a taken gradient is never shared with another leaf, the caller or a hook, and that one is taken.
+// Tests that count or measure the storage pool's work run alone: other tests allocate from it at the same time.
+[CollectionDefinition("PoolBirths", DisableParallelization = true)]
+public class PoolBirthsCollection;
+
+[Collection("PoolBirths")]   // the test that counts pooled storages must not see other tests' allocations
+public class GradOwnershipTests
+{
+    private const int N = 40_000;
+
+    private static Tensor Leaf(double phase) =>
+        Tensor.Arange(N).To(DType.Float32).Mul(0.001).Add(phase).Sin().RequiresGrad_();
+
+    [Fact]
+    public void The_gradients_of_a_product_become_the_leaves_grads_without_copies()
+    {
+        var a = Leaf(0.1);
+        var b = Leaf(0.7);
+        var loss = a.Mul(b).Sum();
+        long before = StoragePool.Births;
+        loss.Backward();
+        // MulBackward makes g·b and g·a; taking them as they are makes nothing more (copies would make two).
+        Assert.Equal(2, StoragePool.Births - before);
+        Assert.Equal(b.ToArray<float>(), a.Grad!.ToArray<float>());
+        Assert.Equal(a.ToArray<float>(), b.Grad!.ToArray<float>());
+    }
+
+    [Fact]
+    public void A_gradient_passed_to_two_leaves_is_taken_by_one_and_copied_for_the_other()
+    {
+        var a = Leaf(0.1);
+        var b = Leaf(0.7);
+        a.Add(b).Mul(a.Detach()).Sum().Backward();
+        Assert.NotSame(a.Grad!.Storage, b.Grad!.Storage);
+        var expected = a.Detach().ToArray<float>();
+        Assert.Equal(expected, b.Grad.ToArray<float>());
+        // Clipping one leaf's Grad in place must leave the other's alone.
+        a.Grad.Mul_(0);
+        Assert.Equal(expected, b.Grad.ToArray<float>());
+    }
+
+    [Fact]
+    public void The_callers_gradient_is_copied_even_when_it_reaches_a_leaf_unchanged()
+    {
+        var x = Leaf(0.3);
+        var gradient = Tensor.Ones(N);
+        x.Reshape(200, 200).Reshape(N).Backward(gradient);
+        Assert.NotSame(gradient.Storage, x.Grad!.Storage);
+        gradient.Mul_(5);
+        Assert.All(x.Grad.ToArray<float>(), v => Assert.Equal(1f, v));
+    }
+
+    [Fact]
+    public void A_gradient_a_hook_saw_is_copied()
+    {
+        var a = Leaf(0.1);
+        var b = Leaf(0.7);
+        Tensor? seen = null;
+        using var handle = a.RegisterHook(g => { seen = g; return null; });
+        a.Mul(b).Sum().Backward();
+        Assert.NotSame(seen!.Storage, a.Grad!.Storage);
+        seen.Mul_(0);
+        Assert.Equal(b.ToArray<float>(), a.Grad.ToArray<float>());
+    }
+
+    [Fact]
+    public void A_second_backward_adds_into_a_taken_grad()
+    {
+        var a = Leaf(0.1);
+        var b = Leaf(0.7);
+        a.Mul(b).Sum().Backward();
+        a.Mul(b).Sum().Backward();
+        Assert.Equal(b.Mul(2).ToArray<float>(), a.Grad!.ToArray<float>());
+    }
+}
