@@ -84,8 +84,8 @@ public partial class Tensor
         // d/dinput = beta·G (summed over the broadcast rows by Node.FitToInput), d/dmat1 = alpha·G·mat2ᵀ, d/dmat2 = alpha·mat1ᵀ·G
         return Graph.Record(y, "AddmmBackward0", [input, mat1, mat2], g => [
                 input.RequiresGrad && beta != 0 ? (beta == 1 ? g : g.Mul(beta)) : null,
-                mat1.RequiresGrad ? Scaled(g.Mm(mat2.T), alpha) : null,
-                mat2.RequiresGrad ? Scaled(mat1.T.Mm(g), alpha) : null],
+                mat1.RequiresGrad ? Scaled(ProductGradA(g, mat1, mat2), alpha) : null,
+                mat2.RequiresGrad ? Scaled(ProductGradB(g, mat1, mat2), alpha) : null],
             new SavedTensors(mat2.RequiresGrad ? mat1 : null, mat1.RequiresGrad ? mat2 : null));
 
         static Tensor Scaled(Tensor t, double alpha) => alpha == 1 ? t : t.Mul(alpha);
@@ -167,10 +167,20 @@ public partial class Tensor
         if (k != k2) throw new ArgumentException($"{op}: mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})");
         var y = ProductKernel(a, b, Shapes.Scalar, m, k, n);
         return Graph.Record(y, "MmBackward0", a, b, (a, b),
-            static (g, s) => (s.a.RequiresGrad ? g.Mm(s.b.T) : null,        // dA = G·Bᵀ
-                              s.b.RequiresGrad ? s.a.T.Mm(g) : null),       // dB = Aᵀ·G
+            static (g, s) => (s.a.RequiresGrad ? ProductGradA(g, s.a, s.b) : null,
+                              s.b.RequiresGrad ? ProductGradB(g, s.a, s.b) : null),
             new SavedTensors(b.RequiresGrad ? a : null, a.RequiresGrad ? b : null));
     }
+
+    // The gradients of A·B, dA = G·Bᵀ and dB = Aᵀ·G, each computed as the transpose of the transposed product when its
+    // operand is stored transposed (a .T view, as Linear's weight.T), so that it comes out in the operand's layout and
+    // the transpose's backward hands the leaf a contiguous gradient (taken without a copy); as PyTorch's
+    // mm_mat1_backward and mm_mat2_backward.
+    private static Tensor ProductGradA(Tensor g, Tensor a, Tensor b) => StoredTransposed(a) ? b.Mm(g.T).T : g.Mm(b.T);
+
+    private static Tensor ProductGradB(Tensor g, Tensor a, Tensor b) => StoredTransposed(b) ? g.T.Mm(a).T : a.T.Mm(g);
+
+    private static bool StoredTransposed(Tensor m) => m.StrideArray[0] == 1 && m.StrideArray[1] == m.ShapeArray[0];
 
     private static Tensor MvCore(string op, Tensor a, Tensor v)
     {

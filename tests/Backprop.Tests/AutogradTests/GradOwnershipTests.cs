@@ -30,6 +30,23 @@ public class GradOwnershipTests
     }
 
     [Fact]
+    public void A_linear_layers_weight_gradient_comes_out_in_the_weights_layout_and_is_taken()
+    {
+        // Linear multiplies by weight.T, a transposed view: its gradient is computed as (Gᵀ·x)ᵀ (PyTorch's
+        // mm_mat2_backward), so the transpose's backward gives the weight a contiguous gradient to take as it is.
+        var x = Tensor.Arange(8 * 300).To(DType.Float32).Mul(0.01).Sin().Reshape(8, 300);
+        var weight = Tensor.Zeros(100, 300).RequiresGrad_();   // 120,000 bytes: pooled
+        var bias = Tensor.Zeros(100).RequiresGrad_();
+        var loss = Backprop.NN.F.Linear(x, weight, bias).Sum();
+        long before = StoragePool.Births;
+        loss.Backward();
+        Assert.Equal(1, StoragePool.Births - before);   // the product alone: no copy for the leaf
+        Assert.Equal([300, 1], weight.Grad!.Strides.ToArray());
+        var columnSums = x.Sum(0).ToArray<float>();
+        for (int o = 0; o < 100; o += 33) Assert.Equal(columnSums, weight.Grad.Select(0, o).ToArray<float>());
+    }
+
+    [Fact]
     public void A_gradient_passed_to_two_leaves_is_taken_by_one_and_copied_for_the_other()
     {
         var a = Leaf(0.1);

@@ -176,4 +176,14 @@ public class MatMulTests
         y.Sum().Backward();
         Assert.NotNull(a.Grad);
     }
+
+    [Fact]
+    public void Products_of_transposed_views_pass_gradcheck_in_every_layout_combination()
+    {
+        // The backward computes a transposed operand's gradient as the transpose of the transposed product.
+        TensorAssert.GradCheck(xs => xs[0].T.Mm(xs[1]), TensorAssert.Leaf(5, 3), TensorAssert.Leaf(5, 4));
+        TensorAssert.GradCheck(xs => xs[0].Mm(xs[1].T), TensorAssert.Leaf(3, 5), TensorAssert.Leaf(4, 5));
+        TensorAssert.GradCheck(xs => xs[0].T.Mm(xs[1].T), TensorAssert.Leaf(5, 3), TensorAssert.Leaf(4, 5));
+        TensorAssert.GradCheck(xs => Tensor.Addmm(xs[2], xs[0].T, xs[1].T), TensorAssert.Leaf(5, 3), TensorAssert.Leaf(4, 5), TensorAssert.Leaf(4));
+    }
 }
