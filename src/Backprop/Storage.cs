@@ -17,7 +17,7 @@ internal abstract class Storage(DType dtype)
     /// For a pooled storage, its place in the order they were made (<see cref="StoragePool.Births"/>); 0 for others.
     /// A backward pass takes as a leaf's Grad, without a copy, a gradient whose storage was born during the pass.
     /// </summary>
-    public long Birth;
+    public long Birth { get; private protected init; }
 
     /// <summary>A storage of length elements, zero-filled unless clear is false (for callers that write every element).</summary>
     public static Storage Allocate(DType dtype, int length, bool clear = true) => dtype switch
