@@ -30,11 +30,18 @@ public static class BenchCommand
         }
         if (options.Threads > 0 && options.Threads != Environment.ProcessorCount)
             return RestartWithThreads(options.Threads, args, stdout, stderr);
+        if (options.MachineLimits)
+        {
+            var measured = MachineLimits.Measure();
+            stderr.WriteLine(measured);
+            stdout.WriteLine(measured.ToJson());
+            return 0;
+        }
 
-        Dictionary<string, Dictionary<string, double>> ours;
+        Contender ours;
         if (options.Results.Count > 0)
         {
-            ours = Report.ReadMedian(options.Results);
+            ours = new Contender("Backprop", options.Results.Select(r => (r.Group, Report.ReadMedian(r.Files))).ToList());
         }
         else
         {
@@ -44,12 +51,16 @@ public static class BenchCommand
             stderr.WriteLine($"peak working set of this process: {PeakWorkingSetMiB():F0} MiB (VmHWM; every workload run, so use --only mlp for the mlp figure)");
             if (options.Json) stdout.WriteLine(Report.ToJson(results));
             else if (options.Compare.Count == 0) stdout.Write(Report.ToTable(results));
-            ours = Report.ReadJson(Report.ToJson(results));
+            ours = new Contender("Backprop", [("", Report.ReadJson(Report.ToJson(results)))]);
         }
         if (options.Compare.Count > 0)
         {
-            var peers = options.Compare.Select(c => (c.Peer, Report.ReadMedian(c.Files))).ToList();
-            stdout.Write(Comparison.ToTable(ours, peers));
+            var peers = options.Compare.GroupBy(c => c.Peer)
+                .Select(p => new Contender(p.Key, p.Select(c => (c.Group, Report.ReadMedian(c.Files))).ToList()))
+                .ToList();
+            var limits = options.Limits is null ? null : MachineLimits.Read(options.Limits);
+            if (limits is not null) stdout.WriteLine($"Machine: {limits}\n");
+            stdout.Write(Comparison.ToTable(ours, peers, limits));
         }
         return 0;
     }

@@ -5,9 +5,12 @@
 # machine's load lands on all three; the table takes each figure's median over the rounds. Then the peak resident
 # memory: the mlp workload alone (PyTorch and Backprop take --only; TorchSharp's program runs everything, so its figure
 # is its whole run, given beside our whole run). Needs /usr/bin/time (GNU time) and the peers' set-up, BENCHMARKS.md.
-# THREADS=N runs all three with N threads (PyTorch and Backprop by --threads, TorchSharp, which sizes its pool from
-# Environment.ProcessorCount, by DOTNET_PROCESSOR_COUNT); the default is all cores. On a machine shared with other work,
-# run the script under `nice -n -10` (as root) so that the three get the cores alike; docs/performance.md did so.
+# Every contender runs at each thread count of THREADS (default "1 N", N = all cores; PyTorch and Backprop by
+# --threads, TorchSharp, which sizes its pool from Environment.ProcessorCount, by DOTNET_PROCESSOR_COUNT), and each
+# workload compares the contenders' bests (a user who picks a library sets its fastest thread count;
+# ../shared/BENCHMARKS.md). The machine's limits (FMA throughput on one and all threads, copy bandwidth) are measured
+# first and written beside the table. On a machine shared with other work, run the script under `nice -n -10` (as
+# root) so that the three get the cores alike; docs/performance.md did so.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 peer="${PEER_DIR:-$root/../shared/peer}"
@@ -18,20 +21,23 @@ dotnet build -c Release "$root/bench/Backprop.Bench" >/dev/null
 bench=("$root/bench/Backprop.Bench/bin/Release/net10.0/Backprop.Bench")
 torch=(/usr/bin/python3 "$peer/bench_torch.py")
 torchsharp=("$peer/torchsharp/run.sh")
-if [ -n "${THREADS:-}" ]; then
-  bench+=(--threads "$THREADS"); torch+=(--threads "$THREADS"); torchsharp=(env DOTNET_PROCESSOR_COUNT="$THREADS" "${torchsharp[@]}")
-fi
+threads_list="${THREADS:-1 $(nproc)}"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
-{ date -u; lscpu | grep -E '^(Model name|CPU\(s\)|Thread|Core)'; echo "dotnet $(dotnet --version)"; echo "threads ${THREADS:-all}, nice $(nice)"; } > "$out/machine.txt"
+"${bench[@]}" --machine-limits > "$out/limits.json" 2> "$out/limits.txt"
+{ date -u; lscpu | grep -E '^(Model name|CPU\(s\)|Thread|Core)'; echo "dotnet $(dotnet --version)"; echo "threads: $threads_list, nice $(nice)";
+  cat "$out/limits.txt"; } > "$out/machine.txt"
+cat "$out/machine.txt"
 for r in $(seq 1 "$rounds"); do
-  echo "round $r: load $(load)" | tee -a "$out/load.txt"
-  "${torch[@]}" > "$out/torch-$r.json"
-  echo "  after torch: load $(load)" | tee -a "$out/load.txt"
-  "${torchsharp[@]}" > "$out/torchsharp-$r.json"
-  echo "  after torchsharp: load $(load)" | tee -a "$out/load.txt"
-  "${bench[@]}" --json > "$out/backprop-$r.json" 2> "$out/backprop-$r.err"
-  echo "  after backprop: load $(load)" | tee -a "$out/load.txt"
+  for t in $threads_list; do
+    echo "round $r, $t thread(s): load $(load)" | tee -a "$out/load.txt"
+    "${torch[@]}" --threads "$t" > "$out/torch-t$t-$r.json"
+    echo "  after torch: load $(load)" | tee -a "$out/load.txt"
+    env DOTNET_PROCESSOR_COUNT="$t" "${torchsharp[@]}" > "$out/torchsharp-t$t-$r.json"
+    echo "  after torchsharp: load $(load)" | tee -a "$out/load.txt"
+    "${bench[@]}" --threads "$t" --json > "$out/backprop-t$t-$r.json" 2> "$out/backprop-t$t-$r.err"
+    echo "  after backprop: load $(load)" | tee -a "$out/load.txt"
+  done
 done
 
 # Peak resident set (GNU time's %M, KiB) of a whole process, the same measure for all three.
@@ -46,6 +52,10 @@ peak() { /usr/bin/time -f '%M' -o "$out/peak.tmp" "$@" > /dev/null 2>&1; echo "$
 rm -f "$out/peak.tmp"
 
 files() { local IFS=,; echo "$*"; }
-"${bench[0]}" --results "$(files "$out"/backprop-*.json)" \
-  --compare "PyTorch=$(files "$out"/torch-*.json)" --compare "TorchSharp=$(files "$out"/torchsharp-*.json)" | tee "$out/ratios.md"
+args=()
+for t in $threads_list; do
+  args+=(--results "${t}t=$(files "$out"/backprop-t"$t"-*.json)"
+    --compare "PyTorch@${t}t=$(files "$out"/torch-t"$t"-*.json)" --compare "TorchSharp@${t}t=$(files "$out"/torchsharp-t"$t"-*.json)")
+done
+"${bench[0]}" "${args[@]}" --limits "$out/limits.json" | tee "$out/ratios.md"
 echo "results in $out"
