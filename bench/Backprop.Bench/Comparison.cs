@@ -21,7 +21,7 @@ public static class Comparison
         "seed_2x2" => ("us_per_step", true, 30, 0),
         "seed_3x3_adam" => ("us_per_step", true, 25, 0),
         "linreg" => ("us_per_iter", true, 15, 0),
-        "mlp" => ("samples_per_s", false, 1.5, 0.85),
+        "mlp" or "fmnist_mlp" or "fmnist_cnn" => ("samples_per_s", false, 1.5, 0.85),
         "elementwise" => ("ms", true, 4, 0.80),
         _ when workload.StartsWith("gemm_", StringComparison.Ordinal) => ("gflops", false, 1.0, 0),
         _ => null,
@@ -32,6 +32,15 @@ public static class Comparison
     /// weight gradients 2·784·256 + 2·256·10 and the hidden layer's input gradient 2·256·10 (the data needs none).
     /// </summary>
     public const double MlpFlopsPerSample = 2.0 * (784 * 256 + 256 * 10) + 2.0 * 784 * 256 + 2.0 * 256 * 10 + 2.0 * 256 * 10;
+
+    /// <summary>
+    /// FLOPs of one Fashion-MNIST CNN sample (fmnist_torch.py's conv5x5(16)-pool-conv5x5(32)-pool-linear, padding 2):
+    /// forward conv1 16·784·25·2, conv2 32·196·400·2, linear 1568·10·2; backward conv1's weight gradient (the images
+    /// need none), conv2's weight and input gradients, the linear layer's two.
+    /// </summary>
+    public const double CnnFlopsPerSample =
+        16.0 * 784 * 25 * 2 + 32.0 * 196 * 400 * 2 + 1568.0 * 10 * 2
+        + 16.0 * 784 * 25 * 2 + 2 * (32.0 * 196 * 400 * 2) + 2 * (1568.0 * 10 * 2);
 
     /// <summary>
     /// The elementwise workload's compulsory memory traffic per element, in bytes: a, b and c read once and their three
@@ -50,8 +59,10 @@ public static class Comparison
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(limits);
-        if (workload == "mlp" && metrics.TryGetValue("samples_per_s", out double samples))
+        if (workload is "mlp" or "fmnist_mlp" && metrics.TryGetValue("samples_per_s", out double samples))
             return samples * MlpFlopsPerSample / 1e9 / limits.FmaGflops;
+        if (workload == "fmnist_cnn" && metrics.TryGetValue("samples_per_s", out double images))
+            return images * CnnFlopsPerSample / 1e9 / limits.FmaGflops;
         if (workload.StartsWith("gemm_", StringComparison.Ordinal) && metrics.TryGetValue("gflops", out double gflops))
             return gflops / limits.FmaGflops;
         if (workload == "elementwise" && metrics.TryGetValue("ms", out double ms) && metrics.TryGetValue("n", out double n))
@@ -73,7 +84,7 @@ public static class Comparison
         if (limits is not null) header.Add("of limit");
         header.AddRange(["target", "met"]);
         var rows = new List<string[]> { header.ToArray() };
-        foreach (string name in Workloads.Names)
+        foreach (string name in Workloads.Names.Concat(FashionMnistNames))
         {
             if (Spec(name) is not var (key, lower, target, limitTarget)) continue;
             if (ours.Best(name, key, lower) is not var (value, mine, ourGroup)) continue;
@@ -100,6 +111,9 @@ public static class Comparison
         }
         return Report.Align(rows);
     }
+
+    /// <summary>The Fashion-MNIST epochs' names in the comparison (fashion-mnist-side-by-side.sh wraps each run's record).</summary>
+    public static readonly IReadOnlyList<string> FashionMnistNames = ["fmnist_mlp", "fmnist_cnn"];
 
     private static string Cell(double value, string group, Contender contender) =>
         contender.Groups.Count > 1 && group.Length > 0 ? $"{Report.FormatValue(value)} ({group})" : Report.FormatValue(value);

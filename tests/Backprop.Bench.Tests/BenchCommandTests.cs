@@ -93,8 +93,8 @@ public class BenchCommandTests
             string Write(string name, string json) { string f = Path.Combine(dir, name); File.WriteAllText(f, json); return f; }
             // Ours: 2 threads faster for the mlp; PyTorch: 1 thread four times faster than 2, as measured on 2 vCPUs.
             string ours1 = Write("b1.json", """{"mlp": {"samples_per_s": 60000.0}, "elementwise": {"n": 4194304, "ms": 10.0}}""");
-            string ours2 = Write("b2.json", """{"mlp": {"samples_per_s": 90000.0}, "elementwise": {"n": 4194304, "ms": 8.0}}""");
-            string torch1 = Write("t1.json", """{"mlp": {"samples_per_s": 80000.0}, "elementwise": {"n": 4194304, "ms": 30.0}}""");
+            string ours2 = Write("b2.json", """{"mlp": {"samples_per_s": 90000.0}, "elementwise": {"n": 4194304, "ms": 8.0}, "fmnist_cnn": {"samples_per_s": 10000.0, "test_accuracy": 0.85}}""");
+            string torch1 = Write("t1.json", """{"mlp": {"samples_per_s": 80000.0}, "elementwise": {"n": 4194304, "ms": 30.0}, "fmnist_cnn": {"samples_per_s": 4000.0}}""");
             string torch2 = Write("t2.json", """{"mlp": {"samples_per_s": 20000.0}, "elementwise": {"n": 4194304, "ms": 24.0}}""");
             string limits = Write("limits.json", """{"threads": 2, "fma_gflops_1": 100.0, "fma_gflops_all": 200.0, "copy_gbps": 40.0}""");
 
@@ -113,6 +113,10 @@ public class BenchCommandTests
             Assert.Contains("3.00×", elementwise);   // 24 ms / 8 ms
             Assert.Contains("31%", elementwise);     // 4M × 24 bytes in 8 ms = 12.6 GB/s of 40 GB/s
             Assert.Equal("no", LastCell(elementwise));
+            var cnn = stdout.Split('\n').Single(l => l.StartsWith("| fmnist_cnn", StringComparison.Ordinal));
+            Assert.Contains("2.50×", cnn);           // 10,000 / 4,000 images/s
+            Assert.Contains("82%", cnn);             // 10,000 × 16,401,280 FLOPs = 164 GFLOP/s of 200
+            Assert.Equal("yes", LastCell(cnn));
         }
         finally
         {
