@@ -297,6 +297,15 @@ public sealed class FashionMnistTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_batch_of_int_max_is_one_batch_of_every_sample_not_an_overflow_to_nan()
+    {
+        // (samples + batch − 1) / batch overflowed an int: no step ran and the epoch's mean loss was 0/0.
+        var json = Lab.Run("fashion-mnist", "--data", SyntheticFolder(gzip: false), "--batch", "2147483647", "--limit", "64", "--json").Json();
+        double loss = json.GetProperty("final_train_loss").GetDouble();
+        Assert.True(double.IsFinite(loss) && loss > 0, $"final_train_loss {loss}");
+    }
+
+    [Fact]
     public void A_corrupt_idx_file_is_named_and_exits_2()
     {
         string folder = SyntheticFolder(gzip: false);
