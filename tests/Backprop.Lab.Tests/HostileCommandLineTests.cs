@@ -111,7 +111,7 @@ public sealed class HostileCommandLineTests : IDisposable
     }
 
     [Fact]
-    public void A_save_into_a_missing_device_path_names_the_option()
+    public void A_folder_without_the_data_is_one_error_line_even_with_a_bad_save_path()
     {
         var run = Lab.Run("fashion-mnist", "--data", _dir.Path, "--save", "/dev/null/m.safetensors");
         // No data in the folder: the data error comes first, still one line.
