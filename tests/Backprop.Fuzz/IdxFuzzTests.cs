@@ -97,7 +97,7 @@ public static class ReferenceIdx
         {
             shape[d] = BinaryPrimitives.ReadInt32BigEndian(raw.AsSpan(4 + 4 * d));
             if (shape[d] < 0) return null;
-            count *= shape[d];
+            count = Math.Min(count * shape[d], (decimal)long.MaxValue);   // stays far from decimal's range
         }
         if (count > Array.MaxLength || count * item > Array.MaxLength || raw.Length - (4 + 4 * dims) != count * item) return null;
         var data = raw.AsSpan(4 + 4 * dims);
