@@ -16,7 +16,11 @@ namespace Backprop;
 /// is cleared by the collection itself, with no finalizer to wait for. A request that finds no free array looks at
 /// the loans again when a collection has run since it last looked, and otherwise may run a collection itself (see
 /// <see cref="ShouldCollect"/>). After every full collection the pool also takes back what died, so arrays of dead
-/// storages are not held for a request that never comes. An array must not be used after its storage is
+/// storages are not held for a request that never comes. Idle arrays are bounded twice: never more than
+/// <see cref="MaxIdleBytes"/> in all, and, every <see cref="TrimRounds"/> collections, the arrays of each length that
+/// stayed idle through all of them (the low-water mark of its free list) are dropped for the collector to take: the
+/// pool converges to what a steady loop needs between two collections instead of keeping every array it ever made
+/// (docs/reliability.md, "Memory over time"). An array must not be used after its storage is
 /// unreachable: code that takes a tensor's array keeps the tensor alive (<see cref="GC.KeepAlive"/>) until it is
 /// done with the array (docs/decisions.md, "Pooled storage for large tensors").
 /// </remarks>
@@ -37,6 +41,15 @@ internal static class StoragePool
     private static readonly Lock Gate = new();
     private static readonly long MaxIdleBytes = Math.Clamp(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8, 256L << 20, 4L << 30);
     private static readonly List<Action> Reclaimers = [];   // one per element type that has loans
+    private static readonly List<Action> Trimmers = [];     // likewise
+
+    /// <summary>
+    /// Collections (the pool's own and full ones) per trim: over this many, an array that no request took is surplus.
+    /// Long enough to span a few steps of any training loop (a pool collection comes every few steps at most).
+    /// </summary>
+    internal const int TrimRounds = 16;
+
+    private static int _rounds;                        // collections since the last trim
 
     private static long _idleBytes;
     private static long _lentSinceCollection;         // bytes handed out (free or fresh) since the pool's last collection
@@ -73,10 +86,16 @@ internal static class StoragePool
         lock (Gate) (_lentSinceCollection, _lentBudget, _lastEnd, _typicalDuration, _fullNext) = (0, 0, 0, 0, false);
     }
 
+    /// <summary>The bytes of the free arrays the pool holds (for tests and the memory soak).</summary>
+    internal static long IdleBytes
+    {
+        get { lock (Gate) return _idleBytes; }
+    }
+
     /// <summary>How many free arrays of this length the pool holds (for tests).</summary>
     internal static int FreeCount<T>(int length) where T : unmanaged
     {
-        lock (Gate) return Free<T>.ByLength.TryGetValue(length, out var stack) ? stack.Count : 0;
+        lock (Gate) return Free<T>.ByLength.TryGetValue(length, out var list) ? list.Arrays.Count : 0;
     }
 
     private static T[] Rent<T>(int length, bool clear) where T : unmanaged
@@ -123,6 +142,7 @@ internal static class StoragePool
         lock (Gate)
         {
             Reclaim<T>();
+            EndRound();
             // What came back, counting what the finalizer thread's watch may have taken back first.
             bool productive = _reclaimed - reclaimedBefore >= _lentSinceCollection / 4;
             _fullNext = !productive && !full;
@@ -141,13 +161,44 @@ internal static class StoragePool
     // Under Gate.
     private static bool TryTake<T>(int length, out T[]? array) where T : unmanaged
     {
-        if (Free<T>.ByLength.TryGetValue(length, out var stack) && stack.TryPop(out array))
+        if (Free<T>.ByLength.TryGetValue(length, out var list) && list.Arrays.TryPop(out array))
         {
+            list.LowWater = Math.Min(list.LowWater, list.Arrays.Count);
             _idleBytes -= (long)length * Unsafe.SizeOf<T>();
             return true;
         }
         array = null;
         return false;
+    }
+
+    // Under Gate. Counts a collection; every TrimRounds of them, trims every element type's free lists.
+    private static void EndRound()
+    {
+        if (++_rounds < TrimRounds) return;
+        _rounds = 0;
+        foreach (var trim in Trimmers) trim();
+    }
+
+    // Under Gate. Drops, for each length, the arrays that no request took since the last trim (the free list never
+    // went below LowWater of them), and starts the next window at the list's size.
+    private static void Trim<T>() where T : unmanaged
+    {
+        foreach (var (length, list) in Free<T>.ByLength)
+        {
+            for (int i = 0; i < list.LowWater && list.Arrays.TryPop(out _); i++)
+                _idleBytes -= (long)length * Unsafe.SizeOf<T>();
+            list.LowWater = list.Arrays.Count;
+        }
+    }
+
+    /// <summary>For tests: trims now, as after <see cref="TrimRounds"/> collections.</summary>
+    internal static void TrimNow()
+    {
+        lock (Gate)
+        {
+            _rounds = 0;
+            foreach (var trim in Trimmers) trim();
+        }
     }
 
     // Under Gate. Takes back the arrays of the storages that collections found unreachable, adding their bytes to
@@ -166,9 +217,8 @@ internal static class StoragePool
             long size = (long)loan.Array.Length * Unsafe.SizeOf<T>();
             _reclaimed += size;
             if (_idleBytes + size > MaxIdleBytes) continue;
-            Free<T>.ByLength.TryGetValue(loan.Array.Length, out var stack);
-            if (stack is null) Free<T>.ByLength[loan.Array.Length] = stack = new Stack<T[]>();
-            stack.Push(loan.Array);
+            if (!Free<T>.ByLength.TryGetValue(loan.Array.Length, out var list)) Free<T>.ByLength[loan.Array.Length] = list = new FreeList<T>();
+            list.Arrays.Push(loan.Array);
             _idleBytes += size;
         }
     }
@@ -176,7 +226,10 @@ internal static class StoragePool
     private static void ReclaimAll()
     {
         lock (Gate)
+        {
             foreach (var reclaim in Reclaimers) reclaim();
+            EndRound();
+        }
     }
 
     /// <summary>An array lent to a storage, and a weak handle that tells when the storage is gone.</summary>
@@ -188,12 +241,23 @@ internal static class StoragePool
         public static int LookedAt = -1;   // GC.CollectionCount(0) when the loans were last looked at
 
         // Runs under Gate: the class is first touched in Rent's locked block.
-        static Loans() => Reclaimers.Add(Reclaim<T>);
+        static Loans()
+        {
+            Reclaimers.Add(Reclaim<T>);
+            Trimmers.Add(Trim<T>);
+        }
     }
 
     private static class Free<T>
     {
-        public static readonly Dictionary<int, Stack<T[]>> ByLength = [];
+        public static readonly Dictionary<int, FreeList<T>> ByLength = [];
+    }
+
+    /// <summary>The free arrays of one length, and the fewest there were since the last trim (those never needed).</summary>
+    private sealed class FreeList<T>
+    {
+        public readonly Stack<T[]> Arrays = new();
+        public int LowWater;
     }
 
     /// <summary>

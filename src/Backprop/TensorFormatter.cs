@@ -25,7 +25,7 @@ internal sealed class TensorFormatter
         _summarize = t.Numel > o.Threshold;
         _format = new ElementFormat(t.DType, o);
         // The width is decided by the values that will be shown (torch's get_summarized_data), not by all of them.
-        VisitShown(0, t.StorageOffset, _format.Observe);
+        VisitShown(_format.Observe);
         _format.Complete();
     }
 
@@ -45,7 +45,7 @@ internal sealed class TensorFormatter
         {
             // float32 (the default dtype), int64 and bool are recognisable from the values; float64 is named.
             if (t.DType == DType.Float64) suffixes.Add("dtype=" + t.DType.TorchName());
-            body = new TensorFormatter(t, o).Block(0, t.StorageOffset, indent);
+            body = new TensorFormatter(t, o).Body(indent);
         }
         if (t.GradFn is { } fn) suffixes.Add($"grad_fn=<{fn.Name}>");
         else if (t.RequiresGrad) suffixes.Add("requires_grad=True");
@@ -97,44 +97,102 @@ internal sealed class TensorFormatter
 
     private bool Elided(int size) => _summarize && size > 2 * _o.EdgeItems;
 
-    private void VisitShown(int dim, int offset, Action<Tensor, int> visit)
-    {
-        if (dim == _t.Dim) { visit(_t, offset); return; }
-        foreach (int i in Shown(_t.ShapeArray[dim], dim == _t.Dim - 1))
-            VisitShown(dim + 1, offset + i * _t.StrideArray[dim], visit);
-    }
-
-    /// <summary>The text of the sub-tensor starting at storage offset, from dim on; indent is its column.</summary>
-    private string Block(int dim, int offset, int indent)
+    /// <summary>
+    /// Calls visit with the storage offset of every element shown, in order. An odometer over the dims, not a
+    /// recursion per dim: a tensor of 30,000 dims prints without exhausting the stack.
+    /// </summary>
+    private void VisitShown(Action<Tensor, int> visit)
     {
         int rank = _t.Dim;
-        if (rank == 0) return _format.Format(_t, offset);
-        int size = _t.ShapeArray[dim], stride = _t.StrideArray[dim];
-        bool elided = Elided(size);
-        var shown = Shown(size, dim == rank - 1);
-
-        if (dim == rank - 1)
+        if (rank == 0) { visit(_t, _t.StorageOffset); return; }
+        var shown = new int[rank][];
+        for (int d = 0; d < rank; d++) shown[d] = Shown(_t.ShapeArray[d], d == rank - 1);
+        var position = new int[rank];
+        while (true)
         {
-            // a row: as many elements per line as fit in the line width after the indent
-            var items = new List<string>(shown.Length + 1);
-            foreach (int i in shown) items.Add(_format.Format(_t, offset + i * stride));
-            if (elided) items.Insert(_o.EdgeItems, " ...");
-            int perLine = Math.Max(1, (int)Math.Floor((double)(_o.LineWidth - indent) / (_format.Width + 2)));
-            var sb = new StringBuilder("[");
-            for (int k = 0; k < items.Count; k++)
-            {
-                if (k > 0) sb.Append(k % perLine == 0 ? ",\n" + new string(' ', indent + 1) : ", ");
-                sb.Append(items[k]);
-            }
-            return sb.Append(']').ToString();
+            int offset = _t.StorageOffset;
+            for (int d = 0; d < rank; d++) offset += shown[d][position[d]] * _t.StrideArray[d];
+            visit(_t, offset);
+            int dim = rank - 1;
+            while (dim >= 0 && ++position[dim] == shown[dim].Length) position[dim--] = 0;
+            if (dim < 0) return;
         }
+    }
 
-        var slices = new List<string>(shown.Length + 1);
-        foreach (int i in shown) slices.Add(Block(dim + 1, offset + i * stride, indent + 1));
-        if (elided) slices.Insert(_o.EdgeItems, "...");
-        // sub-blocks of a k-d block are separated by k − 1 blank lines' worth of newlines
-        string separator = "," + new string('\n', rank - dim - 1) + new string(' ', indent + 1);
-        return "[" + string.Join(separator, slices) + "]";
+    /// <summary>
+    /// The nested-list text of the tensor: torch's _tensor_str_with_formatter, written as one walk over the shown
+    /// indices with a position per dim instead of a recursion per dim. Each k-d block opens with "[", its sub-blocks
+    /// (or "..." where a summarised dim is elided) are separated by "," and k − 1 newlines plus the block's indent,
+    /// and the innermost rows wrap to the line width.
+    /// </summary>
+    private string Body(int indent)
+    {
+        int rank = _t.Dim;
+        if (rank == 0) return _format.Format(_t, _t.StorageOffset);
+        var sb = new StringBuilder();
+        if (rank == 1) { AppendRow(sb, _t.StorageOffset, indent + rank - 1); return sb.ToString(); }
+        // entries[d]: the indices shown along dim d, with −1 where "..." stands
+        var entries = new int[rank - 1][];
+        for (int d = 0; d < rank - 1; d++)
+        {
+            var shown = Shown(_t.ShapeArray[d], vector: false).ToList();
+            if (Elided(_t.ShapeArray[d])) shown.Insert(_o.EdgeItems, -1);
+            entries[d] = [.. shown];
+        }
+        var position = new int[rank - 1];
+        var offsets = new int[rank - 1];
+        int dim = 0;
+        offsets[0] = _t.StorageOffset;
+        sb.Append('[');
+        while (true)
+        {
+            // dim (< rank − 1) is open; emit its entry at position[dim]
+            if (position[dim] > 0)
+                sb.Append(',').Append('\n', rank - dim - 1).Append(' ', indent + dim + 1);
+            int index = entries[dim][position[dim]];
+            if (index < 0) sb.Append("...");
+            else
+            {
+                int child = offsets[dim] + index * _t.StrideArray[dim];
+                if (dim + 1 == rank - 1) AppendRow(sb, child, indent + rank - 1);
+                else
+                {
+                    dim++;
+                    offsets[dim] = child;
+                    position[dim] = 0;
+                    sb.Append('[');
+                    continue;
+                }
+            }
+            // next entry of this dim, closing every block that is done
+            while (++position[dim] == entries[dim].Length)
+            {
+                sb.Append(']');
+                if (dim == 0) return sb.ToString();
+                dim--;
+            }
+        }
+    }
+
+    /// <summary>The last dim starting at storage offset: as many elements per line as fit in the line width after the indent.</summary>
+    private void AppendRow(StringBuilder sb, int offset, int indent)
+    {
+        int dim = _t.Dim - 1, size = _t.ShapeArray[dim], stride = _t.StrideArray[dim];
+        var items = new List<string>();
+        foreach (int i in Shown(size, vector: true)) items.Add(_format.Format(_t, offset + i * stride));
+        if (Elided(size)) items.Insert(_o.EdgeItems, " ...");
+        int perLine = Math.Max(1, (int)Math.Floor((double)(_o.LineWidth - indent) / (_format.Width + 2)));
+        sb.Append('[');
+        for (int k = 0; k < items.Count; k++)
+        {
+            if (k > 0)
+            {
+                if (k % perLine == 0) sb.Append(",\n").Append(' ', indent + 1);
+                else sb.Append(", ");
+            }
+            sb.Append(items[k]);
+        }
+        sb.Append(']');
     }
 
     /// <summary>

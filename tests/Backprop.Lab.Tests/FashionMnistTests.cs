@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using Backprop.IO;
 using Backprop.Lab.Experiments.FashionMnist;
+using Backprop.Testing;
 using Xunit.Abstractions;
 
 namespace Backprop.Lab.Tests;
@@ -11,8 +12,8 @@ namespace Backprop.Lab.Tests;
 /// The fashion-mnist experiment: on a small synthetic MNIST-format data set written here (learnable: a bright block
 /// whose place is the class, plus noise), on a subset of the real one (Debian's dataset-fashion-mnist, which .ci/run
 /// installs), and through PyTorch: tests/reference/fmnist_load_check.py loads the saved safetensors into
-/// fmnist_torch.py's model and must count the same correct test predictions. Missing data or torch: the test returns
-/// with a message, except on CI (CI=true), where it fails.
+/// fmnist_torch.py's model and must count the same correct test predictions. Missing data or torch: the test is
+/// reported as skipped (tests/Shared/Prerequisites.cs), and .ci/run fails on any skip.
 /// </summary>
 public sealed class FashionMnistTests(ITestOutputHelper output) : IDisposable
 {
@@ -173,20 +174,10 @@ public sealed class FashionMnistTests(ITestOutputHelper output) : IDisposable
 
     // ---- the real data set ----
 
-    /// <summary>True when the real data set is there; false (after a note) when it is missing outside CI.</summary>
-    private bool RealData()
-    {
-        if (FashionMnistData.FileNames.All(f => FashionMnistData.Find(FashionMnistData.DefaultFolder, f) is not null)) return true;
-        Assert.False(Environment.GetEnvironmentVariable("CI") == "true",
-            $"CI: no Fashion-MNIST in {FashionMnistData.DefaultFolder}; .ci/run installs dataset-fashion-mnist");
-        output.WriteLine($"skipped: no Fashion-MNIST in {FashionMnistData.DefaultFolder} ({FashionMnistData.InstallCommand} to run this test)");
-        return false;
-    }
-
-    [Fact]
+    [SkippableFact]
     public void The_mlp_learns_a_subset_of_the_real_fashion_mnist_well_above_chance()
     {
-        if (!RealData()) return;
+        Prerequisites.RequireFashionMnist();
         var json = Lab.Run("fashion-mnist", "--model", "mlp", "--limit", "6000", "--epochs", "1", "--json").Json();
         output.WriteLine(json.ToString());
         Assert.Equal(TorchKeys, json.EnumerateObject().Select(p => p.Name).ToArray());
@@ -196,22 +187,6 @@ public sealed class FashionMnistTests(ITestOutputHelper output) : IDisposable
     }
 
     // ---- PyTorch loads the saved model ----
-
-    private static readonly Lazy<string?> TorchMissing = new(() =>
-    {
-        if (!File.Exists(Python)) return $"{Python} is missing";
-        var (code, _, stderr) = RunPython(["-c", "import torch"]);
-        return code == 0 ? null : $"{Python} cannot import torch: {stderr.Trim()}";
-    });
-
-    /// <summary>True when torch can run; false (after a note) when it is missing outside CI.</summary>
-    private bool Torch()
-    {
-        if (TorchMissing.Value is not { } why) return true;
-        Assert.False(Environment.GetEnvironmentVariable("CI") == "true", $"CI: {why}; .ci/run installs python3-torch");
-        output.WriteLine($"skipped: {why} (apt-get install python3-torch to run this test)");
-        return false;
-    }
 
     private static string Script()
     {
@@ -256,21 +231,22 @@ public sealed class FashionMnistTests(ITestOutputHelper output) : IDisposable
         return accuracy;
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("mlp", "100", "0.02")]
     [InlineData("cnn", "200", "0.01")]
     public void PyTorch_loads_the_saved_model_and_counts_the_same_correct_predictions_on_the_synthetic_set(string model, string limit, string lr)
     {
-        if (!Torch()) return;
+        Prerequisites.RequireTorch();
         // One short epoch: a half-trained model, so that the count tests every prediction, not just easy ones.
         double accuracy = TorchReproducesTheAccuracy(model, SyntheticFolder(gzip: model == "cnn"), "--limit", limit, "--batch", "10", "--lr", lr);
         Assert.InRange(accuracy, 0.2, 0.97);
     }
 
-    [Fact]
+    [SkippableFact]
     public void PyTorch_loads_the_mlp_trained_on_real_data_and_counts_the_same_correct_predictions()
     {
-        if (!RealData() || !Torch()) return;
+        Prerequisites.RequireFashionMnist();
+        Prerequisites.RequireTorch();
         TorchReproducesTheAccuracy("mlp", "", "--limit", "2000");
     }
 
@@ -318,6 +294,15 @@ public sealed class FashionMnistTests(ITestOutputHelper output) : IDisposable
         var run = Lab.Run("fashion-mnist", option, value);
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(message, run.Stderr);
+    }
+
+    [Fact]
+    public void A_batch_of_int_max_is_one_batch_of_every_sample_not_an_overflow_to_nan()
+    {
+        // (samples + batch − 1) / batch overflowed an int: no step ran and the epoch's mean loss was 0/0.
+        var json = Lab.Run("fashion-mnist", "--data", SyntheticFolder(gzip: false), "--batch", "2147483647", "--limit", "64", "--json").Json();
+        double loss = json.GetProperty("final_train_loss").GetDouble();
+        Assert.True(double.IsFinite(loss) && loss > 0, $"final_train_loss {loss}");
     }
 
     [Fact]

@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Backprop.Testing;
 using Xunit.Abstractions;
 
 namespace Backprop.Lab.Tests;
 
 /// <summary>
 /// Random settings of each lab_torch.py experiment, run live in PyTorch (Debian's python3-torch at /usr/bin/python3) and
-/// through the lab's --json, compared to 1e-9 relative. Without torch the test returns with a message, except on CI
-/// (CI=true), where .ci/run installs it and its absence is a failure.
+/// through the lab's --json, compared to 1e-9 relative. Without torch the test is reported as skipped
+/// (tests/Shared/Prerequisites.cs); .ci/run installs torch and fails on any skip.
 /// </summary>
 public sealed class LiveTorchTests(ITestOutputHelper output) : IDisposable
 {
@@ -88,19 +89,6 @@ public sealed class LiveTorchTests(ITestOutputHelper output) : IDisposable
         return [.. joined];
     }
 
-    private static bool TorchAvailable()
-    {
-        if (!File.Exists(Python)) return false;
-        using var process = Process.Start(new ProcessStartInfo(Python, ["-c", "import torch"]) { RedirectStandardError = true, RedirectStandardOutput = true });
-        if (process is null) return false;
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            return false;
-        }
-        return process.ExitCode == 0;
-    }
-
     /// <summary>Runs every setting through lab_torch.py in one Python process.</summary>
     private static List<string> RunTorch(List<string[]> settings)
     {
@@ -124,16 +112,10 @@ public sealed class LiveTorchTests(ITestOutputHelper output) : IDisposable
         return stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
     }
 
-    [Fact]
+    [SkippableFact]
     public void Random_settings_of_every_experiment_match_pytorch_run_live()
     {
-        if (!TorchAvailable())
-        {
-            Assert.False(Environment.GetEnvironmentVariable("CI") == "true",
-                "CI: /usr/bin/python3 cannot import torch; .ci/run installs python3-torch");
-            output.WriteLine("skipped: /usr/bin/python3 has no torch (apt-get install python3-torch to run this test)");
-            return;
-        }
+        Prerequisites.RequireTorch();
         var settings = Settings();
         var records = RunTorch(settings);
         Assert.Equal(settings.Count, records.Count);

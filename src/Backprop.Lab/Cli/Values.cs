@@ -37,6 +37,11 @@ internal static class Values
                 error = $"{optionName}: '{items[i].Trim()}' (item {i + 1} of '{text}') is not a number";
                 return null;
             }
+            if (!double.IsFinite(values[i]))
+            {
+                error = $"{optionName}: item {i + 1} of '{text}' is {items[i].Trim()}; every value must be a finite number";
+                return null;
+            }
         }
         if (count is int n && values.Length != n)
         {
@@ -86,13 +91,20 @@ internal static class Values
     private static double ParseNumber(ArgumentResult result, string name)
     {
         string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-        if (TryParseNumber(text, out double value)) return value;
-        result.AddError($"{name}: '{text}' is not a number");
+        if (!TryParseNumber(text, out double value)) result.AddError($"{name}: '{text}' is not a number");
+        else if (!double.IsFinite(value)) result.AddError($"{name}: must be a finite number (got {text})");
+        else return value;
         return 0;
     }
 
-    /// <summary>A whole-number option with a lower bound, its default printed in the help.</summary>
-    public static Option<int> Count(string name, int defaultValue, string description, int min = 1) => new(name)
+    /// <summary>
+    /// The most steps, epochs, iterations or points a count option takes by default: what a laptop finishes, and a
+    /// bound on the per-step records a run keeps (80 MB of losses at most).
+    /// </summary>
+    public const int MaxCount = 10_000_000;
+
+    /// <summary>A whole-number option from min to max, its default printed in the help.</summary>
+    public static Option<int> Count(string name, int defaultValue, string description, int min = 1, int max = MaxCount) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
@@ -105,6 +117,7 @@ internal static class Values
                 return 0;
             }
             if (value < min) result.AddError($"{name}: must be at least {min} (got {value})");
+            else if (value > max) result.AddError($"{name}: must be at most {max} (got {value})");
             return value;
         },
     };
@@ -139,7 +152,7 @@ internal static class Values
     public static Option<string?> File(string name, string description) => new(name) { Description = description, HelpName = "FILE" };
 
     /// <summary>A comma-separated list of whole numbers (seeds, epoch counts).</summary>
-    public static IntListOption IntList(string name, string defaultText, string description, int min) =>
+    public static IntListOption IntList(string name, string defaultText, string description, int min, int max = int.MaxValue) =>
         new(name, defaultText.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray())
     {
         Description = $"{description} [default: {defaultText}]",
@@ -156,9 +169,11 @@ internal static class Values
                     result.AddError($"{name}: '{items[i].Trim()}' (item {i + 1} of '{text}') is not a whole number");
                     return [];
                 }
-                if (values[i] < min)
+                if (values[i] < min || values[i] > max)
                 {
-                    result.AddError($"{name}: every value must be at least {min} (got {values[i]})");
+                    result.AddError(values[i] < min
+                        ? $"{name}: every value must be at least {min} (got {values[i]})"
+                        : $"{name}: every value must be at most {max} (got {values[i]})");
                     return [];
                 }
             }

@@ -70,7 +70,7 @@ internal static class LinearExperiment
         var w = Tensor.Full([1], s.W, s.DType).RequiresGrad_();
         double before;
         using (Autograd.NoGrad()) before = (s.Predict * w).Item();
-        var losses = new List<double>(s.Epochs);
+        var losses = new List<double>();   // grown as the run goes: a count is never an allocation size
         var firstGrads = new List<double>();
         Tensor? loss = null;
         for (int epoch = 0; epoch < s.Epochs; epoch++)

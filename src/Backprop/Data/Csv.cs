@@ -17,8 +17,9 @@ public sealed record CsvTable(Tensor Values, IReadOnlyList<string>? Header);
 public static class Csv
 {
     /// <summary>
-    /// Reads the file at path. hasHeader: true, false, or null to detect it (the first line is a header when any of
-    /// its fields is not a number). dtype: the tensor's dtype (Float32, Float64, Int64, or Bool from true/false/1/0).
+    /// Reads the file at path. hasHeader: true, false, or null to detect it (the first line is a header when one of
+    /// its fields is text that is not a number; an empty field is a missing number, not a column name). Byte-order
+    /// marks at the start of the file are skipped, however many there are. dtype: the tensor's dtype (Float32, Float64, Int64, or Bool from true/false/1/0).
     /// </summary>
     public static CsvTable Read(string path, bool? hasHeader = null, DType dtype = DType.Float32, char separator = ',')
     {
@@ -54,15 +55,18 @@ public static class Csv
         while ((line = reader.ReadLine()) is not null)
         {
             lineNumber++;
+            // StreamReader drops one byte-order mark; a file written twice over (or a TextReader) can start with more.
+            if (lineNumber == 1) line = line.TrimStart('\uFEFF');
             if (string.IsNullOrWhiteSpace(line)) continue;
             var fields = SplitLine(line, separator, name, lineNumber);
             if (columns < 0)
             {
                 columns = fields.Count;
                 firstLine = lineNumber;
-                // A header is a line with a field that is not a number at all: a line of numbers that merely do not fit
-                // the dtype ("2.5" for Int64) is data, and fails below with its line and column.
-                bool isHeader = hasHeader ?? !fields.TrueForAll(f => parse(f, out _) || TryParseDouble(f, out _));
+                // A header is a line with a field of text that is not a number at all: a line of numbers that merely do
+                // not fit the dtype ("2.5" for Int64) is data, and so is a line with an empty field ("1,,3"): both fail
+                // below with their line and column instead of silently becoming column names.
+                bool isHeader = hasHeader ?? !fields.TrueForAll(f => string.IsNullOrWhiteSpace(f) || parse(f, out _) || TryParseDouble(f, out _));
                 if (isHeader)
                 {
                     header = fields.ConvertAll(f => f.Trim());

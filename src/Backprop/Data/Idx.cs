@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 
 namespace Backprop.Data;
 
@@ -8,7 +7,10 @@ namespace Backprop.Data;
 /// (told apart by the gzip magic bytes 1F 8B). Layout: two zero bytes, a type code, the number of dims; each dim as a
 /// big-endian int32; then the elements, big-endian, row-major. Like torchvision's read_sn3_pascalvincent_tensor.
 /// A malformed file throws <see cref="InvalidDataException"/> naming the file, the byte offset and what was expected;
-/// sizes declared in the header are checked against the bytes actually there before anything large is allocated.
+/// sizes declared in the header are checked against the bytes actually there before anything large is allocated
+/// (a raw file's length; a gzip file's data is read in growing chunks as it arrives), and a gzip file must end with a
+/// trailer whose CRC-32 and size match the data, with nothing after it. Memory: the decoded tensor and one copy of
+/// the raw data, never more than the data really holds; note that gzip itself lets a file expand ~1032 times.
 /// </summary>
 public static class Idx
 {
@@ -87,7 +89,7 @@ public static class Idx
     private static (IdxType Type, int[] Shape, byte[] Data) Parse(Stream stream, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var source = OpenMaybeGzip(stream, out bool gzip);
+        var source = OpenMaybeGzip(stream, name, out bool gzip);
         string where = gzip ? " of the decompressed data" : "";
         string file = gzip ? "the decompressed file" : "the file";
         try
@@ -191,8 +193,8 @@ public static class Idx
         new($"{name}: {extra} unexpected bytes after the data at offset {at}{where} (the header declares {needed} bytes of data " +
             $"from offset {offset}): wrong dims or not an IDX file");
 
-    /// <summary>The stream itself, or a decompressing view of it when it starts with the gzip magic 1F 8B.</summary>
-    private static Stream OpenMaybeGzip(Stream stream, out bool gzip)
+    /// <summary>The stream itself, or a verifying decompressing view of it when it starts with the gzip magic 1F 8B.</summary>
+    private static Stream OpenMaybeGzip(Stream stream, string name, out bool gzip)
     {
         Span<byte> head = stackalloc byte[2];
         if (stream.CanSeek)
@@ -201,13 +203,13 @@ public static class Idx
             int got = stream.ReadAtLeast(head, 2, throwOnEndOfStream: false);
             stream.Position = start;
             gzip = got == 2 && head[0] == 0x1F && head[1] == 0x8B;
-            return gzip ? new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true) : stream;
+            return gzip ? new VerifiedGzipStream(stream, name) : stream;
         }
         var prefix = new byte[2];
         int n = stream.ReadAtLeast(prefix, 2, throwOnEndOfStream: false);
         var joined = new PrefixedStream(prefix.AsMemory(0, n), stream);
         gzip = n == 2 && prefix[0] == 0x1F && prefix[1] == 0x8B;
-        return gzip ? new GZipStream(joined, CompressionMode.Decompress, leaveOpen: true) : joined;
+        return gzip ? new VerifiedGzipStream(joined, name) : joined;
     }
 
     private static Tensor ToTensor(IdxType type, int[] shape, byte[] data)

@@ -17,6 +17,12 @@ public static class SafeTensors
     /// <summary>The largest header accepted, as in the reference implementation (100 MB): bigger ones are refused unread.</summary>
     public const long MaxHeaderSize = 100_000_000;
 
+    /// <summary>
+    /// The most dims a tensor in a file may have; a shape with more is refused. PyTorch's own printer fails past about
+    /// 300 dims and no real model comes near 64; the limit keeps a 100-byte header from declaring a 50,000-dim shape.
+    /// </summary>
+    public const int MaxRank = 64;
+
     /// <summary>The reserved header key of the free-form string metadata.</summary>
     public const string MetadataKey = "__metadata__";
 

@@ -8,8 +8,10 @@ namespace Backprop.IO;
 /// Parses and validates a safetensors file before reading any tensor data: every size the header declares is
 /// checked against the file's real length first, so a hostile or corrupt file fails with a message and never
 /// makes the reader allocate more than the file holds. The checks are the reference implementation's: header
-/// length within the file and at most 100 MB, a JSON object, known dtypes, shapes whose byte size equals their
-/// offset span, and offsets that tile the data exactly (no overlap, no gap, nothing after the last tensor).
+/// length within the file and at most 100 MB, a JSON object, no key twice (in the header or in an entry), names that
+/// are valid Unicode, known dtypes, shapes of at most <see cref="SafeTensors.MaxRank"/> dims whose byte size equals
+/// their offset span, offsets that are integers, and offsets that tile the data exactly (no overlap, no gap, nothing
+/// after the last tensor). Every refusal is an <see cref="InvalidDataException"/> whose message starts with the file name.
 /// </summary>
 internal static class SafeTensorsReader
 {
@@ -84,10 +86,11 @@ internal static class SafeTensorsReader
             var seen = new HashSet<string>();
             foreach (var property in root.EnumerateObject())
             {
-                if (!seen.Add(property.Name))
-                    throw new InvalidDataException($"{name}: the header names \"{property.Name}\" twice");
-                if (property.Name == SafeTensors.MetadataKey) ReadMetadata(property.Value, metadata, name);
-                else entries.Add(ReadEntry(property, name));
+                string key = Text(property, name, "a tensor name");
+                if (!seen.Add(key))
+                    throw new InvalidDataException($"{name}: the header names \"{key}\" twice");
+                if (key == SafeTensors.MetadataKey) ReadMetadata(property.Value, metadata, name);
+                else entries.Add(ReadEntry(key, property.Value, name));
             }
             return (entries, metadata);
         }
@@ -99,24 +102,57 @@ internal static class SafeTensorsReader
             throw new InvalidDataException($"{name}: \"{SafeTensors.MetadataKey}\" must be an object of strings, not {value.ValueKind}");
         foreach (var item in value.EnumerateObject())
         {
+            string key = Text(item, name, "a metadata key");
             if (item.Value.ValueKind != JsonValueKind.String)
-                throw new InvalidDataException($"{name}: metadata \"{item.Name}\" must be a string, not {item.Value.ValueKind}");
-            if (!metadata.TryAdd(item.Name, item.Value.GetString()!))
-                throw new InvalidDataException($"{name}: the metadata names \"{item.Name}\" twice");
+                throw new InvalidDataException($"{name}: metadata \"{key}\" must be a string, not {item.Value.ValueKind}");
+            if (!metadata.TryAdd(key, Text(item.Value, name, $"metadata \"{key}\"")))
+                throw new InvalidDataException($"{name}: the metadata names \"{key}\" twice");
         }
     }
 
-    private static Entry ReadEntry(JsonProperty property, string name)
+    /// <summary>A property's name; a name System.Text.Json cannot decode (a lone UTF-16 surrogate escape) is bad data.</summary>
+    private static string Text(JsonProperty property, string name, string what)
     {
-        string tensor = property.Name;
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException($"{name}: {what} in the header is not valid Unicode ({e.Message})", e);
+        }
+    }
+
+    /// <summary>A string value; one System.Text.Json cannot decode (a lone UTF-16 surrogate escape) is bad data.</summary>
+    private static string Text(JsonElement value, string name, string what)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException($"{name}: {what} in the header is not valid Unicode ({e.Message})", e);
+        }
+    }
+
+    private static Entry ReadEntry(string tensor, JsonElement info, string name)
+    {
         string Where() => $"{name}: tensor \"{tensor}\"";
-        var info = property.Value;
         if (info.ValueKind != JsonValueKind.Object)
             throw new InvalidDataException($"{Where()}: expected an object with dtype, shape and data_offsets, not {info.ValueKind}");
+        // The reference implementation (serde) refuses a field given twice; JsonElement would let the last one win.
+        var fields = new HashSet<string>();
+        foreach (var field in info.EnumerateObject())
+        {
+            string key = Text(field, name, $"a field name of tensor \"{tensor}\"");
+            if (!fields.Add(key))
+                throw new InvalidDataException($"{Where()}: the field \"{key}\" is given twice");
+        }
 
         if (!info.TryGetProperty("dtype", out var dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String)
             throw new InvalidDataException($"{Where()}: missing the string \"dtype\"");
-        string dtype = dtypeElement.GetString()!;
+        string dtype = Text(dtypeElement, name, $"the dtype of tensor \"{tensor}\"");
         if (!SafeTensorsDType.Readable.TryGetValue(dtype, out int itemSize))
         {
             string readable = string.Join(", ", SafeTensorsDType.Readable.Keys);
@@ -127,6 +163,9 @@ internal static class SafeTensorsReader
 
         if (!info.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
             throw new InvalidDataException($"{Where()}: missing the array \"shape\"");
+        if (shapeElement.GetArrayLength() > SafeTensors.MaxRank)
+            throw new InvalidDataException(
+                $"{Where()}: shape has {shapeElement.GetArrayLength()} dims, more than the {SafeTensors.MaxRank} a file may declare (SafeTensors.MaxRank)");
         var shape = new int[shapeElement.GetArrayLength()];
         int d = 0;
         foreach (var size in shapeElement.EnumerateArray())
@@ -140,7 +179,8 @@ internal static class SafeTensorsReader
 
         if (!info.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
             throw new InvalidDataException($"{Where()}: missing \"data_offsets\": [begin, end]");
-        if (!offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < 0)
+        if (offsets[0].ValueKind != JsonValueKind.Number || offsets[1].ValueKind != JsonValueKind.Number ||
+            !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < 0)
             throw new InvalidDataException($"{Where()}: data_offsets {offsets.GetRawText()} must be two non-negative integers");
         if (end < begin)
             throw new InvalidDataException($"{Where()}: data_offsets {offsets.GetRawText()} are out of order (end before begin)");

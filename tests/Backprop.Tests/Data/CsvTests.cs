@@ -122,4 +122,36 @@ public sealed class CsvTests : IDisposable
         var ex = Assert.Throws<InvalidDataException>(() => Parse("1,2\n3,\n"));
         Assert.Equal("points.csv line 2, column 2: '' is not a number", ex.Message);
     }
+
+    [Theory]
+    [InlineData("1,,3\n4,5,6")]
+    [InlineData(" , 2\n4,5")]
+    public void A_first_line_with_an_empty_field_is_data_with_a_missing_number_not_a_header(string text)
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => Parse(text));
+        Assert.StartsWith("points.csv line 1, column ", ex.Message);
+        Assert.EndsWith("is not a number", ex.Message);
+    }
+
+    [Fact]
+    public void A_text_header_with_an_empty_column_name_is_still_a_header()
+    {
+        var table = Parse("x,,z\n1,2,3");
+        Assert.Equal(["x", "", "z"], table.Header!);
+        TensorAssert.Close([1, 3], [1, 2, 3], table.Values);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Byte_order_marks_at_the_start_of_a_file_are_skipped(int marks)
+    {
+        string path = Path.Combine(_dir, "bom.csv");
+        var bom = new byte[] { 0xEF, 0xBB, 0xBF };
+        File.WriteAllBytes(path, [.. Enumerable.Repeat(bom, marks).SelectMany(b => b), .. "1,2\n3,4\n"u8.ToArray()]);
+        var table = Csv.Read(path);
+        Assert.Null(table.Header);
+        TensorAssert.Close([2, 2], [1, 2, 3, 4], table.Values);
+    }
 }

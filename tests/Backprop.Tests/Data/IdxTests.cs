@@ -209,6 +209,60 @@ public sealed class IdxTests : IDisposable
         Assert.Contains("expected a label file with 1 dimension", Assert.Throws<InvalidDataException>(() => Idx.ReadLabels(images)).Message);
     }
 
+    // ---- the gzip trailer: CRC-32 and size checked, nothing after it ----
+
+    private static byte[] GoodGzip() => Gzip(IdxBytes(0x08, [2, 2, 3], Pixels));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void A_gzip_file_with_a_truncated_trailer_is_refused(int cut)
+    {
+        var bytes = GoodGzip();
+        var ex = Malformed(bytes[..^cut], "cut.gz");
+        Assert.Contains("cut.gz", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("\0\0\0\0")]
+    [InlineData("x")]
+    public void Bytes_after_the_gzip_trailer_are_refused(string trailing)
+    {
+        var bytes = GoodGzip().Concat(trailing.Select(c => (byte)c)).ToArray();
+        var ex = Malformed(bytes, "trailing.gz");
+        Assert.Contains("gzip", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(5)]
+    [InlineData(1)]
+    public void A_gzip_trailer_that_does_not_match_the_data_is_refused(int fromEnd)
+    {
+        var bytes = GoodGzip();
+        bytes[^fromEnd] ^= 0x01;   // the CRC-32 (bytes -8..-5) or the size (-4..-1)
+        var ex = Malformed(bytes, "crc.gz");
+        Assert.Contains("gzip", ex.Message);   // GZipStream itself checks the CRC; this guards it
+    }
+
+    [Fact]
+    public void A_non_seekable_gzip_stream_with_trailing_bytes_is_refused()
+    {
+        var bytes = GoodGzip().Concat("junk"u8.ToArray()).ToArray();
+        var ex = Assert.Throws<InvalidDataException>(() => Idx.Read(new ForwardOnlyStream(bytes), "piped.gz"));
+        Assert.StartsWith("piped.gz:", ex.Message);
+    }
+
+    [Fact]
+    public void A_real_gzip_trailer_is_accepted_raw_and_through_a_forward_only_stream()
+    {
+        var bytes = GoodGzip();
+        Assert.Equal(Pixels.Select(b => (long)b), Idx.Read(WriteFile("good.gz", bytes)).ToArray<long>());
+        Assert.Equal(Pixels.Select(b => (long)b), Idx.Read(new ForwardOnlyStream(bytes), "good.gz").ToArray<long>());
+    }
+
     /// <summary>A stream that can only be read forward, like a network or pipe stream.</summary>
     private sealed class ForwardOnlyStream(byte[] bytes) : Stream
     {

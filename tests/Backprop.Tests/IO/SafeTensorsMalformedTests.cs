@@ -166,4 +166,49 @@ public sealed class SafeTensorsMalformedTests : IDisposable
         File.WriteAllBytes(path, Craft("""{"w":{"dtype":"U8","shape":[3],"data_offsets":[0,3]}}""", [1, 2, 3], pad: false));
         Assert.Equal([1L, 2, 3], SafeTensors.Load(path)["w"].ToArray<long>());
     }
+
+    [Theory]
+    [InlineData("""["0","8"]""")]
+    [InlineData("""[null,8]""")]
+    [InlineData("""[0,true]""")]
+    [InlineData("""[[],8]""")]
+    [InlineData("""[0,{}]""")]
+    public void Data_offsets_that_are_not_numbers_are_refused_by_name(string offsets)
+    {
+        Assert.Contains($"tensor \"w\": data_offsets {offsets} must be two non-negative integers",
+            Refused(Craft($$$"""{"w":{"dtype":"F32","shape":[2],"data_offsets":{{{offsets}}}}}""", new byte[8])));
+    }
+
+    [Theory]
+    [InlineData("""{"x\ud800":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""", "a tensor name in the header is not valid Unicode")]
+    [InlineData("""{"w":{"dtype":"F\udc00","shape":[2],"data_offsets":[0,8]}}""", "the dtype of tensor \"w\" in the header is not valid Unicode")]
+    [InlineData("""{"__metadata__":{"k":"v\ud800"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""", "metadata \"k\" in the header is not valid Unicode")]
+    [InlineData("""{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"\udfff":1}}""", "a field name of tensor \"w\" in the header is not valid Unicode")]
+    public void A_lone_surrogate_escape_in_the_header_is_refused_by_name(string header, string expected)
+    {
+        Assert.Contains(expected, Refused(Craft(header, new byte[8])));
+    }
+
+    [Fact]
+    public void A_field_given_twice_in_an_entry_is_refused_as_the_reference_implementation_does()
+    {
+        Assert.Contains("tensor \"w\": the field \"dtype\" is given twice",
+            Refused(Craft("""{"w":{"dtype":"F32","dtype":"I32","shape":[2],"data_offsets":[0,8]}}""", new byte[8])));
+    }
+
+    [Fact]
+    public void A_shape_of_more_than_64_dims_is_refused_and_64_dims_load()
+    {
+        string Shape(int dims) => "[" + string.Join(",", Enumerable.Repeat("1", dims)) + "]";
+        Assert.Contains("tensor \"w\": shape has 65 dims, more than the 64 a file may declare",
+            Refused(Craft($$$"""{"w":{"dtype":"F32","shape":{{{Shape(65)}}},"data_offsets":[0,4]}}""", new byte[4])));
+        Assert.Contains("shape has 50001 dims",
+            Refused(Craft($$$"""{"w":{"dtype":"F32","shape":{{{Shape(50_001)}}},"data_offsets":[0,4]}}""", new byte[4])));
+
+        string path = Path.Combine(_dir, "rank64.safetensors");
+        File.WriteAllBytes(path, Craft($$$"""{"w":{"dtype":"F32","shape":{{{Shape(64)}}},"data_offsets":[0,4]}}""", BitConverter.GetBytes(1.5f)));
+        var w = SafeTensors.Load(path)["w"];
+        Assert.Equal(64, w.Dim);
+        Assert.Equal(1.5f, w.Item<float>());
+    }
 }

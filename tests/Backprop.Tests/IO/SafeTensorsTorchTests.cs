@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Backprop;
 using Backprop.IO;
+using Backprop.Testing;
 using Xunit.Abstractions;
 
 namespace Backprop.Tests.IO;
@@ -9,35 +10,15 @@ namespace Backprop.Tests.IO;
 /// <summary>
 /// The round trip with PyTorch itself: tests/reference/safetensors_roundtrip.py reads with torch what Backprop wrote,
 /// and writes with torch what Backprop reads. Needs /usr/bin/python3 with torch (Debian's python3-torch; .ci/run
-/// installs it): without it these tests fail when CI=true and are skipped with a note otherwise.
+/// installs it): without it these tests are reported as skipped (see tests/Shared/Prerequisites.cs).
 /// </summary>
 public sealed class SafeTensorsTorchTests(ITestOutputHelper output) : IDisposable
 {
     private const string Python = "/usr/bin/python3";
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
-    private static readonly Lazy<string?> TorchMissing = new(FindTorch);
-
     private readonly string _dir = Directory.CreateTempSubdirectory("backprop-torch-roundtrip-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    /// <summary>Null when torch imports; otherwise why not.</summary>
-    private static string? FindTorch()
-    {
-        if (!File.Exists(Python)) return $"{Python} does not exist";
-        var (code, _, stderr) = Run("-c", "import torch");
-        return code == 0 ? null : $"{Python} -c 'import torch' failed: {stderr.Trim()}";
-    }
-
-    /// <summary>True when the test may go on; false (after a note) when torch is missing outside CI.</summary>
-    private bool TorchAvailable()
-    {
-        if (TorchMissing.Value is not { } why) return true;
-        if (Environment.GetEnvironmentVariable("CI") == "true")
-            Assert.Fail($"CI must have PyTorch for the safetensors round trip: {why} (.ci/run installs python3-torch)");
-        output.WriteLine($"SKIPPED: {why}; install Debian's python3-torch to run the PyTorch round trip");
-        return false;
-    }
 
     private static string Script()
     {
@@ -105,10 +86,10 @@ public sealed class SafeTensorsTorchTests(ITestOutputHelper output) : IDisposabl
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Torch_reads_what_Backprop_writes()
     {
-        if (!TorchAvailable()) return;
+        Prerequisites.RequireTorch();
         var source = Tensor.From(Enumerable.Range(0, 6).Select(i => i / 3.0).ToArray(), 2, 3);
         var tensors = new OrderedDictionary<string, Tensor>
         {
@@ -137,10 +118,10 @@ public sealed class SafeTensorsTorchTests(ITestOutputHelper output) : IDisposabl
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Backprop_reads_what_torch_writes()
     {
-        if (!TorchAvailable()) return;
+        Prerequisites.RequireTorch();
         string path = Path.Combine(_dir, "from-torch.safetensors");
         using var doc = RunScript("write", path);
         var (tensors, metadata) = SafeTensors.LoadWithMetadata(path);

@@ -39,6 +39,8 @@ internal sealed record FashionMnistData(string Folder, Tensor TrainImages, Tenso
     public static FashionMnistData Load(string? folder, int limit)
     {
         string dir = folder ?? DefaultFolder;
+        if (File.Exists(dir))
+            throw new LabInputException($"--data: '{dir}' is a file; --data takes a folder with the four MNIST-format files ({string.Join(", ", FileNames)}, raw or .gz)");
         var paths = new string[FileNames.Length];
         var missing = new List<string>();
         for (int i = 0; i < FileNames.Length; i++)
@@ -75,9 +77,9 @@ internal sealed record FashionMnistData(string Folder, Tensor TrainImages, Tenso
         {
             images = Idx.ReadImages(path);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or UnauthorizedAccessException)
         {
-            throw new LabInputException($"fashion-mnist: {path}: {e.Message}");
+            throw new LabInputException(Unreadable(path, e));
         }
         if (images.Dim != 3 || images.Shape[1] != ImageSize || images.Shape[2] != ImageSize)
             throw new LabInputException(
@@ -93,9 +95,9 @@ internal sealed record FashionMnistData(string Folder, Tensor TrainImages, Tenso
         {
             labels = Idx.ReadLabels(path);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or UnauthorizedAccessException)
         {
-            throw new LabInputException($"fashion-mnist: {path}: {e.Message}");
+            throw new LabInputException(Unreadable(path, e));
         }
         if (labels.Dim != 1 || labels.Shape[0] != count)
             throw new LabInputException($"fashion-mnist: {path}: expected {count} labels (one per image), got shape {ShapeText(labels)}");
@@ -105,6 +107,10 @@ internal sealed record FashionMnistData(string Folder, Tensor TrainImages, Tenso
                 throw new LabInputException($"fashion-mnist: {path}: label {i} is {values[i]}, expected a class 0..{Classes - 1}");
         return labels;
     }
+
+    /// <summary>The reader's message names the file already (IdX's "path: …"); other messages get it in front.</summary>
+    private static string Unreadable(string path, Exception e) =>
+        e.Message.StartsWith(path + ":", StringComparison.Ordinal) ? $"fashion-mnist: {e.Message}" : $"fashion-mnist: {path}: {e.Message}";
 
     private static string ShapeText(Tensor t) => "[" + string.Join(", ", t.Shape.ToArray()) + "]";
 }

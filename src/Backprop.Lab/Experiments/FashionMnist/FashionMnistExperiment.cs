@@ -89,10 +89,10 @@ internal static class FashionMnistExperiment
         var model = Values.Choice("--model", FashionMnistModels.Mlp, "mlp: Flatten-Linear(784,256)-ReLU-Linear(256,10); cnn: conv5x5(16)-ReLU-pool-conv5x5(32)-ReLU-pool-Linear(1568,10)",
             FashionMnistModels.Mlp, FashionMnistModels.Cnn);
         var epochs = Values.Count("--epochs", 1, "passes over the training set");
-        var batch = Values.Count("--batch", 64, "samples per SGD step");
+        var batch = Values.Count("--batch", 64, "samples per SGD step", max: int.MaxValue);
         var lr = Values.Number("--lr", 0.05, "the learning rate (SGD, momentum 0.9)");
         var seed = Values.Seed("seed for the initial weights and the batch orders (torch.manual_seed)");
-        var limit = Values.Count("--limit", 0, "use only the first N training images (0: all)", min: 0);
+        var limit = Values.Count("--limit", 0, "use only the first N training images (0: all)", min: 0, max: int.MaxValue);
         var save = Values.File("--save", "write the trained model's state dict to FILE (safetensors; torch's Sequential names)");
         foreach (var option in new Option[] { data, model, epochs, batch, lr, seed, limit, save }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command, dtype: false);
@@ -109,7 +109,7 @@ internal static class FashionMnistExperiment
             if (ctx.Json) result = Run(settings, dataset);
             else
             {
-                int steps = StepsPerEpoch(dataset.TrainImages.Shape[0], settings.Batch) * settings.Epochs;
+                int steps = (int)Math.Min(int.MaxValue, (long)StepsPerEpoch(dataset.TrainImages.Shape[0], settings.Batch) * settings.Epochs);
                 var report = ctx.Report;
                 PrintSetup(report, settings, dataset);
                 // Each epoch's line as it ends (above the live bar on a terminal): a long run shows how it is going.
@@ -127,7 +127,8 @@ internal static class FashionMnistExperiment
         return command;
     }
 
-    private static int StepsPerEpoch(int samples, int batch) => (samples + batch - 1) / batch;
+    // In long: samples + batch − 1 overflows an int when the batch is near int.MaxValue.
+    private static int StepsPerEpoch(int samples, int batch) => (int)((samples + (long)batch - 1) / batch);
 
     private static string EpochLine(EpochRecord e, int epochs) => string.Create(CultureInfo.InvariantCulture,
         $"epoch {e.Epoch}/{epochs}: train loss {e.TrainLoss:F4}, test accuracy {e.TestAccuracy:F4}, {e.Seconds:F1} s, {e.SamplesPerSecond:F0} samples/s");
@@ -158,7 +159,7 @@ internal static class FashionMnistExperiment
             var order = Tensor.RandPerm(n, generator);
             for (int step = 0; step < steps; step++)
             {
-                int start = step * s.Batch;
+                int start = (int)((long)step * s.Batch);   // < n
                 var idx = order.Narrow(0, start, Math.Min(s.Batch, n - start));
                 var xb = data.TrainImages.IndexSelect(0, idx);
                 var yb = data.TrainLabels.IndexSelect(0, idx);
@@ -178,7 +179,7 @@ internal static class FashionMnistExperiment
                 done++;
                 if (progress is not null && (step % 10 == 9 || step == steps - 1))
                 {
-                    double rate = Math.Min(n, (step + 1) * s.Batch) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                    double rate = Math.Min(n, (step + 1L) * s.Batch) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
                     progress(done, string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{s.Epochs} · loss {epochSum / (step + 1):F4} · {rate:N0} samples/s"));
                 }
             }

@@ -12,6 +12,8 @@ internal static class PointsCsv
     public static (double[] X, double[] Y) Read(string path)
     {
         string[] lines;
+        if (Directory.Exists(path))
+            throw new LabInputException($"--data: '{path}' is a folder; --data takes a CSV file of x,y rows");
         try
         {
             lines = File.ReadAllLines(path);

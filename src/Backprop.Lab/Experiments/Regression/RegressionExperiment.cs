@@ -92,7 +92,7 @@ internal static class RegressionExperiment
         var (xs, ys) = Points(s);
         var x = Tensor.From(xs, xs.Length, 1).To(s.DType);
         var y = Tensor.From(ys, ys.Length, 1).To(s.DType);
-        var losses = new List<double>(s.Iters);
+        var losses = new List<double>();
         double w, b;
         if (s.Module) (w, b) = FitModule(s, x, y, losses, progress);
         else (w, b) = FitManual(s, x, y, losses, progress);

@@ -108,7 +108,7 @@ internal static class ThreeByThreeExperiment
         Optimizer optimizer = s.Adam ? new Adam(layer.Parameters(), lr: lr) : new SGD(layer.Parameters(), lr: lr);
         var diy = new DiyModel(DiyModel.Unflatten(start));
 
-        var losses = new List<double>(s.Steps);
+        var losses = new List<double>();
         double[] firstGrad = [], handFirstGrad = [];
         double handFirstLoss = 0, maxDifference = 0;
         for (int step = 0; step < s.Steps; step++)

@@ -139,7 +139,7 @@ internal static class TwoLayerExperiment
         var start = StartWeights(s);
         var net = new TwoLayerNetwork(s.X, s.Y, start, s.Activation, s.Loss, s.DType);
         Optimizer optimizer = s.Adam ? new Adam(net.W, lr: s.Lr) : new SGD(net.W, lr: s.Lr);
-        var losses = new List<double>(s.Epochs);
+        var losses = new List<double>();
         double[] firstOutputs = [], firstGrads = [];
         double firstLoss = 0;
         GradientComparison? comparison = null;
