@@ -86,6 +86,37 @@ public sealed class SampleTests
         Assert.Equal(expected, output[(firstLine.Length + 1)..]);
     }
 
+    [Fact]
+    public void WriteYourOwnBackward_matches_autograd_and_gradcheck_catches_the_first_formulas()
+    {
+        // The same custom functions in PyTorch (torch.autograd.Function, Float64) print these lines; there, the wrong
+        // layer's analytical dL/dw1 is 0.014583332266596982 and the true one -0.00842148046150221.
+        const string expected = """
+            sigmoid: tensor([0.2689, 0.5000, 0.8808], dtype=torch.float64,
+                   grad_fn=<MySigmoidBackward>)
+            dsigmoid/dz: tensor([0.1966, 0.2500, 0.1050], dtype=torch.float64)
+            GradCheck(MySigmoid): True
+            loss: tensor(0.2097, dtype=torch.float64, grad_fn=<MulBackward0>)
+            dL/dW1: tensor([[-0.0084, -0.0051],
+                    [ 0.0126,  0.0076]], dtype=torch.float64)
+            dL/dW2: tensor([[0.0346, 0.0305],
+                    [0.0839, 0.0738]], dtype=torch.float64)
+            built-in ops agree: True
+            GradCheck(SigmoidLayer): True
+
+            """;
+        var output = RunSample("WriteYourOwnBackward");
+        var lastStart = output.LastIndexOf("GradCheck(FirstHandedOutLayer)", StringComparison.Ordinal);
+        Assert.True(lastStart > 0, output);
+        Assert.Equal(expected, output[..lastStart]);
+        var match = System.Text.RegularExpressions.Regex.Match(output[lastStart..],
+            @"^GradCheck\(FirstHandedOutLayer\) failed: GradCheck: Jacobian mismatch for output 0 with respect to input 0, element 0 \(index \[0, 0\]\), " +
+            @"output element 0: numerical (\S+), analytical (\S+)\n$");
+        Assert.True(match.Success, output);
+        Assert.Equal(-0.00842148046150221, double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 1e-9);
+        Assert.Equal(0.014583332266596982, double.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), 1e-15);
+    }
+
     private static string RunSample(string name)
     {
         var dll = Repository.PathOf("samples", name, "bin", Repository.Configuration, "net10.0", name + ".dll");

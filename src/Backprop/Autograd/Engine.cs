@@ -129,6 +129,7 @@ internal sealed class Engine
     /// <summary>Called by a node for each of its inputs: reduces the gradient to the input's shape and adds it to the next node's buffer.</summary>
     internal void Deliver(Node from, int input, Tensor? grad)
     {
+        if (AnomalyMode.IsEnabled) AnomalyMode.CheckGradient(from, input, grad);
         var next = from.NextAt(input);
         if (grad is null || next is null) return;
         grad = from.FitToInput(input, grad);
