@@ -37,6 +37,19 @@ var w2b = w2.Detach().Clone().RequiresGrad_();
 (0.5 * (w2b.MatMul(w1b.MatMul(x).Sigmoid()).Sigmoid() - y).Pow(2).Sum()).Backward();
 Console.WriteLine($"built-in ops agree: {w1b.Grad!.AllClose(w1.Grad!) && w2b.Grad!.AllClose(w2.Grad!)}");
 
+// The graph autograd recorded, with every value and gradient (Graphviz DOT: paste it into any DOT viewer). The
+// hidden and output layers are the two SigmoidLayerBackward boxes.
+var hidden = new SigmoidLayer().Apply(w1, x);
+var output = new SigmoidLayer().Apply(w2, hidden);
+var graphLoss = 0.5 * (output - y).Pow(2).Sum();
+hidden.RetainGrad();                             // keep dL/dh and dL/do too, to show them
+output.RetainGrad();
+w1.ZeroGrad();
+w2.ZeroGrad();
+graphLoss.Backward();
+Console.Write(Autograd.ToDot(graphLoss, new Dictionary<string, Tensor> { ["W1"] = w1, ["W2"] = w2, ["h"] = hidden, ["o"] = output, ["loss"] = graphLoss },
+    showValues: true));
+
 // GradCheck compares the hand-written backward with finite differences, for every weight.
 var fresh = new[] { w1.Detach().Clone().RequiresGrad_(), w2.Detach().Clone().RequiresGrad_() };
 Console.WriteLine($"GradCheck(SigmoidLayer): {Autograd.GradCheck(ws => Loss(new SigmoidLayer(), ws[0], ws[1]), fresh)}");

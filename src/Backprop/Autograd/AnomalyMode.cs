@@ -51,6 +51,22 @@ internal static class AnomalyMode
         throw new AnomalyException(node.Name, $"Function '{node.Name}' returned nan values in its {input}th output.", ForwardStack(node));
     }
 
+    /// <summary>The keys under which a backward error's Exception.Data holds the failing node's name and forward stack.</summary>
+    public const string NodeKey = "Backprop.AnomalyNode", ForwardStackKey = "Backprop.ForwardStack";
+
+    /// <summary>
+    /// For an exception thrown by a node's backward in anomaly mode (PyTorch prints "Error detected in XBackward0"
+    /// and the forward traceback): records the node's name and forward stack in e.Data, leaving the exception as it
+    /// is. Returns false, for use as an exception filter that does not catch.
+    /// </summary>
+    public static bool Annotate(Node node, Exception e)
+    {
+        if (e is AnomalyException || e.Data.Contains(NodeKey)) return false;
+        e.Data[NodeKey] = node.Name;
+        if (ForwardStack(node) is { } stack) e.Data[ForwardStackKey] = stack;
+        return false;
+    }
+
     /// <summary>The current stack from the first frame that calls into the library (the public op the user called) down to Main.</summary>
     private static string CallerStack()
     {
@@ -97,7 +113,9 @@ public sealed class AnomalyModeScope : IDisposable
 
 /// <summary>
 /// A backward step produced NaN under <see cref="Autograd.DetectAnomaly"/>: names the node, and the stack of the
-/// forward call that created it (null when that op was recorded outside anomaly mode).
+/// forward call that created it (null when that op was recorded outside anomaly mode). Any other exception thrown by
+/// a backward step in anomaly mode propagates unchanged, with the node's name and forward stack in its Data under
+/// "Backprop.AnomalyNode" and "Backprop.ForwardStack".
 /// </summary>
 public sealed class AnomalyException(string nodeName, string message, string? forwardStack)
     : InvalidOperationException(forwardStack is null ? message : $"{message}\nTraceback of forward call that caused the error:\n{forwardStack}")
@@ -113,8 +131,9 @@ public static partial class Autograd
 {
     /// <summary>
     /// Turns anomaly detection on for this thread / async flow until the scope is disposed: ops remember the stack
-    /// of their forward call, and a backward that produces NaN throws an <see cref="AnomalyException"/> naming the
-    /// op and that stack. <c>using (Autograd.DetectAnomaly()) { ... }</c>; like torch.autograd.detect_anomaly().
+    /// of their forward call, a backward that produces NaN throws an <see cref="AnomalyException"/> naming the op and
+    /// that stack, and any other error in a backward step carries them in its Data ("Backprop.AnomalyNode",
+    /// "Backprop.ForwardStack"). <c>using (Autograd.DetectAnomaly()) { ... }</c>; like torch.autograd.detect_anomaly().
     /// </summary>
     public static AnomalyModeScope DetectAnomaly() => new(true);
 

@@ -121,8 +121,15 @@ internal sealed class Engine
             if (!node.MustRun) return;   // a target whose inputs lead to no other target
         }
 
-        node.CheckSaved();
-        node.Apply(grad, this);
+        try
+        {
+            node.CheckSaved();
+            node.Apply(grad, this);
+        }
+        catch (Exception e) when (AnomalyMode.IsEnabled && AnomalyMode.Annotate(node, e))
+        {
+            throw;   // not reached: Annotate adds the forward stack to e.Data and returns false, so e propagates as it was
+        }
         if (!retainGraph) node.Release();
     }
 

@@ -85,6 +85,21 @@ public class AnomalyModeTests
         Assert.False(seen);   // another flow does not see it
     }
 
+    [Fact]
+    public void Another_backward_error_keeps_its_type_and_message_and_carries_the_forward_stack()
+    {
+        var x = Tensor.From(new[] { 1.0, 2.0 }).RequiresGrad_();
+        using var _ = Autograd.DetectAnomaly();
+        var h = x * 1;
+        var y = h.Exp();              // saves its result
+        using (Autograd.NoGrad()) y.Add_(1);
+        var e = Assert.Throws<InvalidOperationException>(() => y.Sum().Backward());
+        Assert.StartsWith("one of the variables needed for gradient computation has been modified by an inplace operation", e.Message, StringComparison.Ordinal);
+        Assert.Equal("ExpBackward0", e.Data["Backprop.AnomalyNode"]);
+        Assert.Contains(nameof(Another_backward_error_keeps_its_type_and_message_and_carries_the_forward_stack), (string)e.Data["Backprop.ForwardStack"]!,
+            StringComparison.Ordinal);
+    }
+
     private sealed class NaNBackward : Function
     {
         protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs) => inputs[0] * 2;
