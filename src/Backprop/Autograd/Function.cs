@@ -91,21 +91,28 @@ public abstract class Function
 
     /// <summary>Calls the user's backward and checks what it returned against the inputs.</summary>
     internal Tensor?[] RunBackward(FunctionContext ctx, Tensor gradOutput, IReadOnlyList<(int[] Shape, bool Differentiable)> inputs)
+        => CheckGradients(Name, Backward(ctx, gradOutput), inputs);
+
+    /// <summary>
+    /// What a backward returned, checked against the inputs as PyTorch checks it (count, shapes that sum to the
+    /// input's, floating point); gradients for inputs that need none are dropped.
+    /// </summary>
+    internal static Tensor?[] CheckGradients(string name, Tensor?[]? grads, IReadOnlyList<(int[] Shape, bool Differentiable)> inputs)
     {
-        var grads = Backward(ctx, gradOutput)
-            ?? throw new InvalidOperationException($"function {Name} returned null instead of an array of gradients (one per input, null entries allowed)");
+        if (grads is null)
+            throw new InvalidOperationException($"function {name} returned null instead of an array of gradients (one per input, null entries allowed)");
         if (grads.Length != inputs.Count)
-            throw new InvalidOperationException($"function {Name} returned an incorrect number of gradients (expected {inputs.Count}, got {grads.Length})");
+            throw new InvalidOperationException($"function {name} returned an incorrect number of gradients (expected {inputs.Count}, got {grads.Length})");
         for (int i = 0; i < grads.Length; i++)
         {
             if (grads[i] is not { } g) continue;
             if (!inputs[i].Differentiable) { grads[i] = null; continue; }   // ignored, as PyTorch ignores it
             if (!ExpandableTo(inputs[i].Shape, g.ShapeArray))
                 throw new InvalidOperationException(
-                    $"Function {Name} returned an invalid gradient at index {i} - got {Shapes.Format(g.ShapeArray)} but expected shape compatible with {Shapes.Format(inputs[i].Shape)}");
+                    $"Function {name} returned an invalid gradient at index {i} - got {Shapes.Format(g.ShapeArray)} but expected shape compatible with {Shapes.Format(inputs[i].Shape)}");
             if (!g.DType.IsFloatingPoint())
                 throw new InvalidOperationException(
-                    $"Function {Name} returned an invalid gradient at index {i} - expected a floating point gradient, got {g.DType.TorchName()}");
+                    $"Function {name} returned an invalid gradient at index {i} - expected a floating point gradient, got {g.DType.TorchName()}");
         }
         return grads;
     }

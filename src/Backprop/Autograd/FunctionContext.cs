@@ -101,7 +101,10 @@ public sealed class FunctionContext
     /// Notes each saved tensor's version once forward has returned (as PyTorch saves them then, so forward's own
     /// in-place writes are allowed) and the node that made it: node for the function's own output.
     /// </summary>
-    internal void SaveVersions(Tensor output, Node? node)
+    internal void SaveVersions(Tensor output, Node? node) => SaveVersions([output], [node]);
+
+    /// <summary>As the one-output form: nodes[k] is reported as the maker of outputs[k].</summary>
+    internal void SaveVersions(Tensor[] outputs, Node?[] nodes)
     {
         _versions = new int[_saved.Length];
         _owners = new Node?[_saved.Length];
@@ -109,9 +112,12 @@ public sealed class FunctionContext
         {
             if (_saved[i] is not { } t) continue;
             _versions[i] = t.Storage.Version;
-            _owners[i] = ReferenceEquals(t, output) ? node : t.GradFn;
+            int k = Array.FindIndex(outputs, o => ReferenceEquals(o, t));
+            _owners[i] = k >= 0 ? nodes[k] : t.GradFn;
         }
     }
+
+    internal IEnumerable<Tensor> DirtyTensors => _dirty;
 
     /// <summary>Drops the saved tensors after a backward without retainGraph.</summary>
     internal void Free()
