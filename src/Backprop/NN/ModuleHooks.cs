@@ -2,7 +2,8 @@ namespace Backprop.NN;
 
 // Module hooks, as torch.nn.Module's: forward pre-hooks and forward hooks run around Forward when the module is
 // called through Call (PyTorch's module(x)); full backward hooks see the gradients with respect to the module's
-// input and output. Hooks run in registration order; a handle removes one.
+// input and output. Hooks run in registration order; a handle removes one. Registering and removing hooks is not
+// thread-safe: do it while no other thread calls the module (calls themselves may run concurrently).
 public abstract partial class Module
 {
     private List<Func<Module, object?[], object?[]?>>? _forwardPreHooks;
@@ -36,8 +37,8 @@ public abstract partial class Module
     /// Registers hook(module, gradInput, gradOutput), called during backward once the gradients with respect to the
     /// module's tensor inputs are computed (null for an input that needs none); it may return replacement input
     /// gradients, or null to keep them. The module's output and input are then seen by autograd through identity
-    /// nodes named BackwardHookFunctionBackward, as in PyTorch. Works for modules whose inputs are tensors (at most
-    /// one of them requiring grad) and whose output is one tensor. Like module.register_full_backward_hook.
+    /// nodes named BackwardHookFunctionBackward, as in PyTorch. Works for modules whose inputs are tensors and whose
+    /// output is one tensor. Like module.register_full_backward_hook.
     /// </summary>
     public RemovableHandle RegisterFullBackwardHook(Func<Module, Tensor?[], Tensor?[], Tensor?[]?> hook)
     {
@@ -75,30 +76,35 @@ public abstract partial class Module
     }
 
     /// <summary>
-    /// One call's backward hooks: an identity node on the output catches the output gradient, one on the input the
-    /// input gradient, at which point the hooks run (PyTorch's torch.utils.hooks.BackwardHook).
+    /// One call's backward hooks: an identity node on the output catches the output gradient, one on the inputs that
+    /// require grad (a multi-output function, so that their gradients arrive together) the input gradients, at which
+    /// point the hooks run (PyTorch's torch.utils.hooks.BackwardHook).
     /// </summary>
     private sealed class BackwardHookState(Module module, Func<Module, Tensor?[], Tensor?[], Tensor?[]?>[] hooks, int inputCount)
     {
         private Tensor?[]? _gradOutputs;
-        private int _inputIndex = -1;
+        private int[] _wrapped = [];
 
         public object?[] WrapInputs(object?[] inputs)
         {
-            var wrapped = (object?[])inputs.Clone();
+            var differentiable = new List<int>();
             for (int i = 0; i < inputs.Length; i++)
             {
                 if (inputs[i] is not Tensor t)
                     throw new NotSupportedException(
                         $"{module.GetType().Name}: full backward hooks need tensor inputs; input {i} is {inputs[i]?.GetType().Name ?? "null"}");
-                if (!t.RequiresGrad) continue;
-                if (_inputIndex >= 0)
-                    throw new NotSupportedException(
-                        $"{module.GetType().Name}: full backward hooks are supported for modules with at most one input that requires grad (inputs {_inputIndex} and {i} do)");
-                _inputIndex = i;
-                wrapped[i] = new BackwardHookFunction(g => OnInputGradient(g)).Apply(t);
+                if (t.RequiresGrad) differentiable.Add(i);
             }
-            return wrapped;
+            _wrapped = [.. differentiable];
+            if (_wrapped.Length == 0) return inputs;
+            var tensors = _wrapped.Select(i => (Tensor)inputs[i]!).ToArray();
+            // One input: a one-output identity, so that the graph is PyTorch's (its next function is the input's node).
+            var identities = tensors.Length == 1
+                ? [new BackwardHookIdentity(grads => OnInputGradients(grads)).Apply(tensors[0])]
+                : new BackwardHookFunction(OnInputGradients).Apply(tensors);
+            var result = (object?[])inputs.Clone();
+            for (int j = 0; j < _wrapped.Length; j++) result[_wrapped[j]] = identities[j];
+            return result;
         }
 
         public object? WrapOutput(object? output)
@@ -106,13 +112,13 @@ public abstract partial class Module
             if (output is not Tensor t)
                 throw new NotSupportedException($"{module.GetType().Name}: full backward hooks need a module whose output is one tensor");
             if (!t.RequiresGrad) return output;
-            return new BackwardHookFunction(g => OnOutputGradient(g)).Apply(t);
+            return new BackwardHookIdentity(grads => OnOutputGradient(grads[0])).Apply(t);
         }
 
-        private Tensor? OnOutputGradient(Tensor grad)
+        private Tensor?[]? OnOutputGradient(Tensor grad)
         {
             _gradOutputs = [grad];
-            if (_inputIndex >= 0) return null;
+            if (_wrapped.Length > 0) return null;
             // No input requires grad: the hooks run now, with no input gradients, and may not return any (as PyTorch).
             foreach (var hook in hooks)
                 if (hook(module, new Tensor?[inputCount], _gradOutputs) is not null)
@@ -121,10 +127,10 @@ public abstract partial class Module
             return null;
         }
 
-        private Tensor? OnInputGradient(Tensor grad)
+        private Tensor?[]? OnInputGradients(Tensor[] grads)
         {
             var gradInputs = new Tensor?[inputCount];
-            gradInputs[_inputIndex] = grad;
+            for (int j = 0; j < _wrapped.Length; j++) gradInputs[_wrapped[j]] = grads[j];
             foreach (var hook in hooks)
             {
                 if (hook(module, gradInputs, _gradOutputs ?? [null]) is not { } replaced) continue;
@@ -133,18 +139,31 @@ public abstract partial class Module
                         $"{module.GetType().Name}: a backward hook returned {replaced.Length} input gradients; the module has {inputCount} inputs");
                 gradInputs = replaced;
             }
-            return gradInputs[_inputIndex];
+            return [.. _wrapped.Select(i => gradInputs[i])];
         }
     }
 
-    /// <summary>The identity whose backward hands the gradient to a callback that may replace it; its node is named as PyTorch's.</summary>
-    private sealed class BackwardHookFunction(Func<Tensor, Tensor?> onGradient) : Function
+    /// <summary>
+    /// The identity over one or more tensors whose backward hands their gradients (all at once) to a callback that
+    /// may replace them; its nodes are named as PyTorch's.
+    /// </summary>
+    private sealed class BackwardHookFunction(Func<Tensor[], Tensor?[]?> onGradients) : MultiOutputFunction
+    {
+        public override string Name => "BackwardHookFunctionBackward";
+
+        protected override Tensor[] Forward(FunctionContext ctx, Tensor[] inputs) => inputs;
+
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor[] gradOutputs) => onGradients(gradOutputs) ?? gradOutputs;
+    }
+
+    /// <summary>The one-tensor form of <see cref="BackwardHookFunction"/>.</summary>
+    private sealed class BackwardHookIdentity(Func<Tensor[], Tensor?[]?> onGradients) : Function
     {
         public override string Name => "BackwardHookFunctionBackward";
 
         protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs) => inputs[0];
 
-        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput) => [onGradient(gradOutput) ?? gradOutput];
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput) => onGradients([gradOutput]) ?? [gradOutput];
     }
 }
 

@@ -96,6 +96,31 @@ public class ModuleHookTests
         Assert.Equal("Linear: a forward pre-hook returned 2 inputs; the module takes 1", e.Message);
     }
 
+    private sealed class ProductPlusFirst : Module<Tensor, Tensor, Tensor>
+    {
+        public override Tensor Forward(Tensor a, Tensor b) => a * b + a;
+    }
+
+    [Fact]
+    public void A_backward_hook_on_two_inputs_that_require_grad_sees_and_replaces_both()
+    {
+        // torch 1.13, the same module and hook: grad_input ([4, 0], [1, 20]), grad_output ([1, 10]); a.grad [8, 0], b.grad [3, 60].
+        var module = new ProductPlusFirst();
+        Tensor?[]? seenInput = null, seenOutput = null;
+        module.RegisterFullBackwardHook((_, gi, go) => { seenInput = gi; seenOutput = go; return [gi[0]! * 2, gi[1]! * 3]; });
+        var a = Tensor.From(new[] { 1.0, 2.0 }).RequiresGrad_();
+        var b = Tensor.From(new[] { 3.0, -1.0 }).RequiresGrad_();
+        var y = module.Call(a, b);
+        Assert.Equal("BackwardHookFunctionBackward", y.GradFn!.Name);
+        Assert.Equal("AddBackward0", y.GradFn.NextFunctions[0]!.Name);
+        (y * Tensor.From(new[] { 1.0, 10.0 })).Sum().Backward();
+        TensorAssert.Close([4.0, 0.0], seenInput![0]!);
+        TensorAssert.Close([1.0, 20.0], seenInput[1]!);
+        TensorAssert.Close([1.0, 10.0], seenOutput![0]!);
+        TensorAssert.Close([8.0, 0.0], a.Grad!);
+        TensorAssert.Close([3.0, 60.0], b.Grad!);
+    }
+
     [Fact]
     public void Hooks_on_a_loss_see_both_inputs()
     {
