@@ -91,7 +91,8 @@ public sealed class SampleTests
     {
         // The same custom functions in PyTorch (torch.autograd.Function, Float64) print these lines and these values
         // (h = [0.5622, 0.4950] with dL/dh = [-0.0684, 0.1009], o = [0.4769, 0.5287] with dL/do = [0.2469, 0.5987]);
-        // there, the wrong layer's analytical dL/dw1 is 0.014583332266596982 and the true one -0.00842148046150221.
+        // there, the wrong layer's analytical dL/dw1 is 0.014583332266596982 (the seed's first d_w1, as the lab's
+        // manual-vs-autograd reports it in first_formulas) and the true one -0.00842148046150221.
         const string expected = """
             sigmoid: tensor([0.2689, 0.5000, 0.8808], dtype=torch.float64,
                    grad_fn=<MySigmoidBackward>)

@@ -3,7 +3,7 @@ namespace Backprop.NN;
 // Module hooks, as torch.nn.Module's: forward pre-hooks and forward hooks run around Forward when the module is
 // called through Call (PyTorch's module(x)); full backward hooks see the gradients with respect to the module's
 // input and output. Hooks run in registration order; a handle removes one. Registering and removing hooks is not
-// thread-safe: do it while no other thread calls the module (calls themselves may run concurrently).
+// thread-safe: do it while no other thread uses the module.
 public abstract partial class Module
 {
     private List<Func<Module, object?[], object?[]?>>? _forwardPreHooks;

@@ -311,6 +311,27 @@ public class CustomFunctionTests
     }
 
     [Fact]
+    public void One_function_object_applied_from_many_threads_gives_each_its_own_gradient()
+    {
+        // The documented promise: a function object keeps no per-call state, so concurrent calls do not mix.
+        var sigmoid = new MySigmoid();
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            for (int round = 0; round < 20; round++)
+            {
+                double v = (i - 32) / 10.0 + round / 100.0;
+                var x = TensorAssert.Leaf([v, -v], 2);
+                sigmoid.Apply(x).Sum().Backward();
+                double s = 1 / (1 + Math.Exp(-v)), t = 1 / (1 + Math.Exp(v));
+                var g = x.Grad!.ToDoubleArray();
+                if (Math.Abs(g[0] - s * (1 - s)) > 1e-12 || Math.Abs(g[1] - t * (1 - t)) > 1e-12) failures.Add($"{i}/{round}: [{g[0]}, {g[1]}]");
+            }
+        });
+        Assert.Empty(failures);
+    }
+
+    [Fact]
     public void Float32_inputs_get_Float32_gradients()
     {
         var x = Tensor.From(new[] { 0.5f, -1f }).RequiresGrad_();
