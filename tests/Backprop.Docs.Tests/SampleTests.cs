@@ -86,6 +86,59 @@ public sealed class SampleTests
         Assert.Equal(expected, output[(firstLine.Length + 1)..]);
     }
 
+    [Fact]
+    public void WriteYourOwnBackward_matches_autograd_and_gradcheck_catches_the_first_formulas()
+    {
+        // The same custom functions in PyTorch (torch.autograd.Function, Float64) print these lines and these values
+        // (h = [0.5622, 0.4950] with dL/dh = [-0.0684, 0.1009], o = [0.4769, 0.5287] with dL/do = [0.2469, 0.5987]);
+        // there, the wrong layer's analytical dL/dw1 is 0.014583332266596982 (the seed's first d_w1, as the lab's
+        // manual-vs-autograd reports it in first_formulas) and the true one -0.00842148046150221.
+        const string expected = """
+            sigmoid: tensor([0.2689, 0.5000, 0.8808], dtype=torch.float64,
+                   grad_fn=<MySigmoidBackward>)
+            dsigmoid/dz: tensor([0.1966, 0.2500, 0.1050], dtype=torch.float64)
+            GradCheck(MySigmoid): True
+            loss: tensor(0.2097, dtype=torch.float64, grad_fn=<MulBackward0>)
+            dL/dW1: tensor([[-0.0084, -0.0051],
+                    [ 0.0126,  0.0076]], dtype=torch.float64)
+            dL/dW2: tensor([[0.0346, 0.0305],
+                    [0.0839, 0.0738]], dtype=torch.float64)
+            built-in ops agree: True
+            digraph autograd {
+              node [shape=box, style=filled, fillcolor="#e8e8e8", fontname="Helvetica", fontsize=11];
+              out [label="loss\n()\ndata 0.2097", fillcolor="#a6d5a6"];
+              n0 [label="MulBackward0"];
+              n1 [label="SumBackward0"];
+              n2 [label="PowBackward0"];
+              n3 [label="SubBackward0"];
+              n4 [label="o = SigmoidLayerBackward\n(2)\ndata [0.4769, 0.5287]\ngrad [0.2469, 0.5987]"];
+              n6 [label="h = SigmoidLayerBackward\n(2)\ndata [0.5622, 0.4950]\ngrad [-0.0684, 0.1009]"];
+              n7 [label="W1\n(2, 2)\ndata [0.2000, 0.5000, -0.4000, 0.6000]\ngrad [-0.0084, -0.0051, 0.0126, 0.0076]", fillcolor="#a6c8e0"];
+              n5 [label="W2\n(2, 2)\ndata [0.1000, -0.3000, -0.5000, 0.8000]\ngrad [0.0346, 0.0305, 0.0839, 0.0738]", fillcolor="#a6c8e0"];
+              n0 -> out;
+              n1 -> n0;
+              n2 -> n1;
+              n3 -> n2;
+              n4 -> n3;
+              n5 -> n4;
+              n6 -> n4;
+              n7 -> n6;
+            }
+            GradCheck(SigmoidLayer): True
+
+            """;
+        var output = RunSample("WriteYourOwnBackward");
+        var lastStart = output.LastIndexOf("GradCheck(FirstHandedOutLayer)", StringComparison.Ordinal);
+        Assert.True(lastStart > 0, output);
+        Assert.Equal(expected, output[..lastStart]);
+        var match = System.Text.RegularExpressions.Regex.Match(output[lastStart..],
+            @"^GradCheck\(FirstHandedOutLayer\) failed: GradCheck: Jacobian mismatch for output 0 with respect to input 0, element 0 \(index \[0, 0\]\), " +
+            @"output element 0: numerical (\S+), analytical (\S+)\n$");
+        Assert.True(match.Success, output);
+        Assert.Equal(-0.00842148046150221, double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 1e-9);
+        Assert.Equal(0.014583332266596982, double.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), 1e-15);
+    }
+
     private static string RunSample(string name)
     {
         var dll = Repository.PathOf("samples", name, "bin", Repository.Configuration, "net10.0", name + ".dll");

@@ -15,7 +15,7 @@ internal sealed record GraphResult(double A, double B, double C, double J, doubl
     };
 }
 
-/// <summary>Seed 002: J(a, b, c) = 3(a + b·c), its gradients by autograd, and the recorded graph as Graphviz DOT (and SVG when dot is installed).</summary>
+/// <summary>Seed 002: J(a, b, c) = 3(a + b·c), its gradients by autograd, and the recorded graph with every value and gradient as Graphviz DOT (and SVG when dot is installed).</summary>
 internal static class GraphExperiment
 {
     public const string Name = "graph";
@@ -50,8 +50,12 @@ internal static class GraphExperiment
         var u = b * c;        // u = bc
         var v = a + u;        // v = a + u
         var j = 3 * v;        // J = 3v
-        string dot = Autograd.ToDot(j, new Dictionary<string, Tensor> { ["a"] = a, ["b"] = b, ["c"] = c, ["J"] = j });
+        u.RetainGrad();
+        v.RetainGrad();
         j.Backward();
+        // Drawn after backward, as micrograd's draw_dot: every box shows its value and its gradient.
+        string dot = Autograd.ToDot(j, new Dictionary<string, Tensor> { ["a"] = a, ["b"] = b, ["c"] = c, ["u"] = u, ["v"] = v, ["J"] = j },
+            showValues: true);
         return new GraphResult(aValue, bValue, cValue, j.Item(), a.Grad!.Item(), b.Grad!.Item(), c.Grad!.Item(), dot);
     }
 

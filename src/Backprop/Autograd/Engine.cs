@@ -121,14 +121,22 @@ internal sealed class Engine
             if (!node.MustRun) return;   // a target whose inputs lead to no other target
         }
 
-        node.CheckSaved();
-        node.Apply(grad, this);
+        try
+        {
+            node.CheckSaved();
+            node.Apply(grad, this);
+        }
+        catch (Exception e) when (AnomalyMode.IsEnabled && AnomalyMode.Annotate(node, e))
+        {
+            throw;   // not reached: Annotate adds the forward stack to e.Data and returns false, so e propagates as it was
+        }
         if (!retainGraph) node.Release();
     }
 
     /// <summary>Called by a node for each of its inputs: reduces the gradient to the input's shape and adds it to the next node's buffer.</summary>
     internal void Deliver(Node from, int input, Tensor? grad)
     {
+        if (AnomalyMode.IsEnabled) AnomalyMode.CheckGradient(from, input, grad);
         var next = from.NextAt(input);
         if (grad is null || next is null) return;
         grad = from.FitToInput(input, grad);

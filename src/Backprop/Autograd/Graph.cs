@@ -53,6 +53,7 @@ internal static class Graph
     {
         node.SetOutput(result);
         result.SetGradFn(node);
+        AnomalyMode.RecordForwardStack(node);
         return result;
     }
 

@@ -5,7 +5,7 @@ namespace Backprop.NN;
 /// training flag, and state dicts keyed by PyTorch's dotted names ("0.weight", "encoder.1.bias").
 /// Subclasses register what they own in their constructor. Like torch.nn.Module.
 /// </summary>
-public abstract class Module
+public abstract partial class Module
 {
     private readonly List<KeyValuePair<string, Parameter?>> _parameters = [];
     private readonly List<KeyValuePair<string, Tensor?>> _buffers = [];
@@ -200,15 +200,22 @@ public abstract class Module
 /// <summary>A module with one input; most layers. Like an nn.Module whose forward takes one tensor.</summary>
 public abstract class Module<TIn, TOut> : Module
 {
-    /// <summary>Computes the output; like module.forward(input) / module(input).</summary>
+    /// <summary>Computes the output; like module.forward(input). Hooks do not run: <see cref="Call"/> runs them.</summary>
     public abstract TOut Forward(TIn input);
+
+    /// <summary>Calls the module: forward pre-hooks, Forward, forward hooks, backward hooks set up; like module(input).</summary>
+    public TOut Call(TIn input) => HasHooks ? (TOut)CallWithHooks([input], xs => Forward((TIn)xs[0]!))! : Forward(input);
 }
 
 /// <summary>A module with two inputs, such as a loss (input, target).</summary>
 public abstract class Module<TIn1, TIn2, TOut> : Module
 {
-    /// <summary>Computes the output; like module.forward(a, b) / module(a, b).</summary>
+    /// <summary>Computes the output; like module.forward(a, b). Hooks do not run: <see cref="Call"/> runs them.</summary>
     public abstract TOut Forward(TIn1 input1, TIn2 input2);
+
+    /// <summary>Calls the module with its hooks, as the one-input <c>Call</c>; like module(a, b).</summary>
+    public TOut Call(TIn1 input1, TIn2 input2) =>
+        HasHooks ? (TOut)CallWithHooks([input1, input2], xs => Forward((TIn1)xs[0]!, (TIn2)xs[1]!))! : Forward(input1, input2);
 }
 
 /// <summary>What a non-strict <see cref="Module.LoadStateDict"/> did not load; like the named tuple PyTorch returns.</summary>

@@ -38,7 +38,7 @@ public sealed class Sequential : Module<Tensor, Tensor>
     public override Tensor Forward(Tensor input)
     {
         var x = input;
-        foreach (var layer in _layers) x = layer.Forward(x);
+        foreach (var layer in _layers) x = layer.Call(x);   // module(x) in PyTorch: each layer's hooks run
         return x;
     }
 }

@@ -41,6 +41,9 @@ internal sealed record TwoLayerResult(
     GradientComparison? Comparison,
     IReadOnlyList<string> Explanation)
 {
+    /// <summary>The first epoch's graph with values and gradients as DOT, when Run was asked to draw it.</summary>
+    public string? Dot { get; init; }
+
     public JsonRecord ToJson() => new()
     {
         { "experiment", TwoLayerExperiment.Name },
@@ -75,7 +78,8 @@ internal static class TwoLayerExperiment
             "autograd", "manual", "numeric", "compare");
         var explain = new Option<bool>("--explain") { Description = "print every forward value and each weight's chain-rule product with its numbers" };
         var plot = Values.File("--plot", "draw the loss curve to FILE (.png or .svg); without it the human report draws <out>/two-layer-loss.png when --epochs > 1");
-        foreach (var option in new Option[] { x, y, weights, activation, loss, optimizer, lr, epochs, init, seed, gradients, explain, plot })
+        var dot = Values.File("--dot", "write the first epoch's graph as DOT to FILE, every box with its value and gradient (w1..w8, out_h1.., loss), and FILE with .svg when Graphviz's dot is installed");
+        foreach (var option in new Option[] { x, y, weights, activation, loss, optimizer, lr, epochs, init, seed, gradients, explain, plot, dot })
             command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
 
@@ -97,12 +101,16 @@ internal static class TwoLayerExperiment
                 Gradients = Enum.Parse<GradientSource>(parse.GetValue(gradients)!, ignoreCase: true),
                 DType = ctx.DType,
             };
-            var result = Run(settings, parse.GetValue(explain) && !ctx.Json);
+            string? dotPath = parse.GetValue(dot);
+            var result = Run(settings, parse.GetValue(explain) && !ctx.Json, drawGraph: dotPath is not null);
+            string? svgPath = dotPath is null ? null : GraphExperiment.WriteGraph(result.Dot!, dotPath);
             // One epoch is one point: no default picture for it.
             string? plotPath = parse.GetValue(plot) ?? (ctx.Json || settings.Epochs < 2 ? null : ctx.OutPath("two-layer-loss.png"));
             if (plotPath is not null) DrawLoss(result, plotPath);
             if (ctx.Json) return ctx.WriteJson(result.ToJson());
             Print(ctx.Report, result, plotPath);
+            if (dotPath is not null) ctx.Report.Wrote("graph (DOT)", dotPath);
+            if (svgPath is not null) ctx.Report.Wrote("graph (SVG)", svgPath);
             return 0;
         });
         return command;
@@ -134,8 +142,11 @@ internal static class TwoLayerExperiment
     }
 
     /// <summary>Trains as lab_torch.py does: for each epoch forward, zero_grad, gradients, record, step.</summary>
-    public static TwoLayerResult Run(TwoLayerSettings s, bool explain = false)
+    public static TwoLayerResult Run(TwoLayerSettings s, bool explain = false, bool drawGraph = false)
     {
+        if (drawGraph && s.Gradients is GradientSource.Manual or GradientSource.Numeric)
+            throw new ArgumentException($"two-layer: --dot draws autograd's graph; it needs --gradients autograd or compare (got {s.Gradients.ToString().ToLowerInvariant()})");
+        string? dot = null;
         var start = StartWeights(s);
         var net = new TwoLayerNetwork(s.X, s.Y, start, s.Activation, s.Loss, s.DType);
         Optimizer optimizer = s.Adam ? new Adam(net.W, lr: s.Lr) : new SGD(net.W, lr: s.Lr);
@@ -169,6 +180,7 @@ internal static class TwoLayerExperiment
                         comparison = new GradientComparison(net.W.Select(w => w.Grad!.Item()).ToArray(), byHand, byDifferences);
                     }
                     else f.Loss.Backward();
+                    if (epoch == 0 && drawGraph) dot = GraphWithValues(net, f);
                     break;
             }
             if (epoch == 0)
@@ -181,7 +193,20 @@ internal static class TwoLayerExperiment
             optimizer.Step();
         }
         return new TwoLayerResult(s, start, firstOutputs, firstLoss, firstGrads, losses,
-            net.W.Select(w => w.Item()).ToArray(), comparison, explanation);
+            net.W.Select(w => w.Item()).ToArray(), comparison, explanation) { Dot = dot };
+    }
+
+    /// <summary>The recorded graph after backward, each weight, unit output and the loss named as the seed names them, with values and gradients.</summary>
+    private static string GraphWithValues(TwoLayerNetwork net, ForwardPass f)
+    {
+        var names = new Dictionary<string, Tensor>();
+        for (int i = 0; i < net.W.Length; i++) names[$"w{i + 1}"] = net.W[i];
+        names["out_h1"] = f.OutH1;
+        names["out_h2"] = f.OutH2;
+        names["out_o1"] = f.OutO1;
+        names["out_o2"] = f.OutO2;
+        names["loss"] = f.Loss;
+        return Autograd.ToDot(f.Loss, names, showValues: true);
     }
 
     public static void DrawLoss(TwoLayerResult r, string path)
