@@ -69,22 +69,22 @@ internal static class CharLmExperiment
             var run = new CharLmRun(settings, data);
             string? resumePath = parse.GetValue(resume), savePath = parse.GetValue(save);
             if (resumePath is not null) CharLmCheckpoint.Resume(run, resumePath);
-            CharLmResult result;
-            if (ctx.Json) result = Finish(run, run.Train());
+            double? rate = null;
+            if (ctx.Json) rate = run.Train();
             else
             {
                 var report = ctx.Report;
                 PrintSetup(report, run, resumePath);
-                double? rate = null;
                 report.ProgressWithStatus($"char-lm {settings.Model}", settings.Steps, tick => rate = run.Train((step, loss, tokens) =>
                 {
                     string status = string.Create(CultureInfo.InvariantCulture, $"loss {loss:F4} · {(double.IsNaN(tokens) ? "-" : tokens.ToString("N0", CultureInfo.InvariantCulture))} tokens/s");
                     tick(step, status);
                     if (step % 50 == 0 || step == settings.Steps) report.Line($"step {step}/{settings.Steps}: {status}");
                 }));
-                result = Finish(run, rate);
             }
+            // Saved as training ends, before validation draws batches: a resumed run continues the training stream.
             if (savePath is not null) CharLmCheckpoint.Save(run, savePath);
+            var result = Finish(run, rate);
             if (ctx.Json)
             {
                 io.Out.WriteLine(Unescaped(ToJson(result).ToString()));   // ensure_ascii=False, as charlm_torch.py prints
