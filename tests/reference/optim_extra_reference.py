@@ -1,0 +1,32 @@
+"""Trajectories of RAdam and Adamax (PyTorch 1.13) on optim_reference.py's objective, 20 steps each.
+
+Usage: python3 optim_extra_reference.py OUTPUT_DIR   (writes OUTPUT_DIR/optim_extra.json; the same case format as
+optim.json's "optimizers", read by tests/Backprop.Tests/Optim/OptimizerExtraTrajectoryTests.cs)
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import optim_reference  # noqa: E402  (the objective, W0, b0 and run_optimizer)
+
+CASES = [
+    {"name": "radam_plain", "optimizer": "RAdam", "options": {"lr": 0.05}},
+    {"name": "radam_betas_eps_weight_decay", "optimizer": "RAdam", "options": {"lr": 0.05, "betas": [0.5, 0.7], "eps": 1e-4, "weight_decay": 0.2}},
+    {"name": "radam_float32", "optimizer": "RAdam", "dtype": "float32", "options": {"lr": 0.05, "betas": [0.6, 0.8]}},
+    {"name": "adamax_plain", "optimizer": "Adamax", "options": {"lr": 0.05}},
+    {"name": "adamax_betas_weight_decay", "optimizer": "Adamax", "options": {"lr": 0.05, "betas": [0.8, 0.9], "weight_decay": 0.3, "eps": 1e-3}},
+    {"name": "adamax_maximize", "optimizer": "Adamax", "options": {"lr": 0.05, "maximize": True}},
+    {"name": "adamax_float32", "optimizer": "Adamax", "dtype": "float32", "options": {"lr": 0.05}},
+]
+
+
+def main():
+    out = sys.argv[1]
+    data = {"optimizers": [optim_reference.run_optimizer(c) for c in CASES]}
+    with open(os.path.join(out, "optim_extra.json"), "w") as f:
+        json.dump(data, f, separators=(",", ":"))
+
+
+if __name__ == "__main__":
+    main()
