@@ -1,4 +1,5 @@
-"""Trajectories of RAdam and Adamax (PyTorch 1.13) on optim_reference.py's objective, 20 steps each.
+"""Trajectories of RAdam and Adamax (PyTorch 1.13) on optim_reference.py's objective, 20 steps each; the learning
+rates of CosineAnnealingWarmRestarts (optim_reference.py's scheduler runs) and of a per-group LambdaLR.
 
 Usage: python3 optim_extra_reference.py OUTPUT_DIR   (writes OUTPUT_DIR/optim_extra.json; the same case format as
 optim.json's "optimizers", read by tests/Backprop.Tests/Optim/OptimizerExtraTrajectoryTests.cs)
@@ -21,9 +22,32 @@ CASES = [
 ]
 
 
+SCHEDULER_CASES = [
+    {"name": "warm_restarts", "schedulers": [{"kind": "CosineAnnealingWarmRestarts", "T_0": 4}]},
+    {"name": "warm_restarts_mult_eta_min_two_groups", "two_groups": True,
+     "schedulers": [{"kind": "CosineAnnealingWarmRestarts", "T_0": 3, "T_mult": 2, "eta_min": 0.01}]},
+]
+
+
+def lambda_lr():
+    """LambdaLR with 0.95^epoch for the first group and 1/(1 + epoch) for the second (functions are not JSON)."""
+    import torch
+    p, q = torch.zeros(2, requires_grad=True), torch.zeros(2, requires_grad=True)
+    opt = torch.optim.SGD([{"params": [p]}, {"params": [q], "lr": 0.05}], lr=0.1, momentum=0.9)
+    s = torch.optim.lr_scheduler.LambdaLR(opt, [lambda e: 0.95 ** e, lambda e: 1 / (1 + e)])
+    lrs = [[g["lr"] for g in opt.param_groups]]
+    for _ in range(optim_reference.SCHEDULER_STEPS):
+        opt.step()
+        s.step()
+        lrs.append([g["lr"] for g in opt.param_groups])
+    return {"name": "lambda_lr_per_group", "lrs": lrs}
+
+
 def main():
     out = sys.argv[1]
-    data = {"optimizers": [optim_reference.run_optimizer(c) for c in CASES]}
+    data = {"optimizers": [optim_reference.run_optimizer(c) for c in CASES],
+            "schedulers": [optim_reference.run_scheduler(c) for c in SCHEDULER_CASES],
+            "lambda_lr": lambda_lr()}
     with open(os.path.join(out, "optim_extra.json"), "w") as f:
         json.dump(data, f, separators=(",", ":"))
 
