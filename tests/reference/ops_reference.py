@@ -1,4 +1,4 @@
-"""Reference values for Backprop's Conv1d, Repeat, Cumsum, Sort/Argsort/Topk and Pad (PyTorch 1.13, float64 unless
+"""Reference values for Backprop's Conv1d, Repeat, Cumsum, Sort/Argsort/Topk, Pad and Einsum (PyTorch 1.13, float64 unless
 a case says otherwise).
 
 Usage: python3 ops_reference.py OUTPUT_DIR   (writes OUTPUT_DIR/ops_extra.json)
@@ -25,7 +25,7 @@ def packed(t):
 
 
 def randn(*shape):
-    return torch.randn(*shape, generator=gen, dtype=torch.float64)
+    return torch.randn(tuple(shape), generator=gen, dtype=torch.float64)
 
 
 def with_grad(name, x, fn, **extra):
@@ -87,7 +87,18 @@ def main():
         fn = (lambda x, p=p, mode=mode, value=value: F.pad(x, p, mode=mode, value=value)) if mode == "constant" else \
              (lambda x, p=p, mode=mode: F.pad(x, p, mode=mode))
         pad.append(with_grad(name, randn(*shape), fn, pad=list(p), mode=mode, value=value))
-    data = {"conv1d": conv, "repeat": repeat, "cumsum": cumsum, "cumsum_int": cumsum_int, "cumsum_float32": cumsum_f32, "sort": sort,
+    einsum = []
+    for name, eq, shapes in [("matmul", "ij,jk->ik", [(2, 3), (3, 4)]), ("batched", "bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]),
+                             ("attention_scores", "bhqd,bhkd->bhqk", [(1, 2, 3, 4), (1, 2, 5, 4)]), ("outer", "i,j->ij", [(3,), (2,)]),
+                             ("implicit_transpose", "ba", [(2, 3)]), ("sum_all", "ij->", [(2, 3)]), ("three", "ij,jk,k->i", [(2, 3), (3, 4), (4,)]),
+                             ("bilinear", "bn,anm,bm->ba", [(2, 3), (4, 3, 2), (2, 2)])]:
+        xs = [randn(*sh).requires_grad_() for sh in shapes]
+        out = torch.einsum(eq, *xs)
+        gout = randn(*out.shape)
+        (out * gout).sum().backward()
+        einsum.append({"name": name, "equation": eq, "xs": [packed(x) for x in xs], "out": packed(out), "gout": packed(gout),
+                       "gxs": [packed(x.grad) for x in xs]})
+    data = {"einsum": einsum, "conv1d": conv, "repeat": repeat, "cumsum": cumsum, "cumsum_int": cumsum_int, "cumsum_float32": cumsum_f32, "sort": sort,
             "sort_nan": sort_nan, "topk": topk, "pad": pad}
     with open(os.path.join(out_dir, "ops_extra.json"), "w") as f:
         json.dump(data, f)

@@ -43,6 +43,32 @@ public class ExtraOpsTests
     public static TheoryData<string> SortCases => Names("sort");
     public static TheoryData<string> TopkCases => Names("topk");
     public static TheoryData<string> PadCases => Names("pad");
+    public static TheoryData<string> EinsumCases => Names("einsum");
+
+    [Theory]
+    [MemberData(nameof(EinsumCases))]
+    public void Einsum_matches_torch(string name)
+    {
+        var c = Case("einsum", name);
+        var xs = c.GetProperty("xs").EnumerateArray().Select(x => T(x, grad: true)).ToArray();
+        var y = Tensor.Einsum(c.GetProperty("equation").GetString()!, xs);
+        Close(c.GetProperty("out"), y);
+        y.Mul(T(c.GetProperty("gout"))).Sum().Backward();
+        var gxs = c.GetProperty("gxs").EnumerateArray().ToArray();
+        for (int i = 0; i < xs.Length; i++) Close(gxs[i], xs[i].Grad!);
+    }
+
+    [Fact]
+    public void Einsum_passes_gradcheck_and_names_bad_equations()
+    {
+        TensorAssert.GradCheck(a => Tensor.Einsum("bij,bjk->bik", a[0], a[1]).Pow(2), TensorAssert.Leaf(2, 2, 3), TensorAssert.Leaf(2, 3, 2));
+        var e = Assert.Throws<ArgumentException>(() => Tensor.Einsum("ii->i", Tensor.Zeros(2, 2)));
+        Assert.Equal("Einsum: subscript 'i' repeats in operand 0 (diagonals are not supported)", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Tensor.Einsum("ij,jk->ik", Tensor.Zeros(2, 3), Tensor.Zeros(4, 2)));
+        Assert.Equal("Einsum: subscript 'j' has size 4 for operand 1 which does not broadcast with previously seen size 3", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Tensor.Einsum("ij->k", Tensor.Zeros(2, 3)));
+        Assert.Equal("Einsum: output subscript 'k' does not appear in the equation for any input operand", e.Message);
+    }
 
     [Theory]
     [MemberData(nameof(ConvCases))]
