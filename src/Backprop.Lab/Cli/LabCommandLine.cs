@@ -6,6 +6,7 @@ using Backprop.Lab.Experiments.TwoLayer;
 using Backprop.Lab.Experiments.All;
 using Backprop.Lab.Experiments.Sweep;
 using Backprop.Lab.Experiments.Broadcast;
+using Backprop.Lab.Experiments.CharLm;
 using Backprop.Lab.Experiments.FashionMnist;
 using Backprop.Lab.Experiments.Regression;
 using Backprop.Lab.Experiments.ThreeByThree;
@@ -32,6 +33,7 @@ internal static class LabCommandLine
         BroadcastExperiment.Command(io),
         SweepExperiment.Command(io),
         FashionMnistExperiment.Command(io),
+        CharLmExperiment.Command(io),
         AllExperiment.Command(io),
     ];
 

@@ -1,0 +1,212 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Backprop.Lab.Cli;
+using Backprop.Lab.Output;
+using Backprop.Plots;
+
+namespace Backprop.Lab.Experiments.CharLm;
+
+/// <summary>
+/// A character-level language model of a text (the Three Hundred Tang Poems by default), the gpt or lstm of
+/// charlm_torch.py trained as it trains them, with its options and its --json record; plus a progress line, the loss
+/// curve, the validation loss, a greedy or temperature-sampled continuation, and --save / --resume checkpoints.
+/// </summary>
+internal static class CharLmExperiment
+{
+    public const string Name = "char-lm";
+
+    public static class Files
+    {
+        public const string Loss = "char-lm-loss.png";
+    }
+
+    public static Command Command(LabIo io)
+    {
+        var command = new Command(Name,
+            "Train charlm_torch.py's gpt or lstm on a text, character by character: loss, validation loss, a generated continuation, --save/--resume");
+        var corpus = new Option<string>("--corpus")
+        {
+            Description = $"tang300 or song100 (Debian's fortunes-zh), fortunes (fortunes), or a UTF-8 FILE (any name with a '/') [default: tang300]",
+            HelpName = "NAME|FILE",
+            DefaultValueFactory = _ => "tang300",
+        };
+        var model = Values.Choice("--model", CharLmSettings.Gpt, "gpt: a pre-norm decoder (nanoGPT); lstm: Embedding(V,64)-LSTM(64,256)-Linear(256,V)",
+            CharLmSettings.Gpt, CharLmSettings.Lstm);
+        var steps = Values.Count("--steps", 200, "AdamW steps");
+        var batch = Values.Count("--batch", 32, "sequences per step");
+        var block = Values.Count("--block", 64, "characters per sequence (the context)");
+        var embd = Values.Count("--embd", 128, "gpt: the model width");
+        var heads = Values.Count("--heads", 4, "gpt: attention heads");
+        var layers = Values.Count("--layers", 2, "gpt: blocks");
+        var lr = Values.Number("--lr", 3e-3, "the learning rate (AdamW, PyTorch's defaults otherwise)");
+        var seed = Values.Seed("seed for the initial weights and the batches (torch.manual_seed)");
+        var sample = Values.Count("--sample", 48, "characters to generate after the text's first", min: 0);
+        var threads = Values.Count("--threads", 0, "worker threads (0: all cores); sets DOTNET_PROCESSOR_COUNT and restarts the lab", min: 0);
+        var temperature = Values.OptionalNumber("--temperature", "sample the text from softmax(logits / T) (Multinomial) instead of greedily");
+        var save = Values.File("--save", "write a checkpoint (model, optimizer, generator, step) to FILE when training ends");
+        var resume = Values.File("--resume", "continue the run saved in FILE (the same settings) up to --steps");
+        foreach (var option in new Option[] { corpus, model, steps, batch, block, embd, heads, layers, lr, seed, sample, threads, temperature, save, resume })
+            command.Options.Add(option);
+        var common = CommonOptions.AddTo(command, dtype: false);
+        command.SetAction(parse =>
+        {
+            int threadCount = parse.GetValue(threads);
+            if (threadCount > 0 && threadCount != Environment.ProcessorCount) return RestartWithThreads(threadCount, io);
+            var ctx = common.Read(parse, io);
+            double? t = parse.GetValue(temperature);
+            if (t is { } tv && !(tv > 0)) throw new LabInputException($"--temperature: must be positive (got {tv.ToString(CultureInfo.InvariantCulture)})");
+            var settings = new CharLmSettings
+            {
+                Corpus = parse.GetValue(corpus)!, Model = parse.GetValue(model)!, Steps = parse.GetValue(steps), Batch = parse.GetValue(batch),
+                Block = parse.GetValue(block), Embd = parse.GetValue(embd), Heads = parse.GetValue(heads), Layers = parse.GetValue(layers),
+                Lr = parse.GetValue(lr), Seed = parse.GetValue(seed), Sample = parse.GetValue(sample), Temperature = t,
+            };
+            if (settings.Model == CharLmSettings.Gpt && settings.Embd % settings.Heads != 0)
+                throw new LabInputException($"--embd {settings.Embd} must be divisible by --heads {settings.Heads}");
+            var data = CharLmCorpus.Load(settings.Corpus);
+            var run = new CharLmRun(settings, data);
+            string? resumePath = parse.GetValue(resume), savePath = parse.GetValue(save);
+            if (resumePath is not null) CharLmCheckpoint.Resume(run, resumePath);
+            double? rate = null;
+            if (ctx.Json) rate = run.Train();
+            else
+            {
+                var report = ctx.Report;
+                PrintSetup(report, run, resumePath);
+                report.ProgressWithStatus($"char-lm {settings.Model}", settings.Steps, tick => rate = run.Train((step, loss, tokens) =>
+                {
+                    string status = string.Create(CultureInfo.InvariantCulture, $"loss {loss:F4} · {(double.IsNaN(tokens) ? "-" : tokens.ToString("N0", CultureInfo.InvariantCulture))} tokens/s");
+                    tick(step, status);
+                    if (step % 50 == 0 || step == settings.Steps) report.Line($"step {step}/{settings.Steps}: {status}");
+                }));
+            }
+            // Saved as training ends, before validation draws batches: a resumed run continues the training stream.
+            if (savePath is not null) CharLmCheckpoint.Save(run, savePath);
+            var result = Finish(run, rate);
+            if (ctx.Json)
+            {
+                io.Out.WriteLine(Unescaped(ToJson(result).ToString()));   // ensure_ascii=False, as charlm_torch.py prints
+                io.Out.Flush();
+                return 0;
+            }
+            string lossPath = ctx.OutPath(Files.Loss);
+            Draw(result, lossPath);
+            Print(ctx.Report, result, lossPath, savePath);
+            return 0;
+        });
+        return command;
+    }
+
+    private static CharLmResult Finish(CharLmRun run, double? tokensPerSecond)
+    {
+        double validation = run.ValidationLoss();
+        return run.Result(tokensPerSecond, validation, run.GenerateSample());
+    }
+
+    /// <summary>charlm_torch.py's record: the same keys in the same order, the same meanings.</summary>
+    public static JsonRecord ToJson(CharLmResult r)
+    {
+        var losses = new JsonRecord();
+        foreach (var (step, loss) in r.ReportedLosses) losses.Add(step.ToString(CultureInfo.InvariantCulture), loss);
+        return new JsonRecord
+        {
+            { "corpus", r.Settings.Corpus },
+            { "model", r.Settings.Model },
+            { "vocab", r.Corpus.Chars.Count },
+            { "params", r.Parameters },
+            { "losses", losses },
+            { "val_loss", r.ValidationLoss },
+            { "tokens_per_s", r.TokensPerSecond },
+            { "sample", r.Sample },
+        };
+    }
+
+    /// <summary>The record's \uXXXX escapes of non-ASCII characters written as the characters (json.dumps with ensure_ascii=False).</summary>
+    public static string Unescaped(string json)
+    {
+        var text = new StringBuilder(json.Length);
+        for (int i = 0; i < json.Length; i++)
+        {
+            if (json[i] == '\\' && i + 1 < json.Length)
+            {
+                if (json[i + 1] == 'u' && i + 5 < json.Length
+                    && int.TryParse(json.AsSpan(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int code) && code > 0x7e)
+                {
+                    text.Append((char)code);
+                    i += 5;
+                    continue;
+                }
+                text.Append(json, i, 2);   // any other escape (\\, \", \n, a control character) stays as it is
+                i++;
+                continue;
+            }
+            text.Append(json[i]);
+        }
+        return text.ToString();
+    }
+
+    private static void PrintSetup(Report report, CharLmRun run, string? resumePath)
+    {
+        var s = run.Settings;
+        report.Heading($"char-lm: the {s.Model} on {run.Corpus.Name}, {run.Corpus.Text.Count:N0} characters, a vocabulary of {run.Corpus.Chars.Count:N0}");
+        string model = s.Model == CharLmSettings.Gpt
+            ? $"gpt: {s.Layers} pre-norm block(s), width {s.Embd}, {s.Heads} heads, context {s.Block}"
+            : "lstm: Embedding(V, 64), LSTM(64, 256), Linear(256, V)";
+        report.Pairs(
+        [
+            ("corpus", $"{run.Corpus.Path} ({run.Corpus.Train.Numel:N0} training, {run.Corpus.Validation.Numel:N0} validation characters)"),
+            ("model", model),
+            ("parameters", run.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)),
+            ("training", string.Create(CultureInfo.InvariantCulture, $"AdamW lr {s.Lr}, batch {s.Batch} × {s.Block} characters, {s.Steps} steps, seed {s.Seed}, cross-entropy")),
+            .. resumePath is null ? Array.Empty<(string, string)>() : [("resumed", $"{resumePath} at step {run.Step}")],
+        ]);
+    }
+
+    /// <summary>The loss of every step and its running mean over 20 steps.</summary>
+    public static void Draw(CharLmResult r, string path)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        var steps = r.Curve.Select(p => (double)p.Step).ToList();
+        var losses = r.Curve.Select(p => p.Loss).ToList();
+        var mean = losses.Select((_, i) => losses.Skip(Math.Max(0, i - 19)).Take(Math.Min(20, i + 1)).Average()).ToList();
+        Chart.Lines(path, [new Series("train loss", losses, steps), new Series("running mean (20 steps)", mean, steps)],
+            string.Create(CultureInfo.InvariantCulture, $"char-lm {r.Settings.Model} on {r.Settings.Corpus}: AdamW lr {r.Settings.Lr}, batch {r.Settings.Batch}×{r.Settings.Block}"),
+            xLabel: "step", yLabel: "cross-entropy");
+    }
+
+    private static void Print(Report report, CharLmResult r, string lossPath, string? savePath)
+    {
+        report.Table(["step", "loss"], r.ReportedLosses.Select(p => (IReadOnlyList<string>)[Fmt.I(p.Key), p.Value.ToString("F4", CultureInfo.InvariantCulture)]));
+        report.Line(string.Create(CultureInfo.InvariantCulture,
+            $"validation loss {r.ValidationLoss:F4} (mean of {r.Settings.ValidationBatches} batches); {(r.TokensPerSecond is { } t ? t.ToString("N0", CultureInfo.InvariantCulture) : "-")} tokens/s"));
+        report.Line(r.Settings.Temperature is { } temp
+            ? string.Create(CultureInfo.InvariantCulture, $"sampled at temperature {temp}:")
+            : "greedy continuation of the text's first character:");
+        report.Line(r.Sample);
+        report.Wrote("loss curve", lossPath);
+        if (savePath is not null) report.Wrote("checkpoint", savePath);
+    }
+
+    // The thread pool and Environment.ProcessorCount are sized at start-up; DOTNET_PROCESSOR_COUNT sets both (as
+    // torch.set_num_threads sets torch's pool), so the lab runs itself again with it.
+    private static int RestartWithThreads(int threads, LabIo io)
+    {
+        string? host = Environment.ProcessPath;
+        var entry = System.Reflection.Assembly.GetEntryAssembly();
+        if (host is null || entry?.GetName().Name != "Backprop.Lab" || Environment.GetEnvironmentVariable("DOTNET_PROCESSOR_COUNT") is not null)
+            throw new LabInputException($"--threads {threads}: the lab can set its thread count only when run as its own program without DOTNET_PROCESSOR_COUNT set (it has {Environment.ProcessorCount})");
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(entry.Location);
+        foreach (string a in Environment.GetCommandLineArgs().Skip(1)) start.ArgumentList.Add(a);
+        start.Environment["DOTNET_PROCESSOR_COUNT"] = threads.ToString(CultureInfo.InvariantCulture);
+        using var child = Process.Start(start)!;
+        child.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (io.Error) io.Error.WriteLine(e.Data); };
+        child.BeginErrorReadLine();
+        io.Out.Write(child.StandardOutput.ReadToEnd());
+        child.WaitForExit();
+        return child.ExitCode;
+    }
+}
