@@ -11,7 +11,7 @@ namespace Backprop.Lab.Tests;
 /// first step's loss within 1e-5 relative, the tenth's within 1e-3, the same vocabulary and parameter count — for
 /// both models on tang300 and on a file with escapes, "%" lines, CRLF and a character outside the BMP; then the
 /// checkpoint (save, resume, bit for bit), temperature sampling and errors. Without torch or fortunes-zh the live
-/// tests return with a message, as LiveTorchTests does (on CI, where .ci/run installs both, their absence fails).
+/// tests are skipped (tests/Shared/Prerequisites.cs; .ci/run installs both and fails on a skip).
 /// </summary>
 public sealed class CharLmTests(ITestOutputHelper output) : IDisposable
 {
@@ -40,14 +40,10 @@ public sealed class CharLmTests(ITestOutputHelper output) : IDisposable
         return path;
     }
 
-    private bool Prerequisites(bool needsTang300)
+    private static void RequireTorchAndCorpus(bool needsTang300)
     {
-        string? missing = !LiveTorch.Available() ? "/usr/bin/python3 has no torch (apt-get install python3-torch)"
-            : needsTang300 && !File.Exists(Tang300) ? $"{Tang300} is missing (apt-get install fortunes-zh)" : null;
-        if (missing is null) return true;
-        Assert.False(Environment.GetEnvironmentVariable("CI") == "true", $"CI: {missing}; .ci/run installs it");
-        output.WriteLine($"skipped: {missing}");
-        return false;
+        Backprop.Testing.Prerequisites.RequireTorch();
+        Skip.If(needsTang300 && !File.Exists(Tang300), $"{Tang300} is missing; apt-get install fortunes-zh to run this test");
     }
 
     private static JsonElement RunTorch(string[] args)
@@ -92,19 +88,19 @@ public sealed class CharLmTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(tSample.EnumerateRunes().Count(), oSample.EnumerateRunes().Count());
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("gpt")]
     [InlineData("lstm")]
     public void Ten_steps_on_tang300_match_charlm_torch(string model)
     {
-        if (!Prerequisites(needsTang300: true)) return;
+        RequireTorchAndCorpus(needsTang300: true);
         AssertParity(["--corpus", "tang300", "--model", model, .. Small]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_file_with_escapes_separators_crlf_and_astral_characters_is_prepared_as_charlm_torch_prepares_it()
     {
-        if (!Prerequisites(needsTang300: false)) return;
+        RequireTorchAndCorpus(needsTang300: false);
         AssertParity(["--corpus", TrickyCorpus(), "--model", "gpt", .. Small]);
     }
 
@@ -188,23 +184,4 @@ public sealed class CharLmTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--block 5000: the corpus", result.Stderr);
     }
-}
-
-/// <summary>Whether /usr/bin/python3 imports torch (checked once).</summary>
-internal static class LiveTorch
-{
-    private static readonly Lazy<bool> Lazy = new(() =>
-    {
-        if (!File.Exists("/usr/bin/python3")) return false;
-        using var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-c", "import torch"]) { RedirectStandardError = true, RedirectStandardOutput = true });
-        if (process is null) return false;
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            return false;
-        }
-        return process.ExitCode == 0;
-    });
-
-    public static bool Available() => Lazy.Value;
 }
