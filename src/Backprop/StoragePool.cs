@@ -17,8 +17,8 @@ namespace Backprop;
 /// the loans again when a collection has run since it last looked, and otherwise may run a collection itself (see
 /// <see cref="ShouldCollect"/>). After every full collection the pool also takes back what died, so arrays of dead
 /// storages are not held for a request that never comes. An array must not be used after its storage is
-/// unreachable: code that takes a tensor's array keeps the tensor alive (<see cref="GC.KeepAlive"/>) until it is
-/// done with the array (docs/decisions.md, "Pooled storage for large tensors").
+/// unreachable: ops lend arrays to kernels only through <see cref="Dispatch"/>, which keeps the tensors alive until
+/// the kernel is done (docs/decisions.md, "Pooled storage for large tensors").
 /// </remarks>
 internal static class StoragePool
 {

@@ -46,13 +46,15 @@ public partial class Tensor
     {
         var gc = g.DType == y.DType ? (g.IsContiguous ? g : g.CloneContiguous()) : g.To(y.DType).Contiguous();
         var result = Uninitialized(y.DType, y.ShapeArray);   // every element written
-        switch (y.DType)
-        {
-            case DType.Float32: Elementwise.ReluBackward<float>(gc.Span<float>(), y.Span<float>(), result.Span<float>()); break;
-            case DType.Float64: Elementwise.ReluBackward<double>(gc.Span<double>(), y.Span<double>(), result.Span<double>()); break;
-        }
-        GC.KeepAlive(gc);   // its array was in use until here (StoragePool)
+        var kernel = new ReluBackwardRun();
+        Dispatch.Float(ref kernel, gc, y, result);
         return result;
+    }
+
+    private readonly struct ReluBackwardRun : IFloatKernel
+    {
+        public void Run<T>(Lent<T> g, Lent<T> y, Lent<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+            => Elementwise.ReluBackward<T>(g.Span, y.Span, result.Span);
     }
 
     /// <summary>x for x &gt; 0, negativeSlope·x otherwise; like torch.nn.functional.leaky_relu.</summary>

@@ -146,15 +146,15 @@ public partial class Tensor
         }
         // Read everything first: source may overlap this view.
         var values = source.ConvertUnchecked(DType);
-        switch (DType)
-        {
-            case DType.Float32: Copy.IntoStrided<float>(values.Span<float>(), Data<float>(), StorageOffset, ShapeArray, StrideArray); break;
-            case DType.Float64: Copy.IntoStrided<double>(values.Span<double>(), Data<double>(), StorageOffset, ShapeArray, StrideArray); break;
-            case DType.Int64: Copy.IntoStrided<long>(values.Span<long>(), Data<long>(), StorageOffset, ShapeArray, StrideArray); break;
-            case DType.Bool: Copy.IntoStrided<bool>(values.Span<bool>(), Data<bool>(), StorageOffset, ShapeArray, StrideArray); break;
-        }
-        GC.KeepAlive(values);   // its array was in use until here (StoragePool)
-        GC.KeepAlive(this);
+        var kernel = new ScatterCopyRun();
+        Dispatch.Any(ref kernel, values, this);
+    }
+
+    /// <summary>Writes contiguous values (a) into a strided view (b).</summary>
+    private readonly struct ScatterCopyRun : IAnyKernel
+    {
+        public void Run<T>(Lent<T> values, Lent<T> view, Lent<T> _) where T : unmanaged
+            => Copy.IntoStrided<T>(values.Span, view.Array, view.Offset, view.Shape, view.Strides);
     }
 
     /// <summary>grad += other for an accumulated gradient, in place and outside the graph.</summary>

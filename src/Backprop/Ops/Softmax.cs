@@ -64,9 +64,8 @@ public partial class Tensor
         for (int i = 0; i < d; i++) outer *= shape[i];
         for (int i = d + 1; i < y.Dim; i++) inner *= shape[i];
         var dx = Uninitialized(y.DType, shape);   // every element written
-        if (y.DType == DType.Float32) Kernels.Softmax.Backward(gc.Span<float>(), y.Span<float>(), outer, n, inner, dx.Span<float>(), log);
-        else Kernels.Softmax.Backward(gc.Span<double>(), y.Span<double>(), outer, n, inner, dx.Span<double>(), log);
-        GC.KeepAlive(gc);   // its array was in use until here (StoragePool)
+        var kernel = new SoftmaxRun(outer, n, inner, log);
+        Dispatch.Float(ref kernel, gc, y, dx);
         return dx;
     }
 
@@ -79,9 +78,18 @@ public partial class Tensor
         if (Dim > 0) mask[d] = true;
         var (x, outer, n, inner) = ReductionLayout(mask);
         var y = Uninitialized(DType, ShapeArray);
-        if (DType == DType.Float32) Kernels.Softmax.Forward(x.Span<float>(), outer, n, inner, y.Span<float>(), log);
-        else Kernels.Softmax.Forward(x.Span<double>(), outer, n, inner, y.Span<double>(), log);
-        GC.KeepAlive(x);   // its array was in use until here (StoragePool)
+        var kernel = new SoftmaxRun(outer, n, inner, log);
+        Dispatch.Float(ref kernel, x, y);
         return y;
+    }
+
+    /// <summary>Forward (a → b) when c is absent; backward (gradient a, output b → c) otherwise.</summary>
+    private readonly struct SoftmaxRun(int outer, int n, int inner, bool log) : IFloatKernel
+    {
+        public void Run<T>(Lent<T> a, Lent<T> b, Lent<T> c) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            if (c.Array is null) Kernels.Softmax.Forward<T>(a.Span, outer, n, inner, b.Span, log);
+            else Kernels.Softmax.Backward<T>(a.Span, b.Span, outer, n, inner, c.Span, log);
+        }
     }
 }
