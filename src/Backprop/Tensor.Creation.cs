@@ -56,7 +56,7 @@ public partial class Tensor
     public static Tensor Zeros(int[] shape, DType dtype = DType.Float32)
     {
         CheckShape("Zeros", shape);
-        return Empty(dtype, (int[])shape.Clone());
+        return ZeroFilled(dtype, (int[])shape.Clone());
     }
 
     /// <summary>A Float32 tensor filled with zeros; like torch.zeros(*size).</summary>
@@ -72,13 +72,13 @@ public partial class Tensor
     public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32)
     {
         CheckShape("Full", shape);
-        var t = Empty(dtype, (int[])shape.Clone());
+        var t = ZeroFilled(dtype, (int[])shape.Clone());
         t.FillUnchecked(value);
         return t;
     }
 
     /// <summary>Zeros with the shape and dtype of another tensor; like torch.zeros_like.</summary>
-    public static Tensor ZerosLike(Tensor other, DType? dtype = null) => Empty(dtype ?? other.DType, other.ShapeArray);
+    public static Tensor ZerosLike(Tensor other, DType? dtype = null) => ZeroFilled(dtype ?? other.DType, other.ShapeArray);
 
     /// <summary>Ones with the shape and dtype of another tensor; like torch.ones_like.</summary>
     public static Tensor OnesLike(Tensor other, DType? dtype = null) => FullLike(other, 1, dtype);
@@ -86,7 +86,7 @@ public partial class Tensor
     /// <summary>A value with the shape and dtype of another tensor; like torch.full_like.</summary>
     public static Tensor FullLike(Tensor other, double value, DType? dtype = null)
     {
-        var t = Empty(dtype ?? other.DType, other.ShapeArray);
+        var t = ZeroFilled(dtype ?? other.DType, other.ShapeArray);
         t.FillUnchecked(value);
         return t;
     }
@@ -107,7 +107,7 @@ public partial class Tensor
         if (type != DType.Int64) return Arange((double)start, end, step, type);
         CheckRange(start, end, step);
         // torch sizes an integer range as ceil((end − start) / step) in double
-        var t = Empty(DType.Int64, [RangeLength((double)(end - start) / step)]);
+        var t = ZeroFilled(DType.Int64, [RangeLength((double)(end - start) / step)]);
         Kernels.Ranges.Arange(t.Span<long>(), start, step);
         return t;
     }
@@ -125,7 +125,7 @@ public partial class Tensor
             case DType.Float64:
             {
                 CheckRange(start, end, step);
-                var t = Empty(type, [RangeLength((end - start) / step)]);
+                var t = ZeroFilled(type, [RangeLength((end - start) / step)]);
                 if (type == DType.Float32) Kernels.Ranges.Arange(t.Span<float>(), start, step);
                 else Kernels.Ranges.Arange(t.Span<double>(), start, step);
                 return t;
@@ -160,7 +160,7 @@ public partial class Tensor
     {
         if (steps < 0) throw new ArgumentException($"Linspace: number of steps must be non-negative, got {steps}");
         if (dtype == DType.Bool) throw new ArgumentException("Linspace: \"linspace_cpu\" not implemented for torch.bool");
-        var t = Empty(dtype, [steps]);
+        var t = ZeroFilled(dtype, [steps]);
         if (steps == 1) { t.FillUnchecked(start); return t; }
         switch (dtype)
         {
@@ -177,7 +177,7 @@ public partial class Tensor
         if (n < 0) throw new ArgumentException($"Eye: n must be greater or equal to 0, got {n}");
         int cols = m ?? n;
         if (cols < 0) throw new ArgumentException($"Eye: m must be greater or equal to 0, got {cols}");
-        var t = Empty(dtype, [n, cols]);
+        var t = ZeroFilled(dtype, [n, cols]);
         for (int i = 0, k = Math.Min(n, cols); i < k; i++) t.FillAt(i * cols + i, 1);
         return t;
     }
@@ -188,7 +188,7 @@ public partial class Tensor
         DType dtype = like.DType.IsFloatingPoint() ? DType.Float64
             : double.IsInteger(value) ? DType.Int64
             : DType.Float64;
-        var t = Empty(dtype, Shapes.Scalar);
+        var t = ZeroFilled(dtype, Shapes.Scalar);
         t.FillUnchecked(value);
         t.IsWrappedNumber = true;
         return t;

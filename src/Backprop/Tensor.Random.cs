@@ -23,7 +23,7 @@ public partial class Tensor
     {
         CheckShape("Rand", shape);
         CheckFloating("Rand", dtype);
-        var t = Empty(dtype, (int[])shape.Clone());
+        var t = ZeroFilled(dtype, (int[])shape.Clone());
         t.FillUniform(0, 1, generator ?? Generator.Default);
         return t;
     }
@@ -36,7 +36,7 @@ public partial class Tensor
     {
         CheckShape("Randn", shape);
         CheckFloating("Randn", dtype);
-        var t = Empty(dtype, (int[])shape.Clone());
+        var t = ZeroFilled(dtype, (int[])shape.Clone());
         t.FillNormal(0, 1, generator ?? Generator.Default);
         return t;
     }
@@ -52,7 +52,7 @@ public partial class Tensor
             throw new ArgumentException($"RandInt: random_ expects 'from' to be less than 'to', but got from={low} >= to={high}");
         if (dtype == DType.Bool && (low < 0 || high > 2))
             throw new ArgumentException($"RandInt: for a torch.bool result 'from' and 'to' must lie in [0, 2], but got from={low}, to={high}");
-        var values = Empty(DType.Int64, (int[])shape.Clone());
+        var values = ZeroFilled(DType.Int64, (int[])shape.Clone());
         var g = generator ?? Generator.Default;
         ulong range = (ulong)(high - low);   // wraps correctly even when high - low overflows long
         lock (g.Sync) Sampling.RandomFromTo(g, values.Span<long>(), range, low);
@@ -67,7 +67,7 @@ public partial class Tensor
     public static Tensor RandPerm(int n, Generator? generator = null)
     {
         if (n < 0) throw new ArgumentException($"RandPerm: n must be non-negative, got {n}");
-        var t = Empty(DType.Int64, [n]);
+        var t = ZeroFilled(DType.Int64, [n]);
         var g = generator ?? Generator.Default;
         lock (g.Sync) Sampling.Permutation(g, t.Span<long>());
         return t;
@@ -128,7 +128,7 @@ public partial class Tensor
         var g = generator ?? Generator.Default;
         if (IsContiguous)
         {
-            var buffer = Empty(DType, ShapeArray);
+            var buffer = ZeroFilled(DType, ShapeArray);
             fill(buffer, g, true);
             return Copy_(buffer);
         }
@@ -136,7 +136,7 @@ public partial class Tensor
         var perm = IterationOrder(ShapeArray, StrideArray);
         var permutedShape = new int[Dim];
         for (int i = 0; i < Dim; i++) permutedShape[i] = ShapeArray[perm[i]];
-        var permuted = Empty(DType, permutedShape);
+        var permuted = ZeroFilled(DType, permutedShape);
         fill(permuted, g, false);
         var inverse = new int[Dim];
         for (int i = 0; i < Dim; i++) inverse[perm[i]] = i;

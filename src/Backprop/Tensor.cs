@@ -33,7 +33,7 @@ public partial class Tensor
     }
 
     /// <summary>A new contiguous tensor of the given shape, zero-filled.</summary>
-    internal static Tensor Empty(DType dtype, int[] shape)
+    internal static Tensor ZeroFilled(DType dtype, int[] shape)
     {
         int n = Shapes.Numel(shape);
         return new Tensor(Storage.Allocate(dtype, n), 0, shape, Shapes.ContiguousStrides(shape));

@@ -204,9 +204,9 @@ public partial class Tensor
         var grads = new Tensor?[3];
         // Each is written whole by the kernel; Empty (zeros) where the kernel has nothing to do.
         bool work = g.Numel > 0;
-        if (xNeedsGrad) grads[0] = work ? Uninitialized(dtype, x.ShapeArray) : Empty(dtype, x.ShapeArray);
-        if (weightNeedsGrad) grads[1] = work ? Uninitialized(dtype, weight.ShapeArray) : Empty(dtype, weight.ShapeArray);
-        if (biasNeedsGrad) grads[2] = work ? Uninitialized(dtype, [geometry.O]) : Empty(dtype, [geometry.O]);
+        if (xNeedsGrad) grads[0] = work ? Uninitialized(dtype, x.ShapeArray) : ZeroFilled(dtype, x.ShapeArray);
+        if (weightNeedsGrad) grads[1] = work ? Uninitialized(dtype, weight.ShapeArray) : ZeroFilled(dtype, weight.ShapeArray);
+        if (biasNeedsGrad) grads[2] = work ? Uninitialized(dtype, [geometry.O]) : ZeroFilled(dtype, [geometry.O]);
         if (!work) return grads;
         var gc = g.IsContiguous && g.DType == dtype ? g : g.To(dtype).Contiguous();
         var wc = weight.IsContiguous ? weight : weight.CloneContiguous();
@@ -240,7 +240,7 @@ public partial class Tensor
     {
         int n = columns.ShapeArray[0], c = columns.ShapeArray[1] / win.KernelArea;
         var src = columns.IsContiguous ? columns : columns.CloneContiguous();
-        var image = Empty(columns.DType, [n, c, h, w]);
+        var image = ZeroFilled(columns.DType, [n, c, h, w]);
         if (image.Numel == 0) return image;
         var kernel = new Im2ColRun(n, c, h, w, win, fold: true);
         Dispatch.Float(ref kernel, src, image);

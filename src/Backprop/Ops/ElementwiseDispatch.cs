@@ -11,6 +11,7 @@ public partial class Tensor
     {
         var x = DType.IsFloatingPoint() ? this : ConvertUnchecked(DType.Float32);
         var result = Uninitialized(x.DType, ShapeArray);
+        if (result.Numel == 0) return result;   // TensorPrimitives refuses empty spans for some ops (Sigmoid)
         var kernel = new UnaryRun<TOp>();
         Dispatch.Float(ref kernel, x, result);
         return result;

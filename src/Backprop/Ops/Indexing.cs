@@ -24,7 +24,7 @@ public partial class Tensor
                 throw new ArgumentException(
                     $"Gather: Size does not match at dimension {j} expected index {Shapes.Format(index.ShapeArray)} to be smaller than self {Shapes.Format(ShapeArray)} apart from dimension {d}");
         var positions = CheckedIndex("Gather", index, d, ShapeArray[d]);
-        var result = Empty(DType, index.ShapeArray);
+        var result = ZeroFilled(DType, index.ShapeArray);
         var kernel = new GatherRun(d);
         Dispatch.Indexed(ref kernel, this, result, positions);
         var x = this;
@@ -89,7 +89,7 @@ public partial class Tensor
         var x = IsContiguous ? this : CloneContiguous();
         var shape = (int[])ShapeArray.Clone();
         shape[d] = positions.Numel;
-        var result = Empty(DType, shape);
+        var result = ZeroFilled(DType, shape);
         var (outer, inner) = OuterInner(ShapeArray, d);
         var kernel = new IndexSelectRun(outer, ShapeArray[d], inner);
         Dispatch.Indexed(ref kernel, x, result, positions);
@@ -173,7 +173,7 @@ public partial class Tensor
         }
         else if (largest.Max >= numClasses)
             throw new ArgumentException($"OneHot: Class values must be smaller than num_classes (got {largest.Max} with num_classes = {numClasses}).");
-        var result = Empty(DType.Int64, [.. indices.ShapeArray, numClasses]);
+        var result = ZeroFilled(DType.Int64, [.. indices.ShapeArray, numClasses]);
         var fill = new OneHotRun(numClasses);
         Dispatch.Number(ref fill, values, result);
         return result;

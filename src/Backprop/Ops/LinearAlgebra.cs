@@ -238,7 +238,7 @@ public partial class Tensor
     /// <summary>The product [batch, m, n] of a [..., m, k] and b [..., k, n] (same dtype), read through their strides, outside the graph.</summary>
     private static Tensor ProductKernel(Tensor a, Tensor b, int[] batch, int m, int k, int n)
     {
-        if (k == 0) return Empty(a.DType, [.. batch, m, n]);   // an empty sum: zeros
+        if (k == 0) return ZeroFilled(a.DType, [.. batch, m, n]);   // an empty sum: zeros
         var result = Uninitialized(a.DType, [.. batch, m, n]);   // the GEMM overwrites every element
         if (result.Numel == 0) return result;
         if (!MatrixLayout(a, out bool transA, out int lda)) { a = a.CloneContiguous(); transA = false; lda = k; }

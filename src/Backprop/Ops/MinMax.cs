@@ -142,7 +142,7 @@ public partial class Tensor
     {
         var source = DType == DType.Bool ? ConvertUnchecked(DType.Int64) : this;
         var (x, outer, reduced, inner) = source.ReductionLayout(mask);
-        var result = Empty(x.DType, ReducedShape(mask, keepDim));
+        var result = ZeroFilled(x.DType, ReducedShape(mask, keepDim));
         if (result.Numel > 0)
         {
             var kernel = new ExtremeRun<TOp>(outer, reduced, inner);
@@ -157,8 +157,8 @@ public partial class Tensor
         var source = DType == DType.Bool ? ConvertUnchecked(DType.Int64) : this;
         var (x, outer, reduced, inner) = source.ReductionLayout(mask);
         var shape = ReducedShape(mask, keepDim);
-        var values = Empty(x.DType, shape);
-        var indices = Empty(DType.Int64, shape);
+        var values = ZeroFilled(x.DType, shape);
+        var indices = ZeroFilled(DType.Int64, shape);
         if (values.Numel > 0)
         {
             var kernel = new ExtremeRun<TOp>(outer, reduced, inner);

@@ -117,7 +117,7 @@ public partial class Tensor
     private static Tensor AvgPoolOp(Tensor x, Kernels.SlidingWindows win, bool countIncludePad, int? divisorOverride)
     {
         var (n, c, h, w, strides) = Planes(x);
-        var y = Empty(x.DType, [.. x.ShapeArray[..^2], win.OutH, win.OutW]);
+        var y = ZeroFilled(x.DType, [.. x.ShapeArray[..^2], win.OutH, win.OutW]);
         if (y.Numel > 0)
         {
             var kernel = new AveragePoolRun(strides, n, c, h, w, win, countIncludePad, divisorOverride, adjoint: false);
@@ -131,7 +131,7 @@ public partial class Tensor
     private static Tensor AvgPoolAdjointOp(Tensor g, int[] inputShape, Kernels.SlidingWindows win, bool countIncludePad, int? divisorOverride)
     {
         var src = g.IsContiguous ? g : g.CloneContiguous();
-        var dx = Empty(g.DType, inputShape);
+        var dx = ZeroFilled(g.DType, inputShape);
         var (n, c, h, w, _) = Planes(dx);
         if (dx.Numel > 0)
         {
@@ -144,7 +144,7 @@ public partial class Tensor
     private static Tensor AdaptiveAvgPoolOp(Tensor x, int outH, int outW)
     {
         var (n, c, h, w, strides) = Planes(x);
-        var y = Empty(x.DType, [.. x.ShapeArray[..^2], outH, outW]);
+        var y = ZeroFilled(x.DType, [.. x.ShapeArray[..^2], outH, outW]);
         if (y.Numel > 0)
         {
             var kernel = new AdaptiveAveragePoolRun(strides, n, c, h, w, outH, outW, adjoint: false);
@@ -158,7 +158,7 @@ public partial class Tensor
     private static Tensor AdaptiveAvgPoolAdjointOp(Tensor g, int[] inputShape)
     {
         var src = g.IsContiguous ? g : g.CloneContiguous();
-        var dx = Empty(g.DType, inputShape);
+        var dx = ZeroFilled(g.DType, inputShape);
         var (n, c, h, w, _) = Planes(dx);
         int outH = g.ShapeArray[^2], outW = g.ShapeArray[^1];
         if (dx.Numel > 0)

@@ -9,11 +9,9 @@ public partial class Tensor
     {
         int d = Shapes.NormalizeDim("Softmax", dim, Dim);
         var y = SoftmaxForward("Softmax", d, log: false);
-        // dL/dx = y ⊙ (g − Σ(g ⊙ y)): the Jacobian diag(y) − y yᵀ applied to g; one fused pass unless this backward
-        // is itself recorded (createGraph).
-        return Graph.Record(y, "SoftmaxBackward0", this, g => GradMode.IsEnabled
-            ? y.Mul(g.Sub(g.Mul(y).Sum(d, keepDim: true)))
-            : SoftmaxBackwardKernel(g, y, d, log: false), new SavedTensors(y));
+        // dL/dx = y ⊙ (g − Σ(g ⊙ y)): the Jacobian diag(y) − y yᵀ applied to g, as one op with its own backward.
+        return Graph.Record(y, "SoftmaxBackward0", this, (y, d), static (g, s) => SoftmaxBackward(g, s.y, s.d, log: false),
+            new SavedTensors(y));
     }
 
     /// <summary>log softmax along dim, computed stably as (x − m) − log Σ e^(x − m); like torch.log_softmax(input, dim).</summary>
@@ -21,10 +19,9 @@ public partial class Tensor
     {
         int d = Shapes.NormalizeDim("LogSoftmax", dim, Dim);
         var y = SoftmaxForward("LogSoftmax", d, log: true);
-        // dL/dx = g − softmax(x) · Σ g, with softmax(x) = e^y; fused as Softmax's
-        return Graph.Record(y, "LogSoftmaxBackward0", this, g => GradMode.IsEnabled
-            ? g.Sub(y.Exp().Mul(g.Sum(d, keepDim: true)))
-            : SoftmaxBackwardKernel(g, y, d, log: true), new SavedTensors(y));
+        // dL/dx = g − softmax(x) · Σ g, with softmax(x) = e^y; one op, as Softmax's
+        return Graph.Record(y, "LogSoftmaxBackward0", this, (y, d), static (g, s) => SoftmaxBackward(g, s.y, s.d, log: true),
+            new SavedTensors(y));
     }
 
     /// <summary>log Σ eˣ along one dim, computed stably; like torch.logsumexp(input, dim, keepdim).</summary>
@@ -53,6 +50,31 @@ public partial class Tensor
         return Graph.Record(y, "LogsumexpBackward0", this,
             g => g.ExpandReduced(mask, keepDim, x.ShapeArray).Mul(x.Sub(y.ExpandReduced(mask, keepDim, x.ShapeArray)).Exp()),
             new SavedTensors(x, y));
+    }
+
+    /// <summary>
+    /// Softmax's (log-softmax's) gradient from g and the output y along dim d, as one op whose fused kernel serves plain
+    /// and createGraph passes alike; like torch's _softmax_backward_data (_log_softmax_backward_data). Its own backward:
+    /// softmax: ∂/∂g = the same op of gg, ∂/∂y = gg ⊙ (g − Σ g ⊙ y) − g · Σ gg ⊙ y;
+    /// log-softmax: ∂/∂g = gg − Σ gg ⊙ e^y, ∂/∂y = −gg ⊙ e^y · Σ g.
+    /// </summary>
+    internal static Tensor SoftmaxBackward(Tensor g, Tensor y, int d, bool log)
+    {
+        var r = SoftmaxBackwardKernel(g, y, d, log);
+        return Graph.Record(r, log ? "LogSoftmaxBackwardDataBackward0" : "SoftmaxBackwardDataBackward0", g, y, (g, y, d, log),
+            static (gg, s) =>
+            {
+                var (g, y, d, log) = s;
+                if (log)
+                {
+                    var e = y.Exp();
+                    return (g.RequiresGrad ? gg.Sub(gg.Mul(e).Sum(d, keepDim: true)) : null,
+                            y.RequiresGrad ? gg.Mul(e).Mul(g.Sum(d, keepDim: true)).Neg() : null);
+                }
+                return (g.RequiresGrad ? SoftmaxBackward(gg, y, d, log: false) : null,
+                        y.RequiresGrad ? gg.Mul(g.Sub(g.Mul(y).Sum(d, keepDim: true))).Sub(g.Mul(gg.Mul(y).Sum(d, keepDim: true))) : null);
+            },
+            new SavedTensors(g, y));
     }
 
     /// <summary>Softmax's or log-softmax's gradient from g and the output y (contiguous, floating-point) along dim d, outside the graph.</summary>
