@@ -108,7 +108,8 @@ public partial class Tensor
         CheckRange(start, end, step);
         // torch sizes an integer range as ceil((end − start) / step) in double
         var t = ZeroFilled(DType.Int64, [RangeLength((double)(end - start) / step)]);
-        Kernels.Ranges.Arange(t.Span<long>(), start, step);
+        var kernel = new RangeRun(RangeKind.IntegerArange, start, step);
+        Dispatch.Number(ref kernel, t);
         return t;
     }
 
@@ -126,8 +127,8 @@ public partial class Tensor
             {
                 CheckRange(start, end, step);
                 var t = ZeroFilled(type, [RangeLength((end - start) / step)]);
-                if (type == DType.Float32) Kernels.Ranges.Arange(t.Span<float>(), start, step);
-                else Kernels.Ranges.Arange(t.Span<double>(), start, step);
+                var kernel = new RangeRun(RangeKind.Arange, start, step);
+                Dispatch.Number(ref kernel, t);
                 return t;
             }
             default:
@@ -162,13 +163,43 @@ public partial class Tensor
         if (dtype == DType.Bool) throw new ArgumentException("Linspace: \"linspace_cpu\" not implemented for torch.bool");
         var t = ZeroFilled(dtype, [steps]);
         if (steps == 1) { t.FillUnchecked(start); return t; }
-        switch (dtype)
-        {
-            case DType.Float32: Kernels.Ranges.Linspace(t.Span<float>(), (float)start, (float)end); break;
-            case DType.Float64: Kernels.Ranges.Linspace(t.Span<double>(), start, end); break;
-            case DType.Int64: Kernels.Ranges.Linspace(t.Span<long>(), (long)start, (long)end); break;
-        }
+        var kernel = new RangeRun(RangeKind.Linspace, start, end);
+        Dispatch.Number(ref kernel, t);
         return t;
+    }
+
+    private enum RangeKind { IntegerArange, Arange, Linspace }
+
+    /// <summary>Writes a range into a contiguous tensor: Arange (a = start, b = step) or Linspace (a = start, b = end).</summary>
+    private readonly struct RangeRun(RangeKind kind, double a, double b) : INumberKernel
+    {
+        private readonly long _la = (long)a, _lb = (long)b;
+
+        // The integer Arange's bounds as given (longs beyond 2^53 stay exact).
+        public RangeRun(RangeKind kind, long start, long step) : this(kind, (double)start, (double)step) => (_la, _lb) = (start, step);
+
+        public void Run<T>(Lent<T> t, Lent<T> _, Lent<T> __) where T : unmanaged, System.Numerics.INumber<T>
+        {
+            var span = t.Span;
+            if (typeof(T) == typeof(float))
+            {
+                var d = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(span);
+                if (kind == RangeKind.Linspace) Kernels.Ranges.Linspace(d, (float)a, (float)b);
+                else Kernels.Ranges.Arange(d, a, b);
+            }
+            else if (typeof(T) == typeof(double))
+            {
+                var d = System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(span);
+                if (kind == RangeKind.Linspace) Kernels.Ranges.Linspace(d, a, b);
+                else Kernels.Ranges.Arange(d, a, b);
+            }
+            else
+            {
+                var d = System.Runtime.InteropServices.MemoryMarshal.Cast<T, long>(span);
+                if (kind == RangeKind.Linspace) Kernels.Ranges.Linspace(d, _la, _lb);
+                else Kernels.Ranges.Arange(d, _la, _lb);
+            }
+        }
     }
 
     /// <summary>An n × m matrix with ones on the diagonal and zeros elsewhere (m = n when omitted); like torch.eye(n, m, dtype).</summary>
@@ -204,18 +235,22 @@ public partial class Tensor
     /// <summary>Writes value into every element of this view, with no autograd or version bookkeeping.</summary>
     internal void FillUnchecked(double value)
     {
-        switch (DType)
-        {
-            case DType.Float32: FillView(Data<float>(), (float)value); break;
-            case DType.Float64: FillView(Data<double>(), value); break;
-            case DType.Int64: FillView(Data<long>(), (long)value); break;
-            case DType.Bool: FillView(Data<bool>(), value != 0); break;
-        }
+        var kernel = new FillRun(value, this);
+        Dispatch.Any(ref kernel, this);
     }
 
-    private void FillView<T>(T[] data, T value) where T : unmanaged
+    /// <summary>Writes value, converted to the dtype as a cast does (Bool: not zero), into every element of a view.</summary>
+    private readonly struct FillRun(double value, Tensor view) : IAnyKernel
     {
-        if (IsContiguous) { data.AsSpan(StorageOffset, Numel).Fill(value); return; }
-        for (int i = 0; i < Numel; i++) data[StorageIndex(i)] = value;
+        public void Run<T>(Lent<T> t, Lent<T> _, Lent<T> __) where T : unmanaged
+        {
+            T v;
+            if (typeof(T) == typeof(float)) { float f = (float)value; v = System.Runtime.CompilerServices.Unsafe.As<float, T>(ref f); }
+            else if (typeof(T) == typeof(double)) { double f = value; v = System.Runtime.CompilerServices.Unsafe.As<double, T>(ref f); }
+            else if (typeof(T) == typeof(long)) { long f = (long)value; v = System.Runtime.CompilerServices.Unsafe.As<long, T>(ref f); }
+            else { bool f = value != 0; v = System.Runtime.CompilerServices.Unsafe.As<bool, T>(ref f); }
+            if (view.IsContiguous) { t.Span.Fill(v); return; }
+            for (int i = 0; i < t.Length; i++) t.Array[view.StorageIndex(i)] = v;
+        }
     }
 }
