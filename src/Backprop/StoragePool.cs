@@ -20,9 +20,9 @@ namespace Backprop;
 /// <see cref="MaxIdleBytes"/> in all, and, every <see cref="TrimRounds"/> collections, the arrays of each length that
 /// stayed idle through all of them (the low-water mark of its free list) are dropped for the collector to take: the
 /// pool converges to what a steady loop needs between two collections instead of keeping every array it ever made
-/// (docs/reliability.md, "Memory over time"). An array must not be used after its storage is
-/// unreachable: code that takes a tensor's array keeps the tensor alive (<see cref="GC.KeepAlive"/>) until it is
-/// done with the array (docs/decisions.md, "Pooled storage for large tensors").
+/// (docs/reliability.md, "Memory over time"). An array must not be used after its storage is unreachable: ops lend
+/// arrays to kernels only through <see cref="Dispatch"/>, which keeps the tensors alive until the kernel is done
+/// (docs/decisions.md, "Pooled storage for large tensors").
 /// </remarks>
 internal static class StoragePool
 {

@@ -56,7 +56,7 @@ public partial class Tensor
     public static Tensor Zeros(int[] shape, DType dtype = DType.Float32)
     {
         CheckShape("Zeros", shape);
-        return Empty(dtype, (int[])shape.Clone());
+        return ZeroFilled(dtype, (int[])shape.Clone());
     }
 
     /// <summary>A Float32 tensor filled with zeros; like torch.zeros(*size).</summary>
@@ -72,13 +72,13 @@ public partial class Tensor
     public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32)
     {
         CheckShape("Full", shape);
-        var t = Empty(dtype, (int[])shape.Clone());
+        var t = ZeroFilled(dtype, (int[])shape.Clone());
         t.FillUnchecked(value);
         return t;
     }
 
     /// <summary>Zeros with the shape and dtype of another tensor; like torch.zeros_like.</summary>
-    public static Tensor ZerosLike(Tensor other, DType? dtype = null) => Empty(dtype ?? other.DType, other.ShapeArray);
+    public static Tensor ZerosLike(Tensor other, DType? dtype = null) => ZeroFilled(dtype ?? other.DType, other.ShapeArray);
 
     /// <summary>Ones with the shape and dtype of another tensor; like torch.ones_like.</summary>
     public static Tensor OnesLike(Tensor other, DType? dtype = null) => FullLike(other, 1, dtype);
@@ -86,7 +86,7 @@ public partial class Tensor
     /// <summary>A value with the shape and dtype of another tensor; like torch.full_like.</summary>
     public static Tensor FullLike(Tensor other, double value, DType? dtype = null)
     {
-        var t = Empty(dtype ?? other.DType, other.ShapeArray);
+        var t = ZeroFilled(dtype ?? other.DType, other.ShapeArray);
         t.FillUnchecked(value);
         return t;
     }
@@ -107,8 +107,9 @@ public partial class Tensor
         if (type != DType.Int64) return Arange((double)start, end, step, type);
         CheckRange(start, end, step);
         // torch sizes an integer range as ceil((end − start) / step) in double
-        var t = Empty(DType.Int64, [RangeLength((double)(end - start) / step)]);
-        Kernels.Ranges.Arange(t.Span<long>(), start, step);
+        var t = ZeroFilled(DType.Int64, [RangeLength((double)(end - start) / step)]);
+        var kernel = new RangeRun(RangeKind.IntegerArange, start, step);
+        Dispatch.Number(ref kernel, t);
         return t;
     }
 
@@ -125,9 +126,9 @@ public partial class Tensor
             case DType.Float64:
             {
                 CheckRange(start, end, step);
-                var t = Empty(type, [RangeLength((end - start) / step)]);
-                if (type == DType.Float32) Kernels.Ranges.Arange(t.Span<float>(), start, step);
-                else Kernels.Ranges.Arange(t.Span<double>(), start, step);
+                var t = ZeroFilled(type, [RangeLength((end - start) / step)]);
+                var kernel = new RangeRun(RangeKind.Arange, start, step);
+                Dispatch.Number(ref kernel, t);
                 return t;
             }
             default:
@@ -160,15 +161,45 @@ public partial class Tensor
     {
         if (steps < 0) throw new ArgumentException($"Linspace: number of steps must be non-negative, got {steps}");
         if (dtype == DType.Bool) throw new ArgumentException("Linspace: \"linspace_cpu\" not implemented for torch.bool");
-        var t = Empty(dtype, [steps]);
+        var t = ZeroFilled(dtype, [steps]);
         if (steps == 1) { t.FillUnchecked(start); return t; }
-        switch (dtype)
-        {
-            case DType.Float32: Kernels.Ranges.Linspace(t.Span<float>(), (float)start, (float)end); break;
-            case DType.Float64: Kernels.Ranges.Linspace(t.Span<double>(), start, end); break;
-            case DType.Int64: Kernels.Ranges.Linspace(t.Span<long>(), (long)start, (long)end); break;
-        }
+        var kernel = new RangeRun(RangeKind.Linspace, start, end);
+        Dispatch.Number(ref kernel, t);
         return t;
+    }
+
+    private enum RangeKind { IntegerArange, Arange, Linspace }
+
+    /// <summary>Writes a range into a contiguous tensor: Arange (a = start, b = step) or Linspace (a = start, b = end).</summary>
+    private readonly struct RangeRun(RangeKind kind, double a, double b) : INumberKernel
+    {
+        private readonly long _la = (long)a, _lb = (long)b;
+
+        // The integer Arange's bounds as given (longs beyond 2^53 stay exact).
+        public RangeRun(RangeKind kind, long start, long step) : this(kind, (double)start, (double)step) => (_la, _lb) = (start, step);
+
+        public void Run<T>(Lent<T> t, Lent<T> _, Lent<T> __) where T : unmanaged, System.Numerics.INumber<T>
+        {
+            var span = t.Span;
+            if (typeof(T) == typeof(float))
+            {
+                var d = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(span);
+                if (kind == RangeKind.Linspace) Kernels.Ranges.Linspace(d, (float)a, (float)b);
+                else Kernels.Ranges.Arange(d, a, b);
+            }
+            else if (typeof(T) == typeof(double))
+            {
+                var d = System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(span);
+                if (kind == RangeKind.Linspace) Kernels.Ranges.Linspace(d, a, b);
+                else Kernels.Ranges.Arange(d, a, b);
+            }
+            else
+            {
+                var d = System.Runtime.InteropServices.MemoryMarshal.Cast<T, long>(span);
+                if (kind == RangeKind.Linspace) Kernels.Ranges.Linspace(d, _la, _lb);
+                else Kernels.Ranges.Arange(d, _la, _lb);
+            }
+        }
     }
 
     /// <summary>An n × m matrix with ones on the diagonal and zeros elsewhere (m = n when omitted); like torch.eye(n, m, dtype).</summary>
@@ -177,7 +208,7 @@ public partial class Tensor
         if (n < 0) throw new ArgumentException($"Eye: n must be greater or equal to 0, got {n}");
         int cols = m ?? n;
         if (cols < 0) throw new ArgumentException($"Eye: m must be greater or equal to 0, got {cols}");
-        var t = Empty(dtype, [n, cols]);
+        var t = ZeroFilled(dtype, [n, cols]);
         for (int i = 0, k = Math.Min(n, cols); i < k; i++) t.FillAt(i * cols + i, 1);
         return t;
     }
@@ -188,7 +219,7 @@ public partial class Tensor
         DType dtype = like.DType.IsFloatingPoint() ? DType.Float64
             : double.IsInteger(value) ? DType.Int64
             : DType.Float64;
-        var t = Empty(dtype, Shapes.Scalar);
+        var t = ZeroFilled(dtype, Shapes.Scalar);
         t.FillUnchecked(value);
         t.IsWrappedNumber = true;
         return t;
@@ -204,18 +235,22 @@ public partial class Tensor
     /// <summary>Writes value into every element of this view, with no autograd or version bookkeeping.</summary>
     internal void FillUnchecked(double value)
     {
-        switch (DType)
-        {
-            case DType.Float32: FillView(Data<float>(), (float)value); break;
-            case DType.Float64: FillView(Data<double>(), value); break;
-            case DType.Int64: FillView(Data<long>(), (long)value); break;
-            case DType.Bool: FillView(Data<bool>(), value != 0); break;
-        }
+        var kernel = new FillRun(value, this);
+        Dispatch.Any(ref kernel, this);
     }
 
-    private void FillView<T>(T[] data, T value) where T : unmanaged
+    /// <summary>Writes value, converted to the dtype as a cast does (Bool: not zero), into every element of a view.</summary>
+    private readonly struct FillRun(double value, Tensor view) : IAnyKernel
     {
-        if (IsContiguous) { data.AsSpan(StorageOffset, Numel).Fill(value); return; }
-        for (int i = 0; i < Numel; i++) data[StorageIndex(i)] = value;
+        public void Run<T>(Lent<T> t, Lent<T> _, Lent<T> __) where T : unmanaged
+        {
+            T v;
+            if (typeof(T) == typeof(float)) { float f = (float)value; v = System.Runtime.CompilerServices.Unsafe.As<float, T>(ref f); }
+            else if (typeof(T) == typeof(double)) { double f = value; v = System.Runtime.CompilerServices.Unsafe.As<double, T>(ref f); }
+            else if (typeof(T) == typeof(long)) { long f = (long)value; v = System.Runtime.CompilerServices.Unsafe.As<long, T>(ref f); }
+            else { bool f = value != 0; v = System.Runtime.CompilerServices.Unsafe.As<bool, T>(ref f); }
+            if (view.IsContiguous) { t.Span.Fill(v); return; }
+            for (int i = 0; i < t.Length; i++) t.Array[view.StorageIndex(i)] = v;
+        }
     }
 }

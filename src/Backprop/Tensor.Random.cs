@@ -23,7 +23,7 @@ public partial class Tensor
     {
         CheckShape("Rand", shape);
         CheckFloating("Rand", dtype);
-        var t = Empty(dtype, (int[])shape.Clone());
+        var t = ZeroFilled(dtype, (int[])shape.Clone());
         t.FillUniform(0, 1, generator ?? Generator.Default);
         return t;
     }
@@ -36,7 +36,7 @@ public partial class Tensor
     {
         CheckShape("Randn", shape);
         CheckFloating("Randn", dtype);
-        var t = Empty(dtype, (int[])shape.Clone());
+        var t = ZeroFilled(dtype, (int[])shape.Clone());
         t.FillNormal(0, 1, generator ?? Generator.Default);
         return t;
     }
@@ -52,10 +52,11 @@ public partial class Tensor
             throw new ArgumentException($"RandInt: random_ expects 'from' to be less than 'to', but got from={low} >= to={high}");
         if (dtype == DType.Bool && (low < 0 || high > 2))
             throw new ArgumentException($"RandInt: for a torch.bool result 'from' and 'to' must lie in [0, 2], but got from={low}, to={high}");
-        var values = Empty(DType.Int64, (int[])shape.Clone());
+        var values = ZeroFilled(DType.Int64, (int[])shape.Clone());
         var g = generator ?? Generator.Default;
         ulong range = (ulong)(high - low);   // wraps correctly even when high - low overflows long
-        lock (g.Sync) Sampling.RandomFromTo(g, values.Span<long>(), range, low);
+        var kernel = new SampleRun(g, SampleKind.FromTo, low, 0, range);
+        Dispatch.Any(ref kernel, values);
         return dtype == DType.Int64 ? values : values.ConvertUnchecked(dtype);
     }
 
@@ -67,9 +68,10 @@ public partial class Tensor
     public static Tensor RandPerm(int n, Generator? generator = null)
     {
         if (n < 0) throw new ArgumentException($"RandPerm: n must be non-negative, got {n}");
-        var t = Empty(DType.Int64, [n]);
+        var t = ZeroFilled(DType.Int64, [n]);
         var g = generator ?? Generator.Default;
-        lock (g.Sync) Sampling.Permutation(g, t.Span<long>());
+        var kernel = new SampleRun(g, SampleKind.Permutation, 0, 0);
+        Dispatch.Any(ref kernel, t);
         return t;
     }
 
@@ -128,7 +130,7 @@ public partial class Tensor
         var g = generator ?? Generator.Default;
         if (IsContiguous)
         {
-            var buffer = Empty(DType, ShapeArray);
+            var buffer = ZeroFilled(DType, ShapeArray);
             fill(buffer, g, true);
             return Copy_(buffer);
         }
@@ -136,7 +138,7 @@ public partial class Tensor
         var perm = IterationOrder(ShapeArray, StrideArray);
         var permutedShape = new int[Dim];
         for (int i = 0; i < Dim; i++) permutedShape[i] = ShapeArray[perm[i]];
-        var permuted = Empty(DType, permutedShape);
+        var permuted = ZeroFilled(DType, permutedShape);
         fill(permuted, g, false);
         var inverse = new int[Dim];
         for (int i = 0; i < Dim; i++) inverse[perm[i]] = i;
@@ -174,34 +176,57 @@ public partial class Tensor
 
     private void FillUniform(double from, double to, Generator g)
     {
-        lock (g.Sync)
-        {
-            if (DType == DType.Float32) Sampling.Uniform(g, Span<float>(), (float)from, (float)to);
-            else Sampling.Uniform(g, Span<double>(), from, to);
-        }
+        var kernel = new SampleRun(g, SampleKind.Uniform, from, to);
+        Dispatch.Any(ref kernel, this);
     }
 
     private void FillBernoulli(double p, Generator g)
     {
-        lock (g.Sync)
-        {
-            switch (DType)
-            {
-                case DType.Float32: Sampling.Bernoulli(g, Span<float>(), p, 1f, 0f); break;
-                case DType.Float64: Sampling.Bernoulli(g, Span<double>(), p, 1.0, 0.0); break;
-                case DType.Int64: Sampling.Bernoulli(g, Span<long>(), p, 1L, 0L); break;
-                case DType.Bool: Sampling.Bernoulli(g, Span<bool>(), p, true, false); break;
-                default: throw new NotSupportedException($"Bernoulli_: dtype {DType.TorchName()}");
-            }
-        }
+        var kernel = new SampleRun(g, SampleKind.Bernoulli, p, 0);
+        Dispatch.Any(ref kernel, this);
     }
 
     private void FillNormal(double mean, double std, Generator g, bool contiguousTarget = true)
     {
-        lock (g.Sync)
+        var kernel = new SampleRun(g, SampleKind.Normal, mean, std, contiguous: contiguousTarget);
+        Dispatch.Any(ref kernel, this);
+    }
+
+    private enum SampleKind { Uniform, Normal, Bernoulli, FromTo, Permutation }
+
+    /// <summary>
+    /// Fills a contiguous tensor from the generator, under its lock: Uniform (a = from, b = to), Normal (a = mean,
+    /// b = std), Bernoulli (a = p), FromTo (Int64: a = low, range), Permutation (Int64). The same Sampling calls, with
+    /// the same conversions, as before the dispatcher: the random streams are unchanged.
+    /// </summary>
+    private readonly struct SampleRun(Generator g, SampleKind kind, double a, double b, ulong range = 0, bool contiguous = true) : IAnyKernel
+    {
+        private readonly long _low = (long)a;
+
+        public SampleRun(Generator g, SampleKind kind, long low, double b, ulong range) : this(g, kind, (double)low, b, range) => _low = low;
+
+        public void Run<T>(Lent<T> t, Lent<T> _, Lent<T> __) where T : unmanaged
         {
-            if (DType == DType.Float32) Sampling.Normal(g, Span<float>(), mean, std, contiguousTarget);
-            else Sampling.Normal(g, Span<double>(), mean, std, contiguousTarget);
+            var span = t.Span;
+            lock (g.Sync)
+            {
+                switch (kind)
+                {
+                    case SampleKind.Uniform when typeof(T) == typeof(float): Sampling.Uniform(g, Cast<float>(span), (float)a, (float)b); break;
+                    case SampleKind.Uniform when typeof(T) == typeof(double): Sampling.Uniform(g, Cast<double>(span), a, b); break;
+                    case SampleKind.Normal when typeof(T) == typeof(float): Sampling.Normal(g, Cast<float>(span), a, b, contiguous); break;
+                    case SampleKind.Normal when typeof(T) == typeof(double): Sampling.Normal(g, Cast<double>(span), a, b, contiguous); break;
+                    case SampleKind.Bernoulli when typeof(T) == typeof(float): Sampling.Bernoulli(g, Cast<float>(span), a, 1f, 0f); break;
+                    case SampleKind.Bernoulli when typeof(T) == typeof(double): Sampling.Bernoulli(g, Cast<double>(span), a, 1.0, 0.0); break;
+                    case SampleKind.Bernoulli when typeof(T) == typeof(long): Sampling.Bernoulli(g, Cast<long>(span), a, 1L, 0L); break;
+                    case SampleKind.Bernoulli when typeof(T) == typeof(bool): Sampling.Bernoulli(g, Cast<bool>(span), a, true, false); break;
+                    case SampleKind.FromTo when typeof(T) == typeof(long): Sampling.RandomFromTo(g, Cast<long>(span), range, _low); break;
+                    case SampleKind.Permutation when typeof(T) == typeof(long): Sampling.Permutation(g, Cast<long>(span)); break;
+                    default: throw new NotSupportedException($"{kind}: dtype {DTypeOf<T>.Value.TorchName()}");
+                }
+            }
+
+            static Span<TTo> Cast<TTo>(Span<T> s) where TTo : unmanaged => System.Runtime.InteropServices.MemoryMarshal.Cast<T, TTo>(s);
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Backprop;
 
 /// <summary>
@@ -31,7 +33,7 @@ public partial class Tensor
     }
 
     /// <summary>A new contiguous tensor of the given shape, zero-filled.</summary>
-    internal static Tensor Empty(DType dtype, int[] shape)
+    internal static Tensor ZeroFilled(DType dtype, int[] shape)
     {
         int n = Shapes.Numel(shape);
         return new Tensor(Storage.Allocate(dtype, n), 0, shape, Shapes.ContiguousStrides(shape));
@@ -105,15 +107,24 @@ public partial class Tensor
     {
         if (Numel != 1)
             throw new InvalidOperationException($"Item: a Tensor with {Numel} elements cannot be converted to a scalar");
-        int i = StorageIndex(0);
-        return DType switch
+        var kernel = new ElementRun(StorageIndex(0));
+        Dispatch.Any(ref kernel, this);
+        return kernel.Value;
+    }
+
+    /// <summary>Reads the element at a storage index as a double, or writes it when Write is set.</summary>
+    private struct ElementRun(int index, bool write = false, double value = 0) : IAnyKernel
+    {
+        public double Value = value;
+
+        public void Run<T>(Lent<T> x, Lent<T> _, Lent<T> __) where T : unmanaged
         {
-            DType.Float32 => Data<float>()[i],
-            DType.Float64 => Data<double>()[i],
-            DType.Int64 => Data<long>()[i],
-            DType.Bool => Data<bool>()[i] ? 1 : 0,
-            _ => throw new InvalidOperationException($"Item: unknown dtype {DType}"),
-        };
+            ref T element = ref x.Array[index];
+            if (typeof(T) == typeof(float)) { ref var e = ref Unsafe.As<T, float>(ref element); if (write) e = (float)Value; else Value = e; }
+            else if (typeof(T) == typeof(double)) { ref var e = ref Unsafe.As<T, double>(ref element); if (write) e = Value; else Value = e; }
+            else if (typeof(T) == typeof(long)) { ref var e = ref Unsafe.As<T, long>(ref element); if (write) e = (long)Value; else Value = e; }
+            else { ref var e = ref Unsafe.As<T, bool>(ref element); if (write) e = Value != 0; else Value = e ? 1 : 0; }
+        }
     }
 
     /// <summary>The value of a one-element tensor; like tensor.item(), typed.</summary>
@@ -123,7 +134,17 @@ public partial class Tensor
             throw new ArgumentException($"Item<{typeof(T).Name}>: the tensor's dtype is {DType.TorchName()}; use To() first");
         if (Numel != 1)
             throw new InvalidOperationException($"Item: a Tensor with {Numel} elements cannot be converted to a scalar");
-        return Data<T>()[StorageIndex(0)];
+        var kernel = new TypedElementRun<T>(StorageIndex(0));
+        Dispatch.Any(ref kernel, this);
+        return kernel.Value;
+    }
+
+    /// <summary>Reads the element at a storage index, of the caller's element type (checked to be the dtype's).</summary>
+    private struct TypedElementRun<TResult>(int index) : IAnyKernel where TResult : unmanaged
+    {
+        public TResult Value;
+
+        public void Run<T>(Lent<T> x, Lent<T> _, Lent<T> __) where T : unmanaged => Value = Unsafe.As<T, TResult>(ref x.Array[index]);
     }
 
     /// <summary>The elements in row-major order, copied into a new array; like tensor.flatten().tolist().</summary>
@@ -132,8 +153,16 @@ public partial class Tensor
         if (DTypeOf<T>.Value != DType)
             throw new ArgumentException($"ToArray<{typeof(T).Name}>: the tensor's dtype is {DType.TorchName()}; use To() first");
         var result = new T[Numel];
-        Kernels.Copy.Strided(Data<T>(), StorageOffset, ShapeArray, StrideArray, result);
+        var kernel = new ToArrayRun<T>(result);
+        Dispatch.Any(ref kernel, this);
         return result;
+    }
+
+    /// <summary>Gathers a view's elements into an array of the caller's element type (checked to be the dtype's).</summary>
+    private readonly struct ToArrayRun<TResult>(TResult[] result) : IAnyKernel where TResult : unmanaged
+    {
+        public void Run<T>(Lent<T> x, Lent<T> _, Lent<T> __) where T : unmanaged
+            => Kernels.Copy.Strided(x.Array, x.Offset, x.Shape, x.Strides, System.Runtime.InteropServices.MemoryMarshal.Cast<TResult, T>(result.AsSpan()));
     }
 
     /// <summary>The elements as doubles in row-major order, whatever the dtype.</summary>
@@ -154,13 +183,7 @@ public partial class Tensor
     /// <summary>Sets the element at a flat row-major position, outside the graph.</summary>
     internal void FillAt(int flat, double value)
     {
-        int i = StorageIndex(flat);
-        switch (DType)
-        {
-            case DType.Float32: Data<float>()[i] = (float)value; break;
-            case DType.Float64: Data<double>()[i] = value; break;
-            case DType.Int64: Data<long>()[i] = (long)value; break;
-            case DType.Bool: Data<bool>()[i] = value != 0; break;
-        }
+        var kernel = new ElementRun(StorageIndex(flat), write: true, value);
+        Dispatch.Any(ref kernel, this);
     }
 }

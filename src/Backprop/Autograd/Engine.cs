@@ -4,12 +4,13 @@ namespace Backprop;
 /// Runs backward over the recorded graph without recursion: one iterative depth-first walk counts,
 /// for each node, the edges that lead into it; a node runs once every one of them has delivered,
 /// with the sum of what was delivered. A 100,000-op chain needs no deeper stack than a 2-op one.
-/// Not for two concurrent backward passes over one shared graph (as in PyTorch, without its locks).
+/// Everything one pass learns (how many edges each node still waits for, the gradients summed so far) lives in that
+/// pass's <see cref="GraphTask"/>, as in PyTorch's GraphTask; nodes are not written during a pass. So passes may run
+/// at once on several threads, over separate graphs or over one graph kept with retainGraph; gradients that meet in
+/// one leaf are summed under that leaf's lock (PyTorch's AccumulateGrad takes a mutex too).
 /// </summary>
 internal sealed class Engine
 {
-    private static int _lastMark;
-
     private readonly bool _createGraph;
     private readonly Node[]? _captureNodes;
     private readonly Tensor?[]? _captured;
@@ -46,62 +47,57 @@ internal sealed class Engine
     private void Run(ReadOnlySpan<Tensor> roots, ReadOnlySpan<Tensor> rootGrads, bool retainGraph)
     {
         using var mode = new GradModeScope(_createGraph);
-        var workspace = Workspace.Rent();
-        var order = workspace.Order;
-        var ready = workspace.Ready;
-        var outer = Workspace.Running;   // a hook may run a pass of its own
-        Workspace.Running = workspace;
-        workspace.BornAfter = StoragePool.Births;
+        var task = GraphTask.Rent();
+        var ready = task.Ready;
+        var outer = GraphTask.Running;   // a hook may run a pass of its own
+        GraphTask.Running = task;
+        task.BornAfter = StoragePool.Births;
         try
         {
-            Discover(roots, order, workspace.Pending);
-            if (_captureNodes is not null) MarkNeeded(order);
+            Discover(roots, task);
+            if (_captureNodes is not null) MarkNeeded(task);
 
             for (int i = 0; i < roots.Length; i++)
             {
-                var node = roots[i].GradientEdge!;
-                node.GradBuffer = node.GradBuffer is null ? rootGrads[i] : node.GradBuffer.Add(rootGrads[i]);
+                ref var state = ref task.StateOf(roots[i].GradientEdge!);
+                state.Buffer = state.Buffer is null ? rootGrads[i] : state.Buffer.Add(rootGrads[i]);
             }
             foreach (var root in roots)
             {
                 var node = root.GradientEdge!;
-                if (node.Dependencies == 0 && node.GradBuffer is not null) ready.Push(new(node));
+                ref var state = ref task.StateOf(node);
+                if (state.Dependencies == 0 && state.Buffer is not null) ready.Push(new(node));
             }
 
             while (ready.Count > 0)
             {
                 var node = ready.Pop().Node;
-                var grad = node.GradBuffer;
-                node.GradBuffer = null;
-                if (grad is not null) Execute(node, grad, retainGraph);
+                ref var state = ref task.StateOf(node);
+                var grad = state.Buffer;
+                state.Buffer = null;
+                if (grad is not null) Execute(node, grad, retainGraph, task);
                 for (int i = 0; i < node.InputCount; i++)
                 {
                     var next = node.NextAt(i);
                     if (next is null) continue;
-                    if (--next.Dependencies == 0) ready.Push(new(next));
+                    if (--task.StateOf(next).Dependencies == 0) ready.Push(new(next));
                 }
             }
         }
         finally
         {
-            // A failed pass must not leave half-summed buffers for the next one.
-            foreach (var (node, _) in order)
-            {
-                node.GradBuffer = null;
-                node.Dependencies = 0;
-            }
-            Workspace.Running = outer;
-            workspace.Return();
+            GraphTask.Running = outer;
+            task.Return();   // a failed pass's half-summed buffers go with its states
         }
     }
 
-    private void Execute(Node node, Tensor grad, bool retainGraph)
+    private void Execute(Node node, Tensor grad, bool retainGraph, GraphTask task)
     {
-        if (_captureNodes is not null && !node.Needed) return;
+        if (_captureNodes is not null && !task.StateOf(node).Needed) return;
         if (node.PreHooks is { } hooks)
         {
             // A hook may keep what it is given or returns: such a gradient is never taken as a leaf's Grad.
-            var seen = Workspace.Running!.Escaped;
+            var seen = task.Escaped;
             seen.Add(grad.Storage);
             foreach (var hook in hooks.ToArray())
             {
@@ -118,7 +114,7 @@ internal sealed class Engine
                 for (int i = index; i < _captureNodes.Length; i++)
                     if (_captureNodes[i] == node) _captured![i] = grad;
             }
-            if (!node.MustRun) return;   // a target whose inputs lead to no other target
+            if (!task.StateOf(node).MustRun) return;   // a target whose inputs lead to no other target
         }
 
         try
@@ -140,39 +136,44 @@ internal sealed class Engine
         var next = from.NextAt(input);
         if (grad is null || next is null) return;
         grad = from.FitToInput(input, grad);
-        next.GradBuffer = next.GradBuffer is null ? grad : next.GradBuffer.Add(grad);
+        ref var state = ref GraphTask.Running!.StateOf(next);
+        state.Buffer = state.Buffer is null ? grad : state.Buffer.Add(grad);
     }
 
     /// <summary>AccumulateGrad's step: the first gradient is stored (owned, detached), later ones added.</summary>
-    internal void Accumulate(Tensor leaf, Tensor grad)
+    internal void Accumulate(AccumulateGrad node, Tensor grad)
     {
-        if (_createGraph)
+        var leaf = node.Variable;
+        // Passes on other threads may reach the same leaf: one sum at a time, so that no contribution is lost.
+        lock (node.Gate)
         {
-            leaf.Grad = leaf.Grad is null ? grad : leaf.Grad.Add(grad);
-            return;
+            if (_createGraph)
+            {
+                leaf.Grad = leaf.Grad is null ? grad : leaf.Grad.Add(grad);
+                return;
+            }
+            if (leaf.Grad is null)
+            {
+                // Owned and detached: the gradient itself when nothing else can hold its storage, else a copy (Add
+                // passes one gradient to both its inputs; a root gradient is the caller's).
+                leaf.Grad = GraphTask.Running is { } pass && pass.MayTake(grad, leaf) ? grad : grad.CloneContiguous();
+                return;
+            }
+            // Grad mode is already off here: Run turned it off for a pass that does not create a graph.
+            if (leaf.Grad.RequiresGrad) leaf.Grad = leaf.Grad.Detach().Add(grad);
+            else leaf.Grad.AddInPlaceUnchecked(grad);
         }
-        if (leaf.Grad is null)
-        {
-            // Owned and detached: the gradient itself when nothing else can hold its storage, else a copy (Add passes
-            // one gradient to both its inputs; a root gradient is the caller's).
-            leaf.Grad = Workspace.Running is { } pass && pass.MayTake(grad, leaf) ? grad : grad.CloneContiguous();
-            return;
-        }
-        // Grad mode is already off here: Run turned it off for a pass that does not create a graph.
-        if (leaf.Grad.RequiresGrad) leaf.Grad = leaf.Grad.Detach().Add(grad);
-        else leaf.Grad.AddInPlaceUnchecked(grad);
     }
 
     /// <summary>Visits every node reachable from the roots once, counting incoming edges; returns them in post-order.</summary>
-    private static void Discover(ReadOnlySpan<Tensor> roots, List<Entry> order, Stack<Entry> stack)
+    private static void Discover(ReadOnlySpan<Tensor> roots, GraphTask task)
     {
-        int mark = Interlocked.Increment(ref _lastMark);
+        var order = task.Order;
+        var stack = task.Pending;
         foreach (var root in roots)
         {
             var node = root.GradientEdge!;
-            if (node.VisitMark == mark) continue;
-            node.VisitMark = mark;
-            node.Dependencies = 0;
+            if (!task.Visit(node)) continue;
             stack.Push(new(node));
             while (stack.Count > 0)
             {
@@ -185,13 +186,8 @@ internal sealed class Engine
                 stack.Push(new(current, edge + 1));
                 var next = current.NextAt(edge);
                 if (next is null) continue;
-                if (next.VisitMark != mark)
-                {
-                    next.VisitMark = mark;
-                    next.Dependencies = 0;
-                    stack.Push(new(next));
-                }
-                next.Dependencies++;
+                if (task.Visit(next)) stack.Push(new(next));
+                task.StateOf(next).Dependencies++;
             }
         }
     }
@@ -200,47 +196,57 @@ internal sealed class Engine
     /// For Autograd.Grad: a node must run when one of its inputs leads to a target; it is needed when it must run
     /// or is a target itself. Post-order sees every child before its parents.
     /// </summary>
-    private void MarkNeeded(List<Entry> postOrder)
+    private void MarkNeeded(GraphTask task)
     {
-        foreach (var (node, _) in postOrder)
+        foreach (var (node, _) in task.Order)
         {
             bool mustRun = false;
             for (int i = 0; i < node.InputCount && !mustRun; i++)
-                mustRun = node.NextAt(i) is { Needed: true };
-            node.MustRun = mustRun && node is not AccumulateGrad;
-            node.Needed = mustRun || Array.IndexOf(_captureNodes!, node) >= 0;
+                mustRun = node.NextAt(i) is { } next && task.StateOf(next).Needed;
+            ref var state = ref task.StateOf(node);
+            state.MustRun = mustRun && node is not AccumulateGrad;
+            state.Needed = mustRun || Array.IndexOf(_captureNodes!, node) >= 0;
         }
     }
 
     /// <summary>
-    /// The lists one pass walks with, kept per thread between passes so that a small graph's backward allocates
-    /// none. A backward started inside another (from a hook) finds none cached and makes its own.
+    /// One backward pass's state, as PyTorch's GraphTask: for each node it reaches, the edges still to deliver and the
+    /// gradient summed so far; the walk's lists. Kept per thread between passes so that a training loop allocates
+    /// nothing for it.
     /// </summary>
-    private sealed class Workspace
+    private sealed class GraphTask
     {
         private const int MaxRetained = 1 << 12;   // a huge graph's lists are not kept alive after its pass
 
-        [ThreadStatic] private static Workspace? _cached;
+        [ThreadStatic] private static GraphTask? _cached;
 
-        /// <summary>The workspace of the pass running on this thread (the innermost, when a hook runs a pass).</summary>
-        [ThreadStatic] public static Workspace? Running;
+        /// <summary>The pass running on this thread (a hook may start another inside it).</summary>
+        [ThreadStatic] public static GraphTask? Running;
+
+        private readonly Dictionary<Node, int> _index = new(ReferenceEqualityComparer.Instance);
+        private NodeState[] _states = new NodeState[16];
 
         public readonly List<Entry> Order = [];
         public readonly Stack<Entry> Pending = new();
         public readonly Stack<Entry> Ready = new();
 
-        /// <summary>Storages that something outside the pass may hold: taken as a leaf's Grad, or shown to a hook.</summary>
         public readonly List<Storage> Escaped = [];
 
-        /// <summary><see cref="StoragePool.Births"/> when the pass began: storages born after it were made by the pass.</summary>
         public long BornAfter;
 
-        /// <summary>
-        /// Whether grad may become leaf's Grad as it is, PyTorch's "steal" in AccumulateGrad (there: when nothing
-        /// else holds a reference). Here: its storage is a pooled one made during this pass (so neither the caller's
-        /// gradient nor a forward tensor), the tensor is all of it, contiguous, of the leaf's dtype, and no other leaf
-        /// took it and no hook saw it. Small gradients are copied as before: copying them costs little.
-        /// </summary>
+        /// <summary>True the first time this pass meets node, which then gets a fresh state.</summary>
+        public bool Visit(Node node)
+        {
+            int count = _index.Count;
+            if (!_index.TryAdd(node, count)) return false;
+            if (count == _states.Length) Array.Resize(ref _states, 2 * count);
+            _states[count] = default;
+            return true;
+        }
+
+        /// <summary>This pass's state of a node it has visited.</summary>
+        public ref NodeState StateOf(Node node) => ref _states[_index[node]];
+
         public bool MayTake(Tensor grad, Tensor leaf)
         {
             var storage = grad.Storage;
@@ -251,23 +257,33 @@ internal sealed class Engine
             return true;
         }
 
-        public static Workspace Rent()
+        public static GraphTask Rent()
         {
-            var workspace = _cached ?? new Workspace();
+            var task = _cached ?? new GraphTask();
             _cached = null;
-            return workspace;
+            return task;
         }
 
-        /// <summary>Empties the lists (they must not keep a graph alive) and caches them for the next pass.</summary>
         public void Return()
         {
+            Array.Clear(_states, 0, _index.Count);   // no gradient kept alive by a finished pass
             if (Order.Count > MaxRetained) return;
+            _index.Clear();
             Order.Clear();
             Pending.Clear();
             Ready.Clear();
             Escaped.Clear();
             _cached = this;
         }
+    }
+
+    /// <summary>What one pass knows of one node.</summary>
+    private struct NodeState
+    {
+        public Tensor? Buffer;      // the gradients delivered so far, summed
+        public int Dependencies;    // edges into the node not yet delivered
+        public bool Needed;         // Grad: the node leads to a captured input
+        public bool MustRun;        // Grad: the node must run to reach another captured input
     }
 
     /// <summary>

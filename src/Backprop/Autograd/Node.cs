@@ -17,13 +17,6 @@ public abstract class Node
 
     internal List<Func<Tensor, Tensor?>>? PreHooks;
 
-    // Scratch for one backward pass (see Engine).
-    internal Tensor? GradBuffer;
-    internal int Dependencies;
-    internal int VisitMark;
-    internal bool Needed;
-    internal bool MustRun;
-
     /// <summary>
     /// A node for an op with one tensor input; numberOperand adds a second input with no edge, the number of
     /// a tensor-and-scalar op (x * 2 has next_functions (x's node, None) in PyTorch).
@@ -262,7 +255,10 @@ public sealed class AccumulateGrad : Node
     /// <summary>The leaf tensor whose Grad this node fills; like AccumulateGrad.variable.</summary>
     public Tensor Variable { get; }
 
-    internal override void Apply(Tensor grad, Engine engine) => engine.Accumulate(Variable, grad);
+    /// <summary>Held while a pass sums into the leaf's Grad: passes on several threads may reach one leaf.</summary>
+    internal readonly Lock Gate = new();
+
+    internal override void Apply(Tensor grad, Engine engine) => engine.Accumulate(this, grad);
 
     private protected override void ReleaseBackward() { }
 }

@@ -41,25 +41,7 @@ public static class Collate
                 throw new ArgumentException($"Collate: tensor {field} is {first.DType.TorchName()} in sample 0 but " +
                                             $"{items[i].DType.TorchName()} in sample {i}");
         }
-        var result = Tensor.Empty(first.DType, [items.Length, .. first.ShapeArray]);
-        switch (first.DType)
-        {
-            case DType.Float32: CopyRows<float>(items, result); break;
-            case DType.Float64: CopyRows<double>(items, result); break;
-            case DType.Int64: CopyRows<long>(items, result); break;
-            case DType.Bool: CopyRows<bool>(items, result); break;
-        }
-        return result;
-    }
-
-    private static void CopyRows<T>(Tensor[] items, Tensor result) where T : unmanaged
-    {
-        var destination = result.Span<T>();
-        int n = items[0].Numel;
-        for (int i = 0; i < items.Length; i++)
-        {
-            var t = items[i];
-            Kernels.Copy.Strided(t.Data<T>(), t.StorageOffset, t.ShapeArray, t.StrideArray, destination.Slice(i * n, n));
-        }
+        // The rows are stacked as torch.stack does in default_collate; the batch is data, outside any graph.
+        using (Autograd.NoGrad()) return Tensor.Stack(items);
     }
 }

@@ -65,14 +65,18 @@ public static class GradClipping
     private static double Norm(Tensor g, double p)
     {
         var c = g.IsContiguous ? g : g.CloneContiguous();
-        double norm = c.DType switch
-        {
-            DType.Float32 => NormOf<float>(c.Span<float>(), p),
-            DType.Float64 => NormOf<double>(c.Span<double>(), p),
-            _ => throw new ArgumentException($"ClipGradNorm: gradients must be floating point, got {g.DType.TorchName()}"),
-        };
-        GC.KeepAlive(c);   // its array was in use until here (StoragePool)
-        return norm;
+        if (!c.DType.IsFloatingPoint())
+            throw new ArgumentException($"ClipGradNorm: gradients must be floating point, got {g.DType.TorchName()}");
+        var kernel = new NormRun(p);
+        Dispatch.Float(ref kernel, c);
+        return kernel.Norm;
+    }
+
+    private struct NormRun(double p) : IFloatKernel
+    {
+        public double Norm;
+
+        public void Run<T>(Lent<T> x, Lent<T> _, Lent<T> __) where T : unmanaged, IFloatingPointIeee754<T> => Norm = NormOf<T>(x.Span, p);
     }
 
     /// <summary>‖x‖ₚ: max |x| for +∞, min |x| for −∞, the count of non-zeros for 0, (Σ|x|ᵖ)^(1/p) otherwise; like torch.norm(x, p).</summary>

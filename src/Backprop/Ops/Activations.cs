@@ -27,32 +27,53 @@ public partial class Tensor
     public Tensor Tanh()
     {
         var y = UnaryKernel<TanhOp>();
-        return Graph.Record(y, "TanhBackward0", this, g => GradMode.IsEnabled
-            ? g.Mul(1 - y.Mul(y))   // tanh' = 1 − tanh², recorded for createGraph
-            : BinaryKernel<TanhBackwardOp>("TanhBackward", g, y, TypePromotion.ResultType(g, y)), new SavedTensors(y));
+        return Graph.Record(y, "TanhBackward0", this, y, static (g, y) => TanhBackward(g, y), new SavedTensors(y));   // tanh' = 1 − tanh²
+    }
+
+    /// <summary>g·(1 − y²), the gradient through tanh from its output y, as one op; like torch's tanh_backward.</summary>
+    internal static Tensor TanhBackward(Tensor g, Tensor y)
+    {
+        var r = BinaryKernel<TanhBackwardOp>("TanhBackward", g, y, TypePromotion.ResultType(g, y));
+        return Graph.Record(r, "TanhBackwardBackward0", g, y, (g, y),
+            static (gg, s) => (s.g.RequiresGrad ? TanhBackward(gg, s.y) : null,           // ∂/∂g = 1 − y²
+                               s.y.RequiresGrad ? gg.Mul(s.g).Mul(s.y).Mul(-2) : null),   // ∂/∂y = −2·y·g
+            new SavedTensors(g, y));
     }
 
     /// <summary>max(x, 0) elementwise; like torch.relu.</summary>
     public Tensor Relu()
     {
         var y = DType.IsFloatingPoint() ? UnaryKernel<ReluOp>() : Where(Gt(0), this, ZerosLike(this));
-        // The gradient passes where y > 0: one fused pass unless this backward is itself recorded (createGraph).
-        return Graph.Record(y, "ReluBackward0", this, g => GradMode.IsEnabled ? Where(y.Gt(0), g, ZerosLike(g)) : ReluBackwardKernel(g, y),
+        return Graph.Record(y, "ReluBackward0", this, y, static (g, y) => ThresholdBackward(g, y), new SavedTensors(y));
+    }
+
+    /// <summary>
+    /// g where y &gt; 0, else 0: the gradient through ReLU from its output y, as one op with its own backward (PyTorch's
+    /// threshold_backward(grad, result, 0)): the fused kernel serves plain and createGraph passes alike.
+    /// </summary>
+    internal static Tensor ThresholdBackward(Tensor g, Tensor y)
+    {
+        var r = ThresholdBackwardKernel(g, y);
+        return Graph.Record(r, "ThresholdBackwardBackward0", g, y, (g, y),
+            static (gg, s) => (s.g.RequiresGrad ? ThresholdBackward(gg, s.y) : null,   // ∂/∂g: the same mask
+                               s.y.RequiresGrad ? ZerosLike(gg) : null),               // ∂/∂y: zeros, as PyTorch's zeros_like(grad)
             new SavedTensors(y));
     }
 
     /// <summary>g where y &gt; 0, else 0, outside the graph (y is ReLU's contiguous floating-point output).</summary>
-    private static Tensor ReluBackwardKernel(Tensor g, Tensor y)
+    private static Tensor ThresholdBackwardKernel(Tensor g, Tensor y)
     {
         var gc = g.DType == y.DType ? (g.IsContiguous ? g : g.CloneContiguous()) : g.To(y.DType).Contiguous();
         var result = Uninitialized(y.DType, y.ShapeArray);   // every element written
-        switch (y.DType)
-        {
-            case DType.Float32: Elementwise.ReluBackward<float>(gc.Span<float>(), y.Span<float>(), result.Span<float>()); break;
-            case DType.Float64: Elementwise.ReluBackward<double>(gc.Span<double>(), y.Span<double>(), result.Span<double>()); break;
-        }
-        GC.KeepAlive(gc);   // its array was in use until here (StoragePool)
+        var kernel = new ReluBackwardRun();
+        Dispatch.Float(ref kernel, gc, y, result);
         return result;
+    }
+
+    private readonly struct ReluBackwardRun : IFloatKernel
+    {
+        public void Run<T>(Lent<T> g, Lent<T> y, Lent<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+            => Elementwise.ReluBackward<T>(g.Span, y.Span, result.Span);
     }
 
     /// <summary>x for x &gt; 0, negativeSlope·x otherwise; like torch.nn.functional.leaky_relu.</summary>

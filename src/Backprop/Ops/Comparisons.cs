@@ -42,19 +42,26 @@ public partial class Tensor
     /// <summary>True when every element is nonzero; like torch.all(input).item().</summary>
     public bool All()
     {
-        var b = Bool().Contiguous();
-        bool all = !b.Span<bool>().Contains(false);
-        GC.KeepAlive(b);   // its array was in use until here (StoragePool)
-        return all;
+        var kernel = new ContainsRun(false);
+        Dispatch.Any(ref kernel, Bool().Contiguous());
+        return !kernel.Found;
     }
 
     /// <summary>True when any element is nonzero; like torch.any(input).item().</summary>
     public bool Any()
     {
-        var b = Bool().Contiguous();
-        bool any = b.Span<bool>().Contains(true);
-        GC.KeepAlive(b);   // its array was in use until here (StoragePool)
-        return any;
+        var kernel = new ContainsRun(true);
+        Dispatch.Any(ref kernel, Bool().Contiguous());
+        return kernel.Found;
+    }
+
+    /// <summary>Whether a contiguous Bool tensor holds the value.</summary>
+    private struct ContainsRun(bool value) : IAnyKernel
+    {
+        public bool Found;
+
+        public void Run<T>(Lent<T> x, Lent<T> _, Lent<T> __) where T : unmanaged
+            => Found = System.Runtime.InteropServices.MemoryMarshal.Cast<T, bool>(x.Span).Contains(value);
     }
 
     /// <summary>True when both tensors have the same shape and every pair of elements is close; like torch.allclose.</summary>

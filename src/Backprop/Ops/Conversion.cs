@@ -38,14 +38,8 @@ public partial class Tensor
     internal Tensor CloneContiguous()
     {
         var result = Uninitialized(DType, ShapeArray);
-        switch (DType)
-        {
-            case DType.Float32: Kernels.Copy.Strided(Data<float>(), StorageOffset, ShapeArray, StrideArray, result.Span<float>()); break;
-            case DType.Float64: Kernels.Copy.Strided(Data<double>(), StorageOffset, ShapeArray, StrideArray, result.Span<double>()); break;
-            case DType.Int64: Kernels.Copy.Strided(Data<long>(), StorageOffset, ShapeArray, StrideArray, result.Span<long>()); break;
-            case DType.Bool: Kernels.Copy.Strided(Data<bool>(), StorageOffset, ShapeArray, StrideArray, result.Span<bool>()); break;
-        }
-        GC.KeepAlive(this);   // its array was in use until here (StoragePool)
+        var kernel = new CopyRun();
+        Dispatch.Any(ref kernel, this, result);
         return result;
     }
 
@@ -55,36 +49,46 @@ public partial class Tensor
         if (dtype == DType) return CloneContiguous();
         var source = IsContiguous ? this : CloneContiguous();
         var result = Uninitialized(dtype, ShapeArray);
-        switch (source.DType)
-        {
-            case DType.Float32: ConvertFrom(source.Span<float>(), result); break;
-            case DType.Float64: ConvertFrom(source.Span<double>(), result); break;
-            case DType.Int64: ConvertFrom(source.Span<long>(), result); break;
-            case DType.Bool: ConvertFromBool(source.Span<bool>(), result); break;
-        }
-        GC.KeepAlive(source);
+        var kernel = new ConvertRun();
+        Dispatch.Convert(ref kernel, source, result);
         return result;
     }
 
-    private static void ConvertFrom<T>(ReadOnlySpan<T> source, Tensor result) where T : unmanaged, System.Numerics.INumber<T>
+    /// <summary>Gathers a view's elements into a contiguous destination of its dtype.</summary>
+    private readonly struct CopyRun : IAnyKernel
     {
-        switch (result.DType)
+        public void Run<T>(Lent<T> x, Lent<T> destination, Lent<T> _) where T : unmanaged
+            => Kernels.Copy.Strided(x.Array, x.Offset, x.Shape, x.Strides, destination.Span);
+    }
+
+    /// <summary>Converts contiguous elements: to floats by truncation, to Int64 saturating, to Bool as "not zero".</summary>
+    private readonly struct ConvertRun : IConvertKernel
+    {
+        public void Run<TFrom, TTo>(Lent<TFrom> source, Lent<TTo> destination) where TFrom : unmanaged where TTo : unmanaged
         {
-            case DType.Float32: { var d = result.Span<float>(); for (int i = 0; i < d.Length; i++) d[i] = float.CreateTruncating(source[i]); break; }
-            case DType.Float64: { var d = result.Span<double>(); for (int i = 0; i < d.Length; i++) d[i] = double.CreateTruncating(source[i]); break; }
-            case DType.Int64: { var d = result.Span<long>(); for (int i = 0; i < d.Length; i++) d[i] = long.CreateSaturating(source[i]); break; }
-            case DType.Bool: { var d = result.Span<bool>(); for (int i = 0; i < d.Length; i++) d[i] = source[i] != T.Zero; break; }
+            var s = source.Span;
+            var d = destination.Span;
+            if (typeof(TFrom) == typeof(bool)) ConvertFromBool(System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, bool>(s), d);
+            else if (typeof(TFrom) == typeof(float)) ConvertFrom(System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, float>(s), d);
+            else if (typeof(TFrom) == typeof(double)) ConvertFrom(System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, double>(s), d);
+            else ConvertFrom(System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, long>(s), d);
         }
     }
 
-    private static void ConvertFromBool(ReadOnlySpan<bool> source, Tensor result)
+    private static void ConvertFrom<TFrom, TTo>(ReadOnlySpan<TFrom> source, Span<TTo> destination)
+        where TFrom : unmanaged, System.Numerics.INumber<TFrom> where TTo : unmanaged
     {
-        switch (result.DType)
-        {
-            case DType.Float32: { var d = result.Span<float>(); for (int i = 0; i < d.Length; i++) d[i] = source[i] ? 1 : 0; break; }
-            case DType.Float64: { var d = result.Span<double>(); for (int i = 0; i < d.Length; i++) d[i] = source[i] ? 1 : 0; break; }
-            case DType.Int64: { var d = result.Span<long>(); for (int i = 0; i < d.Length; i++) d[i] = source[i] ? 1 : 0; break; }
-            case DType.Bool: source.CopyTo(result.Span<bool>()); break;
-        }
+        if (typeof(TTo) == typeof(float)) { var d = System.Runtime.InteropServices.MemoryMarshal.Cast<TTo, float>(destination); for (int i = 0; i < d.Length; i++) d[i] = float.CreateTruncating(source[i]); }
+        else if (typeof(TTo) == typeof(double)) { var d = System.Runtime.InteropServices.MemoryMarshal.Cast<TTo, double>(destination); for (int i = 0; i < d.Length; i++) d[i] = double.CreateTruncating(source[i]); }
+        else if (typeof(TTo) == typeof(long)) { var d = System.Runtime.InteropServices.MemoryMarshal.Cast<TTo, long>(destination); for (int i = 0; i < d.Length; i++) d[i] = long.CreateSaturating(source[i]); }
+        else { var d = System.Runtime.InteropServices.MemoryMarshal.Cast<TTo, bool>(destination); for (int i = 0; i < d.Length; i++) d[i] = source[i] != TFrom.Zero; }
+    }
+
+    private static void ConvertFromBool<TTo>(ReadOnlySpan<bool> source, Span<TTo> destination) where TTo : unmanaged
+    {
+        if (typeof(TTo) == typeof(float)) { var d = System.Runtime.InteropServices.MemoryMarshal.Cast<TTo, float>(destination); for (int i = 0; i < d.Length; i++) d[i] = source[i] ? 1 : 0; }
+        else if (typeof(TTo) == typeof(double)) { var d = System.Runtime.InteropServices.MemoryMarshal.Cast<TTo, double>(destination); for (int i = 0; i < d.Length; i++) d[i] = source[i] ? 1 : 0; }
+        else if (typeof(TTo) == typeof(long)) { var d = System.Runtime.InteropServices.MemoryMarshal.Cast<TTo, long>(destination); for (int i = 0; i < d.Length; i++) d[i] = source[i] ? 1 : 0; }
+        else source.CopyTo(System.Runtime.InteropServices.MemoryMarshal.Cast<TTo, bool>(destination));
     }
 }

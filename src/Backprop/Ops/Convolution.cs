@@ -178,22 +178,22 @@ public partial class Tensor
         if (y.Numel == 0) return y;
         var wc = weight.IsContiguous ? weight : weight.CloneContiguous();
         var bc = bias is null || bias.IsContiguous ? bias : bias.CloneContiguous();
-        int threads = Environment.ProcessorCount;
-        switch (x.DType)
-        {
-            case DType.Float32:
-                Kernels.Convolution.Forward(x.Data<float>(), x.StorageOffset, x.StrideArray, wc.Data<float>(), wc.StorageOffset,
-                    bc?.Data<float>(), bc?.StorageOffset ?? 0, y.Data<float>(), geometry, threads);
-                break;
-            case DType.Float64:
-                Kernels.Convolution.Forward(x.Data<double>(), x.StorageOffset, x.StrideArray, wc.Data<double>(), wc.StorageOffset,
-                    bc?.Data<double>(), bc?.StorageOffset ?? 0, y.Data<double>(), geometry, threads);
-                break;
-        }
-        GC.KeepAlive(x);   // their arrays were in use until here (StoragePool)
-        GC.KeepAlive(wc);
-        GC.KeepAlive(bc);
+        var kernel = new ConvolutionRun(geometry);
+        Dispatch.Float(ref kernel, x, wc, bc, y, null, null);
         return y;
+    }
+
+    /// <summary>Forward: x, weight, bias (or none) → y. Backward: x, weight, g → dx, dWeight, dBias (each or none).</summary>
+    private readonly struct ConvolutionRun(Kernels.Convolution.Geometry geometry, bool backward = false) : IFloatKernel6
+    {
+        public void Run<T>(Lent<T> x, Lent<T> weight, Lent<T> c, Lent<T> d, Lent<T> e, Lent<T> f) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            int threads = Environment.ProcessorCount;
+            if (!backward)
+                Kernels.Convolution.Forward(x.Array, x.Offset, x.Strides, weight.Array, weight.Offset, c.Array, c.Array is null ? 0 : c.Offset, d.Array, geometry, threads);
+            else
+                Kernels.Convolution.Backward(x.Array, x.Offset, x.Strides, weight.Array, weight.Offset, c.Array, c.Offset, d.Array, e.Array, f.Array, geometry, threads);
+        }
     }
 
     /// <summary>The gradients [dX, dW, db] (null where not needed) by the fused kernel, outside the graph.</summary>
@@ -204,27 +204,14 @@ public partial class Tensor
         var grads = new Tensor?[3];
         // Each is written whole by the kernel; Empty (zeros) where the kernel has nothing to do.
         bool work = g.Numel > 0;
-        if (xNeedsGrad) grads[0] = work ? Uninitialized(dtype, x.ShapeArray) : Empty(dtype, x.ShapeArray);
-        if (weightNeedsGrad) grads[1] = work ? Uninitialized(dtype, weight.ShapeArray) : Empty(dtype, weight.ShapeArray);
-        if (biasNeedsGrad) grads[2] = work ? Uninitialized(dtype, [geometry.O]) : Empty(dtype, [geometry.O]);
+        if (xNeedsGrad) grads[0] = work ? Uninitialized(dtype, x.ShapeArray) : ZeroFilled(dtype, x.ShapeArray);
+        if (weightNeedsGrad) grads[1] = work ? Uninitialized(dtype, weight.ShapeArray) : ZeroFilled(dtype, weight.ShapeArray);
+        if (biasNeedsGrad) grads[2] = work ? Uninitialized(dtype, [geometry.O]) : ZeroFilled(dtype, [geometry.O]);
         if (!work) return grads;
         var gc = g.IsContiguous && g.DType == dtype ? g : g.To(dtype).Contiguous();
         var wc = weight.IsContiguous ? weight : weight.CloneContiguous();
-        int threads = Environment.ProcessorCount;
-        switch (dtype)
-        {
-            case DType.Float32:
-                Kernels.Convolution.Backward(x.Data<float>(), x.StorageOffset, x.StrideArray, wc.Data<float>(), wc.StorageOffset,
-                    gc.Data<float>(), gc.StorageOffset, grads[0]?.Data<float>(), grads[1]?.Data<float>(), grads[2]?.Data<float>(), geometry, threads);
-                break;
-            case DType.Float64:
-                Kernels.Convolution.Backward(x.Data<double>(), x.StorageOffset, x.StrideArray, wc.Data<double>(), wc.StorageOffset,
-                    gc.Data<double>(), gc.StorageOffset, grads[0]?.Data<double>(), grads[1]?.Data<double>(), grads[2]?.Data<double>(), geometry, threads);
-                break;
-        }
-        GC.KeepAlive(x);   // their arrays were in use until here (StoragePool)
-        GC.KeepAlive(wc);
-        GC.KeepAlive(gc);
+        var kernel = new ConvolutionRun(geometry, backward: true);
+        Dispatch.Float(ref kernel, x, wc, gc, grads[0], grads[1], grads[2]);
         return grads;
     }
 
@@ -244,12 +231,8 @@ public partial class Tensor
         int n = x.ShapeArray[0], c = x.ShapeArray[1], h = x.ShapeArray[2], w = x.ShapeArray[3];
         var columns = Uninitialized(x.DType, [n, c * win.KernelArea, win.Blocks]);
         if (columns.Numel == 0) return columns;
-        switch (x.DType)
-        {
-            case DType.Float32: Kernels.Im2Col.Unfold(x.Data<float>(), x.StorageOffset, x.StrideArray, n, c, h, w, win, columns.Span<float>()); break;
-            case DType.Float64: Kernels.Im2Col.Unfold(x.Data<double>(), x.StorageOffset, x.StrideArray, n, c, h, w, win, columns.Span<double>()); break;
-        }
-        GC.KeepAlive(x);   // its array was in use until here (StoragePool)
+        var kernel = new Im2ColRun(n, c, h, w, win, fold: false);
+        Dispatch.Float(ref kernel, x, columns);
         return columns;
     }
 
@@ -257,15 +240,21 @@ public partial class Tensor
     {
         int n = columns.ShapeArray[0], c = columns.ShapeArray[1] / win.KernelArea;
         var src = columns.IsContiguous ? columns : columns.CloneContiguous();
-        var image = Empty(columns.DType, [n, c, h, w]);
+        var image = ZeroFilled(columns.DType, [n, c, h, w]);
         if (image.Numel == 0) return image;
-        switch (columns.DType)
-        {
-            case DType.Float32: Kernels.Im2Col.Fold<float>(src.Span<float>(), n, c, h, w, win, image.Span<float>()); break;
-            case DType.Float64: Kernels.Im2Col.Fold<double>(src.Span<double>(), n, c, h, w, win, image.Span<double>()); break;
-        }
-        GC.KeepAlive(src);   // its array was in use until here (StoragePool)
+        var kernel = new Im2ColRun(n, c, h, w, win, fold: true);
+        Dispatch.Float(ref kernel, src, image);
         return image;
+    }
+
+    /// <summary>Unfold: an image (a, strided) into columns (b). Fold: contiguous columns (a) summed into an image (b).</summary>
+    private readonly struct Im2ColRun(int n, int c, int h, int w, Kernels.SlidingWindows win, bool fold) : IFloatKernel
+    {
+        public void Run<T>(Lent<T> a, Lent<T> b, Lent<T> _) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            if (fold) Kernels.Im2Col.Fold<T>(a.Span, n, c, h, w, win, b.Span);
+            else Kernels.Im2Col.Unfold(a.Array, a.Offset, a.Strides, n, c, h, w, win, b.Span);
+        }
     }
 
     /// <summary>The number of window positions along one dim: ⌊(size + 2·pad − dilation·(kernel − 1) − 1) / stride⌋ + 1, at least 0.</summary>

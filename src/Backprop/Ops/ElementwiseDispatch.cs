@@ -11,12 +11,16 @@ public partial class Tensor
     {
         var x = DType.IsFloatingPoint() ? this : ConvertUnchecked(DType.Float32);
         var result = Uninitialized(x.DType, ShapeArray);
-        if (x.DType == DType.Float32)
-            Elementwise.Unary<float, TOp>(x.Data<float>(), x.StorageOffset, x.ShapeArray, x.StrideArray, result.Span<float>());
-        else
-            Elementwise.Unary<double, TOp>(x.Data<double>(), x.StorageOffset, x.ShapeArray, x.StrideArray, result.Span<double>());
-        GC.KeepAlive(x);   // its array was in use until here (StoragePool)
+        if (result.Numel == 0) return result;   // TensorPrimitives refuses empty spans for some ops (Sigmoid)
+        var kernel = new UnaryRun<TOp>();
+        Dispatch.Float(ref kernel, x, result);
         return result;
+    }
+
+    private struct UnaryRun<TOp> : IFloatKernel where TOp : IUnaryOp
+    {
+        public readonly void Run<T>(Lent<T> x, Lent<T> result, Lent<T> _) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+            => Elementwise.Unary<T, TOp>(x.Array, x.Offset, x.Shape, x.Strides, result.Span);
     }
 
     /// <summary>TOp(a, b) in dtype, over the broadcast shape.</summary>
@@ -39,20 +43,14 @@ public partial class Tensor
         var shape = destination.ShapeArray;
         var sa = Shapes.BroadcastStrides(a.ShapeArray, a.StrideArray, shape);
         var sb = Shapes.BroadcastStrides(b.ShapeArray, b.StrideArray, shape);
-        switch (dtype)
-        {
-            case DType.Float32:
-                Elementwise.Binary<float, TOp>(a.Data<float>(), a.StorageOffset, sa, b.Data<float>(), b.StorageOffset, sb, shape, destination.Span<float>());
-                break;
-            case DType.Float64:
-                Elementwise.Binary<double, TOp>(a.Data<double>(), a.StorageOffset, sa, b.Data<double>(), b.StorageOffset, sb, shape, destination.Span<double>());
-                break;
-            case DType.Int64:
-                Elementwise.Binary<long, TOp>(a.Data<long>(), a.StorageOffset, sa, b.Data<long>(), b.StorageOffset, sb, shape, destination.Span<long>());
-                break;
-        }
-        GC.KeepAlive(a);
-        GC.KeepAlive(b);
+        var kernel = new BinaryRun<TOp>(sa, sb);
+        Dispatch.Number(ref kernel, a, b, destination);
+    }
+
+    private readonly struct BinaryRun<TOp>(int[] aStrides, int[] bStrides) : INumberKernel where TOp : IBinaryOp
+    {
+        public void Run<T>(Lent<T> a, Lent<T> b, Lent<T> destination) where T : unmanaged, System.Numerics.INumber<T>
+            => Elementwise.Binary<T, TOp>(a.Array, a.Offset, aStrides, b.Array, b.Offset, bStrides, destination.Shape, destination.Span);
     }
 
     /// <summary>TOp(x, value), or TOp(value, x) when reversed, in x's dtype (not Bool), with no tensor made for the number.</summary>
@@ -66,22 +64,17 @@ public partial class Tensor
     /// <summary>TOp(x, value) written into a contiguous destination of x's shape and dtype (x itself for an in-place op).</summary>
     internal static void ScalarKernelInto<TOp>(Tensor x, double value, bool reversed, Tensor destination) where TOp : IBinaryOp
     {
-        // The number in the tensor's dtype, as the conversion of a wrapped 0-d operand gives it.
-        switch (x.DType)
-        {
-            case DType.Float32:
-                Elementwise.BinaryScalar<float, TOp>(x.Data<float>(), x.StorageOffset, x.ShapeArray, x.StrideArray, (float)value, reversed, destination.Span<float>());
-                break;
-            case DType.Float64:
-                Elementwise.BinaryScalar<double, TOp>(x.Data<double>(), x.StorageOffset, x.ShapeArray, x.StrideArray, value, reversed, destination.Span<double>());
-                break;
-            case DType.Int64:
-                Elementwise.BinaryScalar<long, TOp>(x.Data<long>(), x.StorageOffset, x.ShapeArray, x.StrideArray, (long)value, reversed, destination.Span<long>());
-                break;
-            default:
-                throw new ArgumentException($"arithmetic on {x.DType.TorchName()} tensors with a number takes the promoting path");
-        }
-        GC.KeepAlive(x);   // its array was in use until here (StoragePool)
+        if (x.DType == DType.Bool)
+            throw new ArgumentException($"arithmetic on {x.DType.TorchName()} tensors with a number takes the promoting path");
+        var kernel = new ScalarRun<TOp>(value, reversed);
+        Dispatch.Number(ref kernel, x, destination);
+    }
+
+    private readonly struct ScalarRun<TOp>(double value, bool reversed) : INumberKernel where TOp : IBinaryOp
+    {
+        // The number in the tensor's dtype, as the conversion of a wrapped 0-d operand gives it: (float)value, (long)value.
+        public void Run<T>(Lent<T> x, Lent<T> destination, Lent<T> _) where T : unmanaged, System.Numerics.INumber<T>
+            => Elementwise.BinaryScalar<T, TOp>(x.Array, x.Offset, x.Shape, x.Strides, T.CreateTruncating(value), reversed, destination.Span);
     }
 
     /// <summary>TOp(a, b) as a Bool tensor over the broadcast shape, comparing in the promoted dtype.</summary>
@@ -95,16 +88,15 @@ public partial class Tensor
         var sa = Shapes.BroadcastStrides(a.ShapeArray, a.StrideArray, shape);
         var sb = Shapes.BroadcastStrides(b.ShapeArray, b.StrideArray, shape);
         var result = Uninitialized(DType.Bool, shape);
-        var d = result.Span<bool>();
-        switch (dtype)
-        {
-            case DType.Float32: Elementwise.Compare<float, TOp>(a.Data<float>(), a.StorageOffset, sa, b.Data<float>(), b.StorageOffset, sb, shape, d); break;
-            case DType.Float64: Elementwise.Compare<double, TOp>(a.Data<double>(), a.StorageOffset, sa, b.Data<double>(), b.StorageOffset, sb, shape, d); break;
-            case DType.Int64: Elementwise.Compare<long, TOp>(a.Data<long>(), a.StorageOffset, sa, b.Data<long>(), b.StorageOffset, sb, shape, d); break;
-        }
-        GC.KeepAlive(a);
-        GC.KeepAlive(b);
+        var kernel = new CompareRun<TOp>(sa, sb);
+        Dispatch.Compare(ref kernel, a, b, result);
         return result;
+    }
+
+    private readonly struct CompareRun<TOp>(int[] aStrides, int[] bStrides) : ICompareKernel where TOp : ICompareOp
+    {
+        public void Run<T>(Lent<T> a, Lent<T> b, Lent<bool> destination) where T : unmanaged, System.Numerics.INumber<T>
+            => Elementwise.Compare<T, TOp>(a.Array, a.Offset, aStrides, b.Array, b.Offset, bStrides, destination.Shape, destination.Span);
     }
 
     /// <summary>Applies a per-element function with parameters (a struct, so it inlines) to a float tensor.</summary>
@@ -113,17 +105,18 @@ public partial class Tensor
         var x = DType.IsFloatingPoint() ? this : ConvertUnchecked(DType.Float32);
         if (!x.IsContiguous) x = x.CloneContiguous();
         var result = Uninitialized(x.DType, ShapeArray);
-        if (x.DType == DType.Float32)
-        {
-            var s = x.Span<float>(); var d = result.Span<float>();
-            for (int i = 0; i < d.Length; i++) d[i] = f.Invoke(s[i]);
-        }
-        else
-        {
-            var s = x.Span<double>(); var d = result.Span<double>();
-            for (int i = 0; i < d.Length; i++) d[i] = f.Invoke(s[i]);
-        }
-        GC.KeepAlive(x);
+        var kernel = new MapRun<TFunc>(f);
+        Dispatch.Float(ref kernel, x, result);
         return result;
+    }
+
+    private readonly struct MapRun<TFunc>(TFunc f) : IFloatKernel where TFunc : struct, IElementFunc
+    {
+        public void Run<T>(Lent<T> x, Lent<T> result, Lent<T> _) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            var s = x.Span; var d = result.Span;
+            var func = f;   // a local: no defensive copy of the readonly field per element
+            for (int i = 0; i < d.Length; i++) d[i] = func.Invoke(s[i]);
+        }
     }
 }

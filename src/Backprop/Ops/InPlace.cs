@@ -45,7 +45,7 @@ public partial class Tensor
         if (CanWriteDirectly())
         {
             FillUnchecked(value);
-            Storage.Version++;
+            MarkWritten();
             return this;
         }
         return InPlace("Fill_", Scalar(value, this), null, 0, static (s, v, _) => s.Mul(0).Add(v.To(s.DType)), static (self, v) => self.FillUnchecked(v.Item()));
@@ -96,7 +96,7 @@ public partial class Tensor
                     "use the out-of-place op (for example Tensor.Cat, Where or MaskedFill) or make the change under Autograd.NoGrad()");
             var result = outOfPlace(Clone(), operand, state);   // Clone links the old history, and its copy keeps the old values for backward
             CopyUnchecked(result);
-            Storage.Version++;
+            MarkWritten();
             _gradFn = result.GradFn;
             return this;
         }
@@ -108,7 +108,7 @@ public partial class Tensor
         {
             using (Autograd.NoGrad()) CopyUnchecked(outOfPlace(this, operand, state));
         }
-        Storage.Version++;
+        MarkWritten();
         return this;
     }
 
@@ -121,9 +121,15 @@ public partial class Tensor
     {
         if (resultType != DType || !IsContiguous || !CanWriteDirectly()) return false;
         ScalarKernelInto<TOp>(this, value, reversed: false, this);
-        Storage.Version++;
+        MarkWritten();
         return true;
     }
+
+    /// <summary>
+    /// Records that this tensor's elements were written in place: its storage's version moves on, so a backward that
+    /// saved it before fails clearly. Every in-place write ends here (the ops above, and the fused optimizer updates).
+    /// </summary>
+    internal void MarkWritten() => Storage.Version++;
 
     /// <summary>True when an in-place write needs no recording and cannot fail: grad mode off or nothing requiring grad, no element written twice.</summary>
     private bool CanWriteDirectly() => !(RequiresGrad && GradMode.IsEnabled) && !HasInternalOverlap();
@@ -146,15 +152,15 @@ public partial class Tensor
         }
         // Read everything first: source may overlap this view.
         var values = source.ConvertUnchecked(DType);
-        switch (DType)
-        {
-            case DType.Float32: Copy.IntoStrided<float>(values.Span<float>(), Data<float>(), StorageOffset, ShapeArray, StrideArray); break;
-            case DType.Float64: Copy.IntoStrided<double>(values.Span<double>(), Data<double>(), StorageOffset, ShapeArray, StrideArray); break;
-            case DType.Int64: Copy.IntoStrided<long>(values.Span<long>(), Data<long>(), StorageOffset, ShapeArray, StrideArray); break;
-            case DType.Bool: Copy.IntoStrided<bool>(values.Span<bool>(), Data<bool>(), StorageOffset, ShapeArray, StrideArray); break;
-        }
-        GC.KeepAlive(values);   // its array was in use until here (StoragePool)
-        GC.KeepAlive(this);
+        var kernel = new ScatterCopyRun();
+        Dispatch.Any(ref kernel, values, this);
+    }
+
+    /// <summary>Writes contiguous values (a) into a strided view (b).</summary>
+    private readonly struct ScatterCopyRun : IAnyKernel
+    {
+        public void Run<T>(Lent<T> values, Lent<T> view, Lent<T> _) where T : unmanaged
+            => Copy.IntoStrided<T>(values.Span, view.Array, view.Offset, view.Shape, view.Strides);
     }
 
     /// <summary>grad += other for an accumulated gradient, in place and outside the graph.</summary>

@@ -23,17 +23,10 @@ public partial class Tensor
             if (j != d && index.ShapeArray[j] > ShapeArray[j])
                 throw new ArgumentException(
                     $"Gather: Size does not match at dimension {j} expected index {Shapes.Format(index.ShapeArray)} to be smaller than self {Shapes.Format(ShapeArray)} apart from dimension {d}");
-        var positions = IndexValues("Gather", index, d, ShapeArray[d]);
-        var result = Empty(DType, index.ShapeArray);
-        switch (DType)
-        {
-            case DType.Float32: Kernels.Indexing.Gather(Data<float>(), StorageOffset, StrideArray, positions, index.ShapeArray, d, result.Span<float>()); break;
-            case DType.Float64: Kernels.Indexing.Gather(Data<double>(), StorageOffset, StrideArray, positions, index.ShapeArray, d, result.Span<double>()); break;
-            case DType.Int64: Kernels.Indexing.Gather(Data<long>(), StorageOffset, StrideArray, positions, index.ShapeArray, d, result.Span<long>()); break;
-            case DType.Bool: Kernels.Indexing.Gather(Data<bool>(), StorageOffset, StrideArray, positions, index.ShapeArray, d, result.Span<bool>()); break;
-        }
-        GC.KeepAlive(this);   // their arrays were in use until here (StoragePool)
-        GC.KeepAlive(index);
+        var positions = CheckedIndex("Gather", index, d, ShapeArray[d]);
+        var result = ZeroFilled(DType, index.ShapeArray);
+        var kernel = new GatherRun(d);
+        Dispatch.Indexed(ref kernel, this, result, positions);
         var x = this;
         // Each input element receives the sum of the gradients of the outputs that picked it.
         return Graph.Record(result, "GatherBackward0", x, g => Zeros(x.ShapeArray, g.DType).ScatterAdd(d, index, g), new SavedTensors(index));
@@ -63,16 +56,10 @@ public partial class Tensor
                 throw new ArgumentException(
                     $"ScatterAdd: Expected index {Shapes.Format(index.ShapeArray)} to be smaller than self {Shapes.Format(ShapeArray)} apart from dimension {d} " +
                     $"and to be smaller size than src {Shapes.Format(src.ShapeArray)}");
-        var positions = IndexValues("ScatterAdd", index, d, ShapeArray[d]);
+        var positions = CheckedIndex("ScatterAdd", index, d, ShapeArray[d]);
         var result = CloneContiguous();
-        switch (DType)
-        {
-            case DType.Float32: Kernels.Indexing.ScatterAdd(result.Span<float>(), result.StrideArray, positions, index.ShapeArray, d, src.Data<float>(), src.StorageOffset, src.StrideArray); break;
-            case DType.Float64: Kernels.Indexing.ScatterAdd(result.Span<double>(), result.StrideArray, positions, index.ShapeArray, d, src.Data<double>(), src.StorageOffset, src.StrideArray); break;
-            case DType.Int64: Kernels.Indexing.ScatterAdd(result.Span<long>(), result.StrideArray, positions, index.ShapeArray, d, src.Data<long>(), src.StorageOffset, src.StrideArray); break;
-        }
-        GC.KeepAlive(src);   // their arrays were in use until here (StoragePool)
-        GC.KeepAlive(index);
+        var kernel = new ScatterAddRun(d);
+        Dispatch.NumberIndexed(ref kernel, result, src, positions);
         var indexShape = index.ShapeArray;
         return Graph.Record(result, "ScatterAddBackward0", this, src, g =>
         {
@@ -98,22 +85,14 @@ public partial class Tensor
         if (Dim == 0) throw new ArgumentException("IndexSelect: cannot be applied to a 0-dim tensor");
         int d = Shapes.NormalizeDim("IndexSelect", dim, Dim);
         CheckIndexVector("IndexSelect", "index_select()", index);
-        var positions = IndexValues("IndexSelect", index, d, ShapeArray[d]);
+        var positions = CheckedIndex("IndexSelect", index, d, ShapeArray[d]);
         var x = IsContiguous ? this : CloneContiguous();
         var shape = (int[])ShapeArray.Clone();
-        shape[d] = positions.Length;
-        var result = Empty(DType, shape);
+        shape[d] = positions.Numel;
+        var result = ZeroFilled(DType, shape);
         var (outer, inner) = OuterInner(ShapeArray, d);
-        int size = ShapeArray[d];
-        switch (DType)
-        {
-            case DType.Float32: Kernels.Indexing.IndexSelect<float>(x.Span<float>(), outer, size, inner, positions, result.Span<float>()); break;
-            case DType.Float64: Kernels.Indexing.IndexSelect<double>(x.Span<double>(), outer, size, inner, positions, result.Span<double>()); break;
-            case DType.Int64: Kernels.Indexing.IndexSelect<long>(x.Span<long>(), outer, size, inner, positions, result.Span<long>()); break;
-            case DType.Bool: Kernels.Indexing.IndexSelect<bool>(x.Span<bool>(), outer, size, inner, positions, result.Span<bool>()); break;
-        }
-        GC.KeepAlive(x);   // their arrays were in use until here (StoragePool)
-        GC.KeepAlive(index);
+        var kernel = new IndexSelectRun(outer, ShapeArray[d], inner);
+        Dispatch.Indexed(ref kernel, x, result, positions);
         var self = this;
         return Graph.Record(result, "IndexSelectBackward0", self, g => Zeros(self.ShapeArray, g.DType).IndexAdd(d, index, g), new SavedTensors(index));
     }
@@ -141,20 +120,13 @@ public partial class Tensor
             if (j != d && source.ShapeArray[j] != ShapeArray[j])
                 throw new ArgumentException(
                     $"IndexAdd: source shape {Shapes.Format(source.ShapeArray)} must match self shape {Shapes.Format(ShapeArray)} except at dimension {d} (they differ at dimension {j})");
-        var positions = IndexValues("IndexAdd", index, d, ShapeArray[d]);
+        var positions = CheckedIndex("IndexAdd", index, d, ShapeArray[d]);
         if (alpha != 1) source = source.Mul(alpha);
         var src = source.IsContiguous && source.DType == DType ? source : source.ConvertUnchecked(DType);
         var result = CloneContiguous();
         var (outer, inner) = OuterInner(ShapeArray, d);
-        int size = ShapeArray[d];
-        switch (DType)
-        {
-            case DType.Float32: Kernels.Indexing.IndexAdd<float>(result.Span<float>(), outer, size, inner, positions, src.Span<float>()); break;
-            case DType.Float64: Kernels.Indexing.IndexAdd<double>(result.Span<double>(), outer, size, inner, positions, src.Span<double>()); break;
-            case DType.Int64: Kernels.Indexing.IndexAdd<long>(result.Span<long>(), outer, size, inner, positions, src.Span<long>()); break;
-        }
-        GC.KeepAlive(src);   // their arrays were in use until here (StoragePool)
-        GC.KeepAlive(index);
+        var kernel = new IndexAddRun(outer, ShapeArray[d], inner);
+        Dispatch.NumberIndexed(ref kernel, result, src, positions);
         return Graph.Record(result, "IndexAddBackward0", this, source,
             g => (g, source.RequiresGrad ? g.IndexSelect(d, index) : null), new SavedTensors(index));
     }
@@ -191,25 +163,44 @@ public partial class Tensor
         if (indices.DType != DType.Int64)
             throw new ArgumentException($"OneHot: one_hot is only applicable to index tensor of dtype torch.int64, but got {indices.DType.TorchName()}");
         if (numClasses < -1) throw new ArgumentException($"OneHot: num_classes should be -1 or non-negative, but got {numClasses}");
-        ReadOnlySpan<long> values = indices.IsContiguous ? indices.Span<long>() : indices.ToArray<long>();
-        long max = -1;
-        foreach (var v in values)
-        {
-            if (v < 0) throw new ArgumentException($"OneHot: Class values must be non-negative (got {v}).");
-            max = Math.Max(max, v);
-        }
+        var values = indices.IsContiguous ? indices : indices.CloneContiguous();
+        var largest = new OneHotRun(0);
+        Dispatch.Number(ref largest, values);   // checks the classes, finds the largest
         if (numClasses == -1)
         {
-            if (values.Length == 0) throw new ArgumentException("OneHot: Can not infer total number of classes from empty tensor.");
-            numClasses = checked((int)(max + 1));
+            if (values.Numel == 0) throw new ArgumentException("OneHot: Can not infer total number of classes from empty tensor.");
+            numClasses = checked((int)(largest.Max + 1));
         }
-        else if (max >= numClasses)
-            throw new ArgumentException($"OneHot: Class values must be smaller than num_classes (got {max} with num_classes = {numClasses}).");
-        var result = Empty(DType.Int64, [.. indices.ShapeArray, numClasses]);
-        var data = result.Span<long>();
-        for (int i = 0; i < values.Length; i++) data[i * numClasses + (int)values[i]] = 1;
-        GC.KeepAlive(indices);   // its array was in use until here (StoragePool)
+        else if (largest.Max >= numClasses)
+            throw new ArgumentException($"OneHot: Class values must be smaller than num_classes (got {largest.Max} with num_classes = {numClasses}).");
+        var result = ZeroFilled(DType.Int64, [.. indices.ShapeArray, numClasses]);
+        var fill = new OneHotRun(numClasses);
+        Dispatch.Number(ref fill, values, result);
         return result;
+    }
+
+    /// <summary>Without a result (b): checks the class values (a) and finds the largest. With one: writes the ones.</summary>
+    private struct OneHotRun(int numClasses) : INumberKernel
+    {
+        public long Max;
+
+        public void Run<T>(Lent<T> a, Lent<T> b, Lent<T> _) where T : unmanaged, System.Numerics.INumber<T>
+        {
+            var values = System.Runtime.InteropServices.MemoryMarshal.Cast<T, long>(a.Span);
+            if (b.Array is null)
+            {
+                long max = -1;
+                foreach (var v in values)
+                {
+                    if (v < 0) throw new ArgumentException($"OneHot: Class values must be non-negative (got {v}).");
+                    max = Math.Max(max, v);
+                }
+                Max = max;
+                return;
+            }
+            var data = System.Runtime.InteropServices.MemoryMarshal.Cast<T, long>(b.Span);
+            for (int i = 0; i < values.Length; i++) data[i * numClasses + (int)values[i]] = 1;
+        }
     }
 
     private static void CheckIndexDType(string op, string torchName, Tensor index)
@@ -226,14 +217,47 @@ public partial class Tensor
     }
 
     /// <summary>The index values in row-major order, each checked to lie in [0, size).</summary>
-    private static ReadOnlySpan<long> IndexValues(string op, Tensor index, int dim, int size)
+    private static Tensor CheckedIndex(string op, Tensor index, int dim, int size)
     {
-        // A strided index is copied to a plain array: a span of a temporary tensor's storage would outlive the tensor.
-        ReadOnlySpan<long> values = index.IsContiguous ? index.Span<long>() : index.ToArray<long>();
-        foreach (var v in values)
-            if (v < 0 || v >= size)
-                throw new ArgumentException($"{op}: index {v} is out of bounds for dimension {dim} with size {size}");
-        return values;
+        var positions = index.IsContiguous ? index : index.CloneContiguous();
+        var kernel = new IndexBoundsRun(op, dim, size);
+        Dispatch.Number(ref kernel, positions);
+        return positions;
+    }
+
+    /// <summary>Throws at the first position outside [0, size).</summary>
+    private readonly struct IndexBoundsRun(string op, int dim, int size) : INumberKernel
+    {
+        public void Run<T>(Lent<T> index, Lent<T> _, Lent<T> __) where T : unmanaged, System.Numerics.INumber<T>
+        {
+            foreach (var v in System.Runtime.InteropServices.MemoryMarshal.Cast<T, long>(index.Span))
+                if (v < 0 || v >= size)
+                    throw new ArgumentException($"{op}: index {v} is out of bounds for dimension {dim} with size {size}");
+        }
+    }
+
+    private readonly struct GatherRun(int dim) : IIndexedKernel
+    {
+        public void Run<T>(Lent<T> x, Lent<T> result, Lent<long> index) where T : unmanaged
+            => Kernels.Indexing.Gather(x.Array, x.Offset, x.Strides, index.Span, index.Shape, dim, result.Span);
+    }
+
+    private readonly struct ScatterAddRun(int dim) : INumberIndexedKernel
+    {
+        public void Run<T>(Lent<T> result, Lent<T> src, Lent<long> index) where T : unmanaged, System.Numerics.INumber<T>
+            => Kernels.Indexing.ScatterAdd(result.Span, result.Strides, index.Span, index.Shape, dim, src.Array, src.Offset, src.Strides);
+    }
+
+    private readonly struct IndexSelectRun(int outer, int size, int inner) : IIndexedKernel
+    {
+        public void Run<T>(Lent<T> x, Lent<T> result, Lent<long> index) where T : unmanaged
+            => Kernels.Indexing.IndexSelect<T>(x.Span, outer, size, inner, index.Span, result.Span);
+    }
+
+    private readonly struct IndexAddRun(int outer, int size, int inner) : INumberIndexedKernel
+    {
+        public void Run<T>(Lent<T> result, Lent<T> src, Lent<long> index) where T : unmanaged, System.Numerics.INumber<T>
+            => Kernels.Indexing.IndexAdd<T>(result.Span, outer, size, inner, index.Span, src.Span);
     }
 
     /// <summary>The element counts before and after dim: a tensor seen as [outer, size, inner].</summary>

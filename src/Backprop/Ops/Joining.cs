@@ -21,7 +21,7 @@ public partial class Tensor
             dtype = (DType)Math.Max((int)dtype, (int)t.DType);   // Bool < Int64 < Float32 < Float64: the wider wins
             if (reference is null && !IsSkippedInCat(t)) reference = t;
         }
-        if (reference is null) return Empty(dtype, [0]);   // every input is a legacy empty [0]
+        if (reference is null) return ZeroFilled(dtype, [0]);   // every input is a legacy empty [0]
 
         int rank = reference.Dim;
         int d = Shapes.NormalizeDim("Cat", dim, rank);
@@ -45,7 +45,7 @@ public partial class Tensor
 
         var shape = (int[])reference.ShapeArray.Clone();
         shape[d] = total;
-        var result = Empty(dtype, shape);
+        var result = ZeroFilled(dtype, shape);
         using (Autograd.NoGrad())
             for (int i = 0; i < tensors.Length; i++)
                 if (!IsSkippedInCat(tensors[i]) && tensors[i].Numel > 0)

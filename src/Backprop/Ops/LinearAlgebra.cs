@@ -238,44 +238,42 @@ public partial class Tensor
     /// <summary>The product [batch, m, n] of a [..., m, k] and b [..., k, n] (same dtype), read through their strides, outside the graph.</summary>
     private static Tensor ProductKernel(Tensor a, Tensor b, int[] batch, int m, int k, int n)
     {
-        if (k == 0) return Empty(a.DType, [.. batch, m, n]);   // an empty sum: zeros
+        if (k == 0) return ZeroFilled(a.DType, [.. batch, m, n]);   // an empty sum: zeros
         var result = Uninitialized(a.DType, [.. batch, m, n]);   // the GEMM overwrites every element
         if (result.Numel == 0) return result;
-        switch (a.DType)
-        {
-            case DType.Float32: ProductKernel<float>(a, b, batch, m, k, n, result.Span<float>()); break;
-            case DType.Float64: ProductKernel<double>(a, b, batch, m, k, n, result.Span<double>()); break;
-            case DType.Int64: ProductKernel<long>(a, b, batch, m, k, n, result.Span<long>()); break;
-        }
+        if (!MatrixLayout(a, out bool transA, out int lda)) { a = a.CloneContiguous(); transA = false; lda = k; }
+        if (!MatrixLayout(b, out bool transB, out int ldb)) { b = b.CloneContiguous(); transB = false; ldb = n; }
+        var kernel = new ProductRun(batch, m, k, n, transA, lda, transB, ldb);
+        Dispatch.Number(ref kernel, a, b, result);
         return result;
     }
 
-    private static void ProductKernel<T>(Tensor a, Tensor b, int[] batch, int m, int k, int n, Span<T> destination)
-        where T : unmanaged, INumber<T>
+    /// <summary>result[t] = a[t] · b[t] for each batch index t, a and b read in place through their batch strides.</summary>
+    private readonly struct ProductRun(int[] batch, int m, int k, int n, bool transA, int lda, bool transB, int ldb) : INumberKernel
     {
-        if (!MatrixLayout(a, out bool transA, out int lda)) { a = a.CloneContiguous(); transA = false; lda = k; }
-        if (!MatrixLayout(b, out bool transB, out int ldb)) { b = b.CloneContiguous(); transB = false; ldb = n; }
-        int nd = batch.Length;
-        var sa = Shapes.BroadcastStrides(a.ShapeArray.AsSpan(0, a.Dim - 2), a.StrideArray.AsSpan(0, a.Dim - 2), batch);
-        var sb = Shapes.BroadcastStrides(b.ShapeArray.AsSpan(0, b.Dim - 2), b.StrideArray.AsSpan(0, b.Dim - 2), batch);
-        T[] da = a.Data<T>(), db = b.Data<T>();
-        int count = Shapes.Numel(batch), oa = a.StorageOffset, ob = b.StorageOffset;
-        Span<int> index = stackalloc int[nd];
-        for (int t = 0; t < count; t++)
+        public void Run<T>(Lent<T> a, Lent<T> b, Lent<T> result) where T : unmanaged, INumber<T>
         {
-            Gemm.Multiply<T>(da.AsSpan(oa), lda, transA, db.AsSpan(ob), ldb, transB, destination.Slice(t * m * n, m * n), m, n, k);
-            for (int d = nd - 1; d >= 0; d--)   // next batch index, row-major
+            int nd = batch.Length;
+            var sa = Shapes.BroadcastStrides(a.Shape.AsSpan(0, a.Shape.Length - 2), a.Strides.AsSpan(0, a.Shape.Length - 2), batch);
+            var sb = Shapes.BroadcastStrides(b.Shape.AsSpan(0, b.Shape.Length - 2), b.Strides.AsSpan(0, b.Shape.Length - 2), batch);
+            T[] da = a.Array, db = b.Array;
+            var destination = result.Span;
+            int count = Shapes.Numel(batch), oa = a.Offset, ob = b.Offset;
+            Span<int> index = stackalloc int[nd];
+            for (int t = 0; t < count; t++)
             {
-                oa += sa[d];
-                ob += sb[d];
-                if (++index[d] < batch[d]) break;
-                oa -= sa[d] * batch[d];
-                ob -= sb[d] * batch[d];
-                index[d] = 0;
+                Gemm.Multiply<T>(da.AsSpan(oa), lda, transA, db.AsSpan(ob), ldb, transB, destination.Slice(t * m * n, m * n), m, n, k);
+                for (int d = nd - 1; d >= 0; d--)   // next batch index, row-major
+                {
+                    oa += sa[d];
+                    ob += sb[d];
+                    if (++index[d] < batch[d]) break;
+                    oa -= sa[d] * batch[d];
+                    ob -= sb[d] * batch[d];
+                    index[d] = 0;
+                }
             }
         }
-        GC.KeepAlive(a);   // their arrays were in use until here (StoragePool)
-        GC.KeepAlive(b);
     }
 
     /// <summary>

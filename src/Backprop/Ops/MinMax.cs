@@ -142,15 +142,12 @@ public partial class Tensor
     {
         var source = DType == DType.Bool ? ConvertUnchecked(DType.Int64) : this;
         var (x, outer, reduced, inner) = source.ReductionLayout(mask);
-        var result = Empty(x.DType, ReducedShape(mask, keepDim));
+        var result = ZeroFilled(x.DType, ReducedShape(mask, keepDim));
         if (result.Numel > 0)
-            switch (x.DType)
-            {
-                case DType.Float32: ReduceMinMax.Values<float, TOp>(x.Span<float>(), outer, reduced, inner, result.Span<float>()); break;
-                case DType.Float64: ReduceMinMax.Values<double, TOp>(x.Span<double>(), outer, reduced, inner, result.Span<double>()); break;
-                case DType.Int64: ReduceMinMax.Values<long, TOp>(x.Span<long>(), outer, reduced, inner, result.Span<long>()); break;
-            }
-        GC.KeepAlive(x);   // its array was in use until here (StoragePool)
+        {
+            var kernel = new ExtremeRun<TOp>(outer, reduced, inner);
+            Dispatch.Number(ref kernel, x, result);
+        }
         return DType == DType.Bool ? result.ConvertUnchecked(DType.Bool) : result;
     }
 
@@ -160,17 +157,24 @@ public partial class Tensor
         var source = DType == DType.Bool ? ConvertUnchecked(DType.Int64) : this;
         var (x, outer, reduced, inner) = source.ReductionLayout(mask);
         var shape = ReducedShape(mask, keepDim);
-        var values = Empty(x.DType, shape);
-        var indices = Empty(DType.Int64, shape);
+        var values = ZeroFilled(x.DType, shape);
+        var indices = ZeroFilled(DType.Int64, shape);
         if (values.Numel > 0)
-            switch (x.DType)
-            {
-                case DType.Float32: ReduceMinMax.ValuesAndIndices<float, TOp>(x.Span<float>(), outer, reduced, inner, values.Span<float>(), indices.Span<long>()); break;
-                case DType.Float64: ReduceMinMax.ValuesAndIndices<double, TOp>(x.Span<double>(), outer, reduced, inner, values.Span<double>(), indices.Span<long>()); break;
-                case DType.Int64: ReduceMinMax.ValuesAndIndices<long, TOp>(x.Span<long>(), outer, reduced, inner, values.Span<long>(), indices.Span<long>()); break;
-            }
-        GC.KeepAlive(x);   // its array was in use until here (StoragePool)
+        {
+            var kernel = new ExtremeRun<TOp>(outer, reduced, inner);
+            Dispatch.NumberIndexed(ref kernel, x, values, indices);
+        }
         return (DType == DType.Bool ? values.ConvertUnchecked(DType.Bool) : values, indices);
+    }
+
+    /// <summary>The extremes of x (a) into values (b), and with indices their positions.</summary>
+    private readonly struct ExtremeRun<TOp>(int outer, int reduced, int inner) : INumberKernel, INumberIndexedKernel where TOp : IExtremeOp
+    {
+        public void Run<T>(Lent<T> x, Lent<T> values, Lent<T> _) where T : unmanaged, System.Numerics.INumber<T>
+            => ReduceMinMax.Values<T, TOp>(x.Span, outer, reduced, inner, values.Span);
+
+        public void Run<T>(Lent<T> x, Lent<T> values, Lent<long> indices) where T : unmanaged, System.Numerics.INumber<T>
+            => ReduceMinMax.ValuesAndIndices<T, TOp>(x.Span, outer, reduced, inner, values.Span, indices.Span);
     }
 
     /// <summary>

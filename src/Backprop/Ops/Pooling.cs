@@ -34,15 +34,8 @@ public partial class Tensor
             // The common 2×2, stride-2 window over whole rows has its own kernel.
             bool pairs = win is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0, DilationH: 1, DilationW: 1 }
                 && 2 * win.OutH <= h && 2 * win.OutW <= w && strides[3] == 1;
-            int threads = Environment.ProcessorCount;
-            switch (input.DType)
-            {
-                case DType.Float32 when pairs: Kernels.Pooling.Max2x2(input.Data<float>(), input.StorageOffset, strides, n, c, h, w, win.OutH, win.OutW, values.Data<float>(), indices.Data<long>(), threads); break;
-                case DType.Float64 when pairs: Kernels.Pooling.Max2x2(input.Data<double>(), input.StorageOffset, strides, n, c, h, w, win.OutH, win.OutW, values.Data<double>(), indices.Data<long>(), threads); break;
-                case DType.Float32: Kernels.Pooling.Max(input.Data<float>(), input.StorageOffset, strides, n, c, h, w, win, values.Span<float>(), indices.Span<long>()); break;
-                case DType.Float64: Kernels.Pooling.Max(input.Data<double>(), input.StorageOffset, strides, n, c, h, w, win, values.Span<double>(), indices.Span<long>()); break;
-            }
-            GC.KeepAlive(input);   // its array was in use until here (StoragePool)
+            var kernel = new MaxPoolRun(strides, n, c, h, w, win, pairs);
+            Dispatch.FloatIndexed(ref kernel, input, values, indices);
         }
         var x = input;
         int[] lead = input.ShapeArray[..^2];
@@ -63,15 +56,26 @@ public partial class Tensor
         var gc = g.IsContiguous ? g : g.CloneContiguous();
         var dx = Uninitialized(g.DType, inputShape);   // cleared by the kernel, plane by plane
         if (dx.Numel == 0) return dx;
-        int blocks = indices.Numel / planes, threads = Environment.ProcessorCount;
-        switch (g.DType)
-        {
-            case DType.Float32: Kernels.Pooling.MaxAdjoint(gc.Data<float>(), gc.StorageOffset, indices.Data<long>(), indices.StorageOffset, planes, blocks, planeSize, dx.Data<float>(), threads); break;
-            case DType.Float64: Kernels.Pooling.MaxAdjoint(gc.Data<double>(), gc.StorageOffset, indices.Data<long>(), indices.StorageOffset, planes, blocks, planeSize, dx.Data<double>(), threads); break;
-        }
-        GC.KeepAlive(gc);   // their arrays were in use until here (StoragePool)
-        GC.KeepAlive(indices);
+        var kernel = new MaxPoolAdjointRun(planes, indices.Numel / planes, planeSize);
+        Dispatch.FloatIndexed(ref kernel, gc, dx, indices);
         return dx;
+    }
+
+    /// <summary>Max pooling of input (a) into values (b) and the flat positions of the maxima (index).</summary>
+    private readonly struct MaxPoolRun(int[] strides, int n, int c, int h, int w, Kernels.SlidingWindows win, bool pairs) : IFloatIndexedKernel
+    {
+        public void Run<T>(Lent<T> input, Lent<T> values, Lent<long> indices) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            if (pairs) Kernels.Pooling.Max2x2(input.Array, input.Offset, strides, n, c, h, w, win.OutH, win.OutW, values.Array, indices.Array, Environment.ProcessorCount);
+            else Kernels.Pooling.Max(input.Array, input.Offset, strides, n, c, h, w, win, values.Span, indices.Span);
+        }
+    }
+
+    /// <summary>The gradient g (a, contiguous) scattered by the saved indices into dx (b).</summary>
+    private readonly struct MaxPoolAdjointRun(int planes, int blocks, int planeSize) : IFloatIndexedKernel
+    {
+        public void Run<T>(Lent<T> g, Lent<T> dx, Lent<long> indices) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+            => Kernels.Pooling.MaxAdjoint(g.Array, g.Offset, indices.Array, indices.Offset, planes, blocks, planeSize, dx.Array, Environment.ProcessorCount);
     }
 
     /// <summary>
@@ -113,13 +117,12 @@ public partial class Tensor
     private static Tensor AvgPoolOp(Tensor x, Kernels.SlidingWindows win, bool countIncludePad, int? divisorOverride)
     {
         var (n, c, h, w, strides) = Planes(x);
-        var y = Empty(x.DType, [.. x.ShapeArray[..^2], win.OutH, win.OutW]);
+        var y = ZeroFilled(x.DType, [.. x.ShapeArray[..^2], win.OutH, win.OutW]);
         if (y.Numel > 0)
-            switch (x.DType)
-            {
-                case DType.Float32: Kernels.Pooling.Average(x.Data<float>(), x.StorageOffset, strides, n, c, h, w, win, countIncludePad, divisorOverride, y.Span<float>()); break;
-                case DType.Float64: Kernels.Pooling.Average(x.Data<double>(), x.StorageOffset, strides, n, c, h, w, win, countIncludePad, divisorOverride, y.Span<double>()); break;
-            }
+        {
+            var kernel = new AveragePoolRun(strides, n, c, h, w, win, countIncludePad, divisorOverride, adjoint: false);
+            Dispatch.Float(ref kernel, x, y);
+        }
         int[] inputShape = x.ShapeArray;
         return Graph.Record(y, "AvgPool2DBackward0", x, g => AvgPoolAdjointOp(g, inputShape, win, countIncludePad, divisorOverride));
     }
@@ -128,28 +131,25 @@ public partial class Tensor
     private static Tensor AvgPoolAdjointOp(Tensor g, int[] inputShape, Kernels.SlidingWindows win, bool countIncludePad, int? divisorOverride)
     {
         var src = g.IsContiguous ? g : g.CloneContiguous();
-        var dx = Empty(g.DType, inputShape);
+        var dx = ZeroFilled(g.DType, inputShape);
         var (n, c, h, w, _) = Planes(dx);
         if (dx.Numel > 0)
-            switch (g.DType)
-            {
-                case DType.Float32: Kernels.Pooling.AverageAdjoint<float>(src.Span<float>(), n, c, h, w, win, countIncludePad, divisorOverride, dx.Span<float>()); break;
-                case DType.Float64: Kernels.Pooling.AverageAdjoint<double>(src.Span<double>(), n, c, h, w, win, countIncludePad, divisorOverride, dx.Span<double>()); break;
-            }
-        GC.KeepAlive(src);   // its array was in use until here (StoragePool)
+        {
+            var kernel = new AveragePoolRun(null!, n, c, h, w, win, countIncludePad, divisorOverride, adjoint: true);
+            Dispatch.Float(ref kernel, src, dx);
+        }
         return Graph.Record(dx, "AvgPool2DBackwardBackward0", g, gg => AvgPoolOp(gg, win, countIncludePad, divisorOverride));
     }
 
     private static Tensor AdaptiveAvgPoolOp(Tensor x, int outH, int outW)
     {
         var (n, c, h, w, strides) = Planes(x);
-        var y = Empty(x.DType, [.. x.ShapeArray[..^2], outH, outW]);
+        var y = ZeroFilled(x.DType, [.. x.ShapeArray[..^2], outH, outW]);
         if (y.Numel > 0)
-            switch (x.DType)
-            {
-                case DType.Float32: Kernels.Pooling.AdaptiveAverage(x.Data<float>(), x.StorageOffset, strides, n, c, h, w, outH, outW, y.Span<float>()); break;
-                case DType.Float64: Kernels.Pooling.AdaptiveAverage(x.Data<double>(), x.StorageOffset, strides, n, c, h, w, outH, outW, y.Span<double>()); break;
-            }
+        {
+            var kernel = new AdaptiveAveragePoolRun(strides, n, c, h, w, outH, outW, adjoint: false);
+            Dispatch.Float(ref kernel, x, y);
+        }
         int[] inputShape = x.ShapeArray;
         return Graph.Record(y, "AdaptiveAvgPool2DBackward0", x, g => AdaptiveAvgPoolAdjointOp(g, inputShape));
     }
@@ -158,17 +158,36 @@ public partial class Tensor
     private static Tensor AdaptiveAvgPoolAdjointOp(Tensor g, int[] inputShape)
     {
         var src = g.IsContiguous ? g : g.CloneContiguous();
-        var dx = Empty(g.DType, inputShape);
+        var dx = ZeroFilled(g.DType, inputShape);
         var (n, c, h, w, _) = Planes(dx);
         int outH = g.ShapeArray[^2], outW = g.ShapeArray[^1];
         if (dx.Numel > 0)
-            switch (g.DType)
-            {
-                case DType.Float32: Kernels.Pooling.AdaptiveAverageAdjoint<float>(src.Span<float>(), n, c, h, w, outH, outW, dx.Span<float>()); break;
-                case DType.Float64: Kernels.Pooling.AdaptiveAverageAdjoint<double>(src.Span<double>(), n, c, h, w, outH, outW, dx.Span<double>()); break;
-            }
-        GC.KeepAlive(src);   // its array was in use until here (StoragePool)
+        {
+            var kernel = new AdaptiveAveragePoolRun(null!, n, c, h, w, outH, outW, adjoint: true);
+            Dispatch.Float(ref kernel, src, dx);
+        }
         return Graph.Record(dx, "AdaptiveAvgPool2DBackwardBackward0", g, gg => AdaptiveAvgPoolOp(gg, outH, outW));
+    }
+
+    /// <summary>Average pooling of a (strided) into b, or its adjoint from a contiguous gradient a into b.</summary>
+    private readonly struct AveragePoolRun(int[] strides, int n, int c, int h, int w, Kernels.SlidingWindows win,
+        bool countIncludePad, int? divisorOverride, bool adjoint) : IFloatKernel
+    {
+        public void Run<T>(Lent<T> a, Lent<T> b, Lent<T> _) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            if (adjoint) Kernels.Pooling.AverageAdjoint<T>(a.Span, n, c, h, w, win, countIncludePad, divisorOverride, b.Span);
+            else Kernels.Pooling.Average(a.Array, a.Offset, strides, n, c, h, w, win, countIncludePad, divisorOverride, b.Span);
+        }
+    }
+
+    /// <summary>Adaptive average pooling of a (strided) into b, or its adjoint from a contiguous gradient a into b.</summary>
+    private readonly struct AdaptiveAveragePoolRun(int[] strides, int n, int c, int h, int w, int outH, int outW, bool adjoint) : IFloatKernel
+    {
+        public void Run<T>(Lent<T> a, Lent<T> b, Lent<T> _) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            if (adjoint) Kernels.Pooling.AdaptiveAverageAdjoint<T>(a.Span, n, c, h, w, outH, outW, b.Span);
+            else Kernels.Pooling.AdaptiveAverage(a.Array, a.Offset, strides, n, c, h, w, outH, outW, b.Span);
+        }
     }
 
     /// <summary>A 3-D or 4-D input seen as n × c planes of h × w, with the strides [sN, sC, sH, sW] to read them.</summary>

@@ -102,13 +102,14 @@ public partial class Tensor
             }
         else inner = Numel;
         var result = Uninitialized(dtype, outShape);
-        switch (dtype)
-        {
-            case DType.Float32: Kernels.Reduce.Sum<float>(x.Span<float>(), outer, reduced, inner, result.Span<float>()); break;
-            case DType.Float64: Kernels.Reduce.Sum<double>(x.Span<double>(), outer, reduced, inner, result.Span<double>()); break;
-            case DType.Int64: Kernels.Reduce.Sum<long>(x.Span<long>(), outer, reduced, inner, result.Span<long>()); break;
-        }
-        GC.KeepAlive(x);   // its array was in use until here (StoragePool)
+        var kernel = new SumRun(outer, reduced, inner);
+        Dispatch.Number(ref kernel, x, result);
         return result;
+    }
+
+    private readonly struct SumRun(int outer, int reduced, int inner) : INumberKernel
+    {
+        public void Run<T>(Lent<T> x, Lent<T> result, Lent<T> _) where T : unmanaged, System.Numerics.INumber<T>
+            => Kernels.Reduce.Sum<T>(x.Span, outer, reduced, inner, result.Span);
     }
 }

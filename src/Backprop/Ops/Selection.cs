@@ -16,21 +16,18 @@ public partial class Tensor
         var sc = Shapes.BroadcastStrides(condition.ShapeArray, condition.StrideArray, shape);
         var sa = Shapes.BroadcastStrides(ta.ShapeArray, ta.StrideArray, shape);
         var sb = Shapes.BroadcastStrides(tb.ShapeArray, tb.StrideArray, shape);
-        var c = condition.Data<bool>();
-        switch (dtype)
-        {
-            case DType.Float32: Kernels.Elementwise.Where(c, condition.StorageOffset, sc, ta.Data<float>(), ta.StorageOffset, sa, tb.Data<float>(), tb.StorageOffset, sb, shape, result.Span<float>()); break;
-            case DType.Float64: Kernels.Elementwise.Where(c, condition.StorageOffset, sc, ta.Data<double>(), ta.StorageOffset, sa, tb.Data<double>(), tb.StorageOffset, sb, shape, result.Span<double>()); break;
-            case DType.Int64: Kernels.Elementwise.Where(c, condition.StorageOffset, sc, ta.Data<long>(), ta.StorageOffset, sa, tb.Data<long>(), tb.StorageOffset, sb, shape, result.Span<long>()); break;
-            case DType.Bool: Kernels.Elementwise.Where(c, condition.StorageOffset, sc, ta.Data<bool>(), ta.StorageOffset, sa, tb.Data<bool>(), tb.StorageOffset, sb, shape, result.Span<bool>()); break;
-        }
-        GC.KeepAlive(ta);   // their arrays were in use until here (StoragePool)
-        GC.KeepAlive(tb);
-        GC.KeepAlive(condition);
+        var kernel = new WhereRun(sc, sa, sb);
+        Dispatch.Where(ref kernel, condition, ta, tb, result);
         return Graph.Record(result, "WhereBackward0", a, b,
             g => (a.RequiresGrad ? Where(condition, g, ZerosLike(g)) : null,
                   b.RequiresGrad ? Where(condition, ZerosLike(g), g) : null),
             new SavedTensors(condition));
+    }
+
+    private readonly struct WhereRun(int[] cStrides, int[] aStrides, int[] bStrides) : IWhereKernel
+    {
+        public void Run<T>(Lent<bool> c, Lent<T> a, Lent<T> b, Lent<T> result) where T : unmanaged
+            => Kernels.Elementwise.Where(c.Array, c.Offset, cStrides, a.Array, a.Offset, aStrides, b.Array, b.Offset, bStrides, result.Shape, result.Span);
     }
 
     /// <summary>Elementwise condition ? a : value; like torch.where(condition, a, value).</summary>

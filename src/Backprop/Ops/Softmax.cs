@@ -9,11 +9,9 @@ public partial class Tensor
     {
         int d = Shapes.NormalizeDim("Softmax", dim, Dim);
         var y = SoftmaxForward("Softmax", d, log: false);
-        // dL/dx = y ⊙ (g − Σ(g ⊙ y)): the Jacobian diag(y) − y yᵀ applied to g; one fused pass unless this backward
-        // is itself recorded (createGraph).
-        return Graph.Record(y, "SoftmaxBackward0", this, g => GradMode.IsEnabled
-            ? y.Mul(g.Sub(g.Mul(y).Sum(d, keepDim: true)))
-            : SoftmaxBackwardKernel(g, y, d, log: false), new SavedTensors(y));
+        // dL/dx = y ⊙ (g − Σ(g ⊙ y)): the Jacobian diag(y) − y yᵀ applied to g, as one op with its own backward.
+        return Graph.Record(y, "SoftmaxBackward0", this, (y, d), static (g, s) => SoftmaxBackward(g, s.y, s.d, log: false),
+            new SavedTensors(y));
     }
 
     /// <summary>log softmax along dim, computed stably as (x − m) − log Σ e^(x − m); like torch.log_softmax(input, dim).</summary>
@@ -21,10 +19,9 @@ public partial class Tensor
     {
         int d = Shapes.NormalizeDim("LogSoftmax", dim, Dim);
         var y = SoftmaxForward("LogSoftmax", d, log: true);
-        // dL/dx = g − softmax(x) · Σ g, with softmax(x) = e^y; fused as Softmax's
-        return Graph.Record(y, "LogSoftmaxBackward0", this, g => GradMode.IsEnabled
-            ? g.Sub(y.Exp().Mul(g.Sum(d, keepDim: true)))
-            : SoftmaxBackwardKernel(g, y, d, log: true), new SavedTensors(y));
+        // dL/dx = g − softmax(x) · Σ g, with softmax(x) = e^y; one op, as Softmax's
+        return Graph.Record(y, "LogSoftmaxBackward0", this, (y, d), static (g, s) => SoftmaxBackward(g, s.y, s.d, log: true),
+            new SavedTensors(y));
     }
 
     /// <summary>log Σ eˣ along one dim, computed stably; like torch.logsumexp(input, dim, keepdim).</summary>
@@ -55,6 +52,31 @@ public partial class Tensor
             new SavedTensors(x, y));
     }
 
+    /// <summary>
+    /// Softmax's (log-softmax's) gradient from g and the output y along dim d, as one op whose fused kernel serves plain
+    /// and createGraph passes alike; like torch's _softmax_backward_data (_log_softmax_backward_data). Its own backward:
+    /// softmax: ∂/∂g = the same op of gg, ∂/∂y = gg ⊙ (g − Σ g ⊙ y) − g · Σ gg ⊙ y;
+    /// log-softmax: ∂/∂g = gg − Σ gg ⊙ e^y, ∂/∂y = −gg ⊙ e^y · Σ g.
+    /// </summary>
+    internal static Tensor SoftmaxBackward(Tensor g, Tensor y, int d, bool log)
+    {
+        var r = SoftmaxBackwardKernel(g, y, d, log);
+        return Graph.Record(r, log ? "LogSoftmaxBackwardDataBackward0" : "SoftmaxBackwardDataBackward0", g, y, (g, y, d, log),
+            static (gg, s) =>
+            {
+                var (g, y, d, log) = s;
+                if (log)
+                {
+                    var e = y.Exp();
+                    return (g.RequiresGrad ? gg.Sub(gg.Mul(e).Sum(d, keepDim: true)) : null,
+                            y.RequiresGrad ? gg.Mul(e).Mul(g.Sum(d, keepDim: true)).Neg() : null);
+                }
+                return (g.RequiresGrad ? SoftmaxBackward(gg, y, d, log: false) : null,
+                        y.RequiresGrad ? gg.Mul(g.Sub(g.Mul(y).Sum(d, keepDim: true))).Sub(g.Mul(gg.Mul(y).Sum(d, keepDim: true))) : null);
+            },
+            new SavedTensors(g, y));
+    }
+
     /// <summary>Softmax's or log-softmax's gradient from g and the output y (contiguous, floating-point) along dim d, outside the graph.</summary>
     private static Tensor SoftmaxBackwardKernel(Tensor g, Tensor y, int d, bool log)
     {
@@ -64,9 +86,8 @@ public partial class Tensor
         for (int i = 0; i < d; i++) outer *= shape[i];
         for (int i = d + 1; i < y.Dim; i++) inner *= shape[i];
         var dx = Uninitialized(y.DType, shape);   // every element written
-        if (y.DType == DType.Float32) Kernels.Softmax.Backward(gc.Span<float>(), y.Span<float>(), outer, n, inner, dx.Span<float>(), log);
-        else Kernels.Softmax.Backward(gc.Span<double>(), y.Span<double>(), outer, n, inner, dx.Span<double>(), log);
-        GC.KeepAlive(gc);   // its array was in use until here (StoragePool)
+        var kernel = new SoftmaxRun(outer, n, inner, log);
+        Dispatch.Float(ref kernel, gc, y, dx);
         return dx;
     }
 
@@ -79,9 +100,18 @@ public partial class Tensor
         if (Dim > 0) mask[d] = true;
         var (x, outer, n, inner) = ReductionLayout(mask);
         var y = Uninitialized(DType, ShapeArray);
-        if (DType == DType.Float32) Kernels.Softmax.Forward(x.Span<float>(), outer, n, inner, y.Span<float>(), log);
-        else Kernels.Softmax.Forward(x.Span<double>(), outer, n, inner, y.Span<double>(), log);
-        GC.KeepAlive(x);   // its array was in use until here (StoragePool)
+        var kernel = new SoftmaxRun(outer, n, inner, log);
+        Dispatch.Float(ref kernel, x, y);
         return y;
+    }
+
+    /// <summary>Forward (a → b) when c is absent; backward (gradient a, output b → c) otherwise.</summary>
+    private readonly struct SoftmaxRun(int outer, int n, int inner, bool log) : IFloatKernel
+    {
+        public void Run<T>(Lent<T> a, Lent<T> b, Lent<T> c) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            if (c.Array is null) Kernels.Softmax.Forward<T>(a.Span, outer, n, inner, b.Span, log);
+            else Kernels.Softmax.Backward<T>(a.Span, b.Span, outer, n, inner, c.Span, log);
+        }
     }
 }

@@ -96,7 +96,7 @@ public partial class Tensor
     private Tensor IndexByPositions(Tensor positions, int dim, int sourceDim)
     {
         int size = ShapeArray[dim];
-        ReadOnlySpan<long> values = positions.IsContiguous ? positions.Span<long>() : positions.ToArray<long>();
+        var values = positions.ToArray<long>();
         var normalized = new long[values.Length];
         for (int i = 0; i < values.Length; i++)
         {
@@ -120,7 +120,7 @@ public partial class Tensor
                 throw new ArgumentException(
                     $"Index: The shape of the mask {Shapes.Format(mask.ShapeArray)} at index {j} does not match the shape of the indexed tensor " +
                     $"{Shapes.Format(ShapeArray)} at index {sourceDim + j}");
-        ReadOnlySpan<bool> flags = mask.IsContiguous ? mask.Span<bool>() : mask.ToArray<bool>();
+        var flags = mask.ToArray<bool>();
         var positions = new List<long>();
         for (int i = 0; i < flags.Length; i++) if (flags[i]) positions.Add(i);
         var flat = k == 1 ? this : Flatten(dim, dim + k - 1);

@@ -39,11 +39,15 @@ public partial class Tensor
     {
         var positive = Gt(0).To(DType);
         var negative = Lt(0).To(DType);
+        Tensor s;
         using (Autograd.NoGrad())
         {
-            var s = positive.Sub(negative);
-            return DType.IsFloatingPoint() ? Where(Ne(this), this, s) : s;   // NaN ≠ NaN keeps NaN
+            s = positive.Sub(negative);
+            if (DType.IsFloatingPoint()) s = Where(Ne(this), this, s);   // NaN ≠ NaN keeps NaN
         }
+        // Recorded with a zero gradient, as PyTorch's SignBackward0: so |x|'s gradient g·sign(x) carries a graph
+        // under createGraph, and its second derivative is zeros rather than "not used".
+        return Graph.Record(s, "SignBackward0", this, static g => ZerosLike(g));
     }
 
     /// <summary>sin x elementwise; like torch.sin.</summary>

@@ -16,17 +16,9 @@ internal static class UpdateMath
     {
         if (Fusable(self, other, other))
         {
-            if (self.DType == DType.Float32)
-            {
-                var s = self.Span<float>();
-                TensorPrimitives.MultiplyAdd(other.Span<float>(), (float)alpha, s, s);   // (other·alpha) + self, not fused
-            }
-            else
-            {
-                var s = self.Span<double>();
-                TensorPrimitives.MultiplyAdd(other.Span<double>(), alpha, s, s);
-            }
-            self.Storage.Version++;
+            var kernel = new UpdateRun(UpdateKind.AddScaled, alpha);
+            Dispatch.Float(ref kernel, self, other, other, null, null, null);
+            self.MarkWritten();
             return;
         }
         self.Add_(other, alpha);
@@ -37,9 +29,9 @@ internal static class UpdateMath
     {
         if (Fusable(self, t1, t2))
         {
-            if (self.DType == DType.Float32) Addcmul(self.Span<float>(), t1.Span<float>(), t2.Span<float>(), (float)value);
-            else Addcmul(self.Span<double>(), t1.Span<double>(), t2.Span<double>(), value);
-            self.Storage.Version++;
+            var kernel = new UpdateRun(UpdateKind.Addcmul, value);
+            Dispatch.Float(ref kernel, self, t1, t2, null, null, null);
+            self.MarkWritten();
             return;
         }
         self.Copy_(self.Add(t1.Mul(value).Mul(t2)));
@@ -50,9 +42,9 @@ internal static class UpdateMath
     {
         if (Fusable(self, t1, t2))
         {
-            if (self.DType == DType.Float32) Addcdiv(self.Span<float>(), t1.Span<float>(), t2.Span<float>(), (float)value);
-            else Addcdiv(self.Span<double>(), t1.Span<double>(), t2.Span<double>(), value);
-            self.Storage.Version++;
+            var kernel = new UpdateRun(UpdateKind.Addcdiv, value);
+            Dispatch.Float(ref kernel, self, t1, t2, null, null, null);
+            self.MarkWritten();
             return;
         }
         self.Copy_(self.Add(t1.Mul(value).Div(t2)));
@@ -66,12 +58,10 @@ internal static class UpdateMath
     public static bool TryMomentumStep(Tensor param, Tensor buffer, Tensor grad, double momentum, double scale, double lr)
     {
         if (!Fusable(param, buffer, grad) || buffer.SharesStorageWith(param) || grad.SharesStorageWith(buffer)) return false;
-        if (param.DType == DType.Float32)
-            MomentumStep(param.Span<float>(), buffer.Span<float>(), grad.Span<float>(), (float)momentum, (float)scale, (float)-lr);
-        else
-            MomentumStep(param.Span<double>(), buffer.Span<double>(), grad.Span<double>(), momentum, scale, -lr);
-        param.Storage.Version++;
-        buffer.Storage.Version++;
+        var kernel = new UpdateRun(UpdateKind.Momentum, momentum, scale, -lr);
+        Dispatch.Float(ref kernel, param, buffer, grad, null, null, null);
+        param.MarkWritten();
+        buffer.MarkWritten();
         return true;
     }
 
@@ -107,15 +97,51 @@ internal static class UpdateMath
     public static bool TryAdam(Tensor p, Tensor grad, Tensor m, Tensor v, double beta1, double beta2, double biasCorrection2Sqrt, double eps, double stepSize)
     {
         if (!Fusable(p, grad, m) || !Fusable(p, v, v) || m.SharesStorageWith(p) || v.SharesStorageWith(p) || m.SharesStorageWith(v)) return false;
-        if (p.DType == DType.Float32)
-            Adam(p.Span<float>(), grad.Span<float>(), m.Span<float>(), v.Span<float>(), (float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2),
-                (float)biasCorrection2Sqrt, (float)eps, (float)-stepSize);
-        else
-            Adam(p.Span<double>(), grad.Span<double>(), m.Span<double>(), v.Span<double>(), beta1, 1 - beta1, beta2, 1 - beta2, biasCorrection2Sqrt, eps, -stepSize);
-        p.Storage.Version++;
-        m.Storage.Version++;
-        v.Storage.Version++;
+        var kernel = new UpdateRun(UpdateKind.Adam, beta1, beta2, biasCorrection2Sqrt, eps, stepSize);
+        Dispatch.Float(ref kernel, p, grad, m, v, null, null);
+        p.MarkWritten();
+        m.MarkWritten();
+        v.MarkWritten();
         return true;
+    }
+
+    private enum UpdateKind { AddScaled, Addcmul, Addcdiv, Momentum, Adam }
+
+    /// <summary>
+    /// The fused updates as one dispatched kernel over (self, t1, t2[, t3]); every number is converted to the tensors'
+    /// dtype exactly as the typed calls did ((float)x for Float32), so the results are unchanged bit for bit.
+    /// </summary>
+    private readonly struct UpdateRun(UpdateKind kind, double a, double b = 0, double c = 0, double d = 0, double e = 0) : IFloatKernel6
+    {
+        public void Run<T>(Lent<T> x0, Lent<T> x1, Lent<T> x2, Lent<T> x3, Lent<T> _, Lent<T> __) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            switch (kind)
+            {
+                case UpdateKind.AddScaled:
+                {
+                    var s = x0.Span;
+                    if (typeof(T) == typeof(float))
+                    {
+                        var sf = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(s);
+                        TensorPrimitives.MultiplyAdd(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x1.Span), (float)a, sf, sf);   // (other·alpha) + self, not fused
+                    }
+                    else
+                    {
+                        var sd = System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(s);
+                        TensorPrimitives.MultiplyAdd(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(x1.Span), a, sd, sd);
+                    }
+                    break;
+                }
+                case UpdateKind.Addcmul: Addcmul(x0.Span, x1.Span, x2.Span, T.CreateTruncating(a)); break;
+                case UpdateKind.Addcdiv: Addcdiv(x0.Span, x1.Span, x2.Span, T.CreateTruncating(a)); break;
+                case UpdateKind.Momentum: MomentumStep(x0.Span, x1.Span, x2.Span, T.CreateTruncating(a), T.CreateTruncating(b), T.CreateTruncating(c)); break;
+                default:
+                    // a = β₁, b = β₂, c = √(1 − β₂ᵗ), d = ε, e = step size; 1 − β computed in double first, as before.
+                    Adam(x0.Span, x1.Span, x2.Span, x3.Span, T.CreateTruncating(a), T.CreateTruncating(1 - a), T.CreateTruncating(b),
+                        T.CreateTruncating(1 - b), T.CreateTruncating(c), T.CreateTruncating(d), T.CreateTruncating(-e));
+                    break;
+            }
+        }
     }
 
     private static void Adam<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> m, Span<T> v, T beta1, T oneMinusBeta1, T beta2, T oneMinusBeta2,

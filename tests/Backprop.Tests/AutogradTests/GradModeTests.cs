@@ -55,6 +55,46 @@ public class GradModeTests
     }
 
     [Fact]
+    public void A_thread_started_inside_NoGrad_inherits_it_unlike_PyTorch()
+    {
+        // The mode flows with the execution context (docs/decisions.md, "Grad mode is AsyncLocal"); PyTorch's
+        // thread-local mode would start this thread with gradients on.
+        var x = Tensor.From(new[] { 1.0 }).RequiresGrad_();
+        bool enabled = true, recorded = true;
+        using (Autograd.NoGrad())
+        {
+            var thread = new Thread(() =>
+            {
+                enabled = Autograd.IsGradEnabled;
+                recorded = (x * 2).RequiresGrad;
+            });
+            thread.Start();
+            thread.Join();
+        }
+        Assert.False(enabled);
+        Assert.False(recorded);
+        Assert.True(Autograd.IsGradEnabled);
+    }
+
+    [Fact]
+    public void A_thread_changing_its_mode_does_not_change_another_threads()
+    {
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var thread = new Thread(() =>
+        {
+            using var _ = Autograd.NoGrad();
+            entered.Set();
+            release.Wait();
+        });
+        thread.Start();
+        entered.Wait();
+        Assert.True(Autograd.IsGradEnabled);
+        release.Set();
+        thread.Join();
+    }
+
+    [Fact]
     public async Task NoGrad_flows_into_awaited_work_and_does_not_leak_out()
     {
         var x = Tensor.From(new[] { 1.0 }).RequiresGrad_();
