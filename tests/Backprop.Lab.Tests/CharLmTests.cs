@@ -157,7 +157,7 @@ public sealed class CharLmTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(greedy.GetProperty("losses").GetRawText(), a.GetProperty("losses").GetRawText());   // sampling comes after training
         var bad = Lab.Run(["char-lm", "--corpus", TrickyCorpus(), "--temperature", "0"]);
         Assert.Equal(2, bad.ExitCode);
-        Assert.Equal("error: --temperature: must be positive (got 0)\n", bad.Stderr);
+        Assert.Equal("error: --temperature: must be positive (got 0)\nUsage: Backprop.Lab char-lm [options]; see 'Backprop.Lab char-lm --help'\n", bad.Stderr);
     }
 
     [Fact]
