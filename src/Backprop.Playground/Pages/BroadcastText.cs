@@ -14,4 +14,5 @@ internal static class BroadcastText
     public const string Refused = "PyTorch refuses it";
     public const string TooLong = "At most {0} characters.";
     public const string Examples = "Examples";
+    public const string NotFinite = "{0}: only finite numbers (no nan or inf); the last good tensor is kept.";
 }
