@@ -74,6 +74,8 @@ public sealed class PlaygroundFixture : IAsyncLifetime
     /// <summary>dotnet publish -c Release of the playground into this test run's folder (incremental on a rerun).</summary>
     private void Publish()
     {
+        // A clean folder: a publish over an old one keeps the old fingerprinted files beside the new ones.
+        if (Directory.Exists(PublishDir)) Directory.Delete(PublishDir, recursive: true);
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

@@ -41,5 +41,6 @@ internal static class TwoLayerText
     public const string Wrong = "wrong: it adds d_w5 + d_w6 where the chain rule needs the error signal times the weight";
     public const string Agrees = "agrees";
     public const string Diverged = "Training stopped: the loss became {0}. Lower the learning rate or reset.";
+    public const string RunTime = "{0} steps, {1:0.###} ms each";
     public const string NetworkLabel = "The 2-2-2 network with its weights";
 }
