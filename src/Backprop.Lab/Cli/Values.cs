@@ -12,17 +12,7 @@ namespace Backprop.Lab.Cli;
 internal static class Values
 {
     /// <summary>Parses one number the way the whole lab does: invariant culture, Python's float() forms (1, 1.5, 1e-3, inf, nan).</summary>
-    public static bool TryParseNumber(string text, out double value)
-    {
-        string t = text.Trim();
-        switch (t.ToLowerInvariant())
-        {
-            case "inf" or "+inf" or "infinity" or "+infinity": value = double.PositiveInfinity; return true;
-            case "-inf" or "-infinity": value = double.NegativeInfinity; return true;
-            case "nan" or "+nan" or "-nan": value = double.NaN; return true;
-        }
-        return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
-    }
+    public static bool TryParseNumber(string text, out double value) => Backprop.Seeds.NumberText.TryParse(text, out value);
 
     /// <summary>Splits "a,b,c" into numbers; the error (null when fine) names the option and the bad item.</summary>
     public static double[]? ParseList(string optionName, string text, int? count, out string? error)

@@ -59,7 +59,7 @@ internal static class GemmLoops
             return;
         }
 
-        if ((long)m * n * k < ParallelThreshold || m < 2 || Environment.ProcessorCount < 2)
+        if ((long)m * n * k < ParallelThreshold || m < 2 || !GemmParallel.CanSplit)
         {
             Rows(a, lda, transA, b, ldb, transB, c, 0, m, n, k);
             return;

@@ -24,10 +24,16 @@ internal sealed class GemmParallel
         _body = body;
     }
 
+    /// <summary>
+    /// Whether work may be split across threads: not in the browser, where WebAssembly runs the app on one thread and
+    /// a thread that waits for a helper would wait forever (and not on a single core, where a helper only costs).
+    /// </summary>
+    public static bool CanSplit { get; } = !OperatingSystem.IsBrowser() && Environment.ProcessorCount > 1;
+
     /// <summary>body(i) for every i &lt; count, on at most threads threads; returns when all have run.</summary>
     public static void For(int count, int threads, Action<int> body)
     {
-        if (threads <= 1 || count <= 1)
+        if (threads <= 1 || count <= 1 || !CanSplit)
         {
             for (int i = 0; i < count; i++) body(i);
             return;

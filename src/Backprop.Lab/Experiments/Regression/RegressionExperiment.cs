@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Backprop.Lab.Cli;
 using Backprop.Lab.Output;
-using Backprop.NN;
-using Backprop.Optim;
+using Backprop.Seeds.Regression;
 using Backprop.Plots;
 
 namespace Backprop.Lab.Experiments.Regression;
@@ -81,10 +80,7 @@ internal static class RegressionExperiment
     public static (double[] X, double[] Y) Points(RegressionSettings s)
     {
         if (s.Data is not null) return PointsCsv.Read(s.Data);
-        var generator = new Generator(unchecked((ulong)s.Seed));
-        var x = Tensor.Rand([s.Points, 1], DType.Float32, generator);
-        var y = x * 3 + 1;
-        return (x.ToDoubleArray(), y.ToDoubleArray());
+        return LinearRegressionFit.Points(s.Points, s.Seed);
     }
 
     public static RegressionResult Run(RegressionSettings s, Action<int>? progress = null)
@@ -93,56 +89,13 @@ internal static class RegressionExperiment
         var x = Tensor.From(xs, xs.Length, 1).To(s.DType);
         var y = Tensor.From(ys, ys.Length, 1).To(s.DType);
         var losses = new List<double>();
-        double w, b;
-        if (s.Module) (w, b) = FitModule(s, x, y, losses, progress);
-        else (w, b) = FitManual(s, x, y, losses, progress);
-        return new RegressionResult(s, xs, ys, losses, w, b);
-    }
-
-    /// <summary>The seed's first half: y_predict = x·w + b, loss = (y_true − y_predict)².mean(), then w.data = w.data − lr·w.grad.</summary>
-    private static (double W, double B) FitManual(RegressionSettings s, Tensor x, Tensor y, List<double> losses, Action<int>? progress)
-    {
-        var w = Tensor.Full([1, 1], s.W0, s.DType).RequiresGrad_();
-        var b = Tensor.Full([1], s.B0, s.DType).RequiresGrad_();
+        var fit = new LinearRegressionFit(x, y, s.W0, s.B0, s.Lr, s.Module);
         for (int i = 0; i < s.Iters; i++)
         {
-            var y_predict = x.MatMul(w) + b;
-            var loss = (y - y_predict).Pow(2).Mean();
-            w.Grad?.Zero_();
-            b.Grad?.Zero_();
-            loss.Backward();
-            losses.Add(loss.Item());
-            using (Autograd.NoGrad())
-            {
-                w.Sub_(s.Lr * w.Grad!);
-                b.Sub_(s.Lr * b.Grad!);
-            }
+            losses.Add(fit.Step());
             if (i % 64 == 0) progress?.Invoke(i);
         }
-        return (w.Item(), b.Item());
-    }
-
-    /// <summary>The seed's second half: a Linear(1, 1) model, the MSE loss and optim.SGD; zero_grad, backward, step.</summary>
-    private static (double W, double B) FitModule(RegressionSettings s, Tensor x, Tensor y, List<double> losses, Action<int>? progress)
-    {
-        var model = new Linear(1, 1, dtype: s.DType);
-        using (Autograd.NoGrad())
-        {
-            model.Weight.Fill_(s.W0);
-            model.Bias!.Fill_(s.B0);
-        }
-        var criterion = new MSELoss();
-        var optimizer = new SGD(model.Parameters(), lr: s.Lr);
-        for (int i = 0; i < s.Iters; i++)
-        {
-            var loss = criterion.Forward(model.Forward(x), y);
-            optimizer.ZeroGrad();
-            loss.Backward();
-            losses.Add(loss.Item());
-            optimizer.Step();
-            if (i % 64 == 0) progress?.Invoke(i);
-        }
-        return (model.Weight.Item(), model.Bias!.Item());
+        return new RegressionResult(s, xs, ys, losses, fit.W, fit.B);
     }
 
     public static void Draw(RegressionResult r, string? fitPath, string? lossPath)

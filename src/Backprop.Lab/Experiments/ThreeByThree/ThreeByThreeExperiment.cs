@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Backprop.Lab.Cli;
 using Backprop.Lab.Output;
-using Backprop.NN;
-using Backprop.Optim;
 using Backprop.Plots;
 
 namespace Backprop.Lab.Experiments.ThreeByThree;
@@ -88,53 +86,30 @@ internal static class ThreeByThreeExperiment
     /// <summary>The starting weight: the given one, or nn.Linear(3, 3, bias=False)'s initialisation after torch.manual_seed(seed).</summary>
     public static double[] StartWeights(ThreeByThreeSettings s)
     {
-        if (!s.RandomInit) return s.Weights;
-        var generator = new Generator(unchecked((ulong)s.Seed));
-        // torch.manual_seed(seed); nn.Linear(3, 3, bias=False): float32, kaiming_uniform_(a=√5).
-        return new Linear(3, 3, bias: false, dtype: DType.Float32, generator: generator).Weight.ToDoubleArray();
+        return s.RandomInit ? ThreeByThreeSession.RandomWeights(s.Seed) : s.Weights;
     }
 
     public static ThreeByThreeResult Run(ThreeByThreeSettings s)
     {
         var start = StartWeights(s);
-        var x = Tensor.From(s.X, 1, 3).To(s.DType);
-        var y = Tensor.From(s.Y, 1, 3).To(s.DType);
-        // Seed 004's TorchModel: Linear(3, 3, bias=False), sigmoid, nn.functional.mse_loss; the weight set to the start.
-        var layer = new Linear(3, 3, bias: false, dtype: s.DType);
-        using (Autograd.NoGrad()) layer.Weight.Copy_(Tensor.From(start, 3, 3).To(s.DType));
-        var weight = layer.Weight;
-        var mse = new MSELoss();
-        double lr = s.EffectiveLr;
-        Optimizer optimizer = s.Adam ? new Adam(layer.Parameters(), lr: lr) : new SGD(layer.Parameters(), lr: lr);
-        var diy = new DiyModel(DiyModel.Unflatten(start));
-
+        var session = new ThreeByThreeSession(s.X, s.Y, start, s.Adam, s.EffectiveLr, s.DType);
         var losses = new List<double>();
         double[] firstGrad = [], handFirstGrad = [];
         double handFirstLoss = 0, maxDifference = 0;
         for (int step = 0; step < s.Steps; step++)
         {
-            optimizer.ZeroGrad();
-            var loss = mse.Forward(layer.Forward(x).Sigmoid(), y);   // mse_loss(sigmoid(x @ weightᵀ), y)
-            loss.Backward();
-
-            var yPred = diy.Forward(s.X);
-            var handGrad = DiyModel.CalculateGrad(yPred, s.Y, s.X);
+            var r = session.Step();
             if (step == 0)
             {
-                firstGrad = weight.Grad!.ToDoubleArray();
-                handFirstGrad = DiyModel.Flatten(handGrad);
-                handFirstLoss = DiyModel.MseLoss(yPred, s.Y);
+                firstGrad = r.AutogradGrad;
+                handFirstGrad = r.HandGrad;
+                handFirstLoss = r.HandLoss;
             }
-            losses.Add(loss.Item());
-            optimizer.Step();
-            if (s.Adam) diy.AdamStep(handGrad, lr);
-            else diy.SgdStep(handGrad, lr);
-            var library = weight.ToDoubleArray();
-            var hand = DiyModel.Flatten(diy.Weight);
-            for (int k = 0; k < 9; k++) maxDifference = Math.Max(maxDifference, Math.Abs(library[k] - hand[k]));
+            losses.Add(r.Loss);
+            for (int k = 0; k < 9; k++) maxDifference = Math.Max(maxDifference, Math.Abs(r.LibraryWeight[k] - r.HandWeight[k]));
         }
-        return new ThreeByThreeResult(s, start, firstGrad, handFirstGrad, handFirstLoss, losses, weight.ToDoubleArray(),
-            DiyModel.Flatten(diy.Weight), maxDifference);
+        return new ThreeByThreeResult(s, start, firstGrad, handFirstGrad, handFirstLoss, losses, session.Weight.ToDoubleArray(),
+            DiyModel.Flatten(session.Diy.Weight), maxDifference);
     }
 
     public static void Print(Report report, ThreeByThreeResult r, string? plotPath)

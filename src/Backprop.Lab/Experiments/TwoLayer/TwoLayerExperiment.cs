@@ -135,10 +135,7 @@ internal static class TwoLayerExperiment
     /// <summary>The starting weights: the given ones, or (seed 003, question 10) torch.rand(1) eight times after torch.manual_seed(seed).</summary>
     public static double[] StartWeights(TwoLayerSettings s)
     {
-        if (!s.RandomInit) return s.Weights;
-        var generator = new Generator(unchecked((ulong)s.Seed));
-        // torch.rand(1) is float32; .item() widens it to a Python float exactly.
-        return Enumerable.Range(0, 8).Select(_ => Tensor.Rand([1], DType.Float32, generator).Item()).ToArray();
+        return s.RandomInit ? TwoLayerNetwork.RandomWeights(s.Seed) : s.Weights;
     }
 
     /// <summary>Trains as lab_torch.py does: for each epoch forward, zero_grad, gradients, record, step.</summary>

@@ -1,12 +1,12 @@
-using Backprop.Lab.Output;
+using System.Globalization;
 
-namespace Backprop.Lab.Experiments.TwoLayer;
+namespace Backprop.Seeds.TwoLayer;
 
 /// <summary>
 /// --explain: every forward value, then for each weight the chain-rule product, first in symbols and then with its
 /// numbers, e.g. dL/dw5 = (o1 - y1) · o1(1 - o1) · h1 = (0.476946 - 0.23) · 0.476946·(1 - 0.476946) · 0.562177 = 0.034633.
 /// </summary>
-internal static class ChainRuleExplanation
+public static class ChainRuleExplanation
 {
     public static IReadOnlyList<string> Lines(TwoLayerNetwork net, ForwardPass f, double lr, bool sgd)
     {
@@ -18,15 +18,15 @@ internal static class ChainRuleExplanation
         var lines = new List<string>();
 
         lines.Add("forward");
-        lines.Add($"  in_h1 = w1·x1 + w3·x2 = {N(w[0])}·{N(x1)} + {N(w[2])}·{N(x2)} = {Fmt.G(V(f.InH1))}");
-        lines.Add($"  h1 = {act}(in_h1) = {Fmt.G(h1)}");
-        lines.Add($"  in_h2 = w2·x1 + w4·x2 = {N(w[1])}·{N(x1)} + {N(w[3])}·{N(x2)} = {Fmt.G(V(f.InH2))}");
-        lines.Add($"  h2 = {act}(in_h2) = {Fmt.G(h2)}");
-        lines.Add($"  in_o1 = w5·h1 + w7·h2 = {N(w[4])}·{N(h1)} + {N(w[6])}·{N(h2)} = {Fmt.G(V(f.InO1))}");
-        lines.Add($"  o1 = {act}(in_o1) = {Fmt.G(o1)}");
-        lines.Add($"  in_o2 = w6·h1 + w8·h2 = {N(w[5])}·{N(h1)} + {N(w[7])}·{N(h2)} = {Fmt.G(V(f.InO2))}");
-        lines.Add($"  o2 = {act}(in_o2) = {Fmt.G(o2)}");
-        lines.Add($"  L = {LossFormula(net.Loss)} = {Fmt.G(V(f.Loss))}");
+        lines.Add($"  in_h1 = w1·x1 + w3·x2 = {N(w[0])}·{N(x1)} + {N(w[2])}·{N(x2)} = {G(V(f.InH1))}");
+        lines.Add($"  h1 = {act}(in_h1) = {G(h1)}");
+        lines.Add($"  in_h2 = w2·x1 + w4·x2 = {N(w[1])}·{N(x1)} + {N(w[3])}·{N(x2)} = {G(V(f.InH2))}");
+        lines.Add($"  h2 = {act}(in_h2) = {G(h2)}");
+        lines.Add($"  in_o1 = w5·h1 + w7·h2 = {N(w[4])}·{N(h1)} + {N(w[6])}·{N(h2)} = {G(V(f.InO1))}");
+        lines.Add($"  o1 = {act}(in_o1) = {G(o1)}");
+        lines.Add($"  in_o2 = w6·h1 + w8·h2 = {N(w[5])}·{N(h1)} + {N(w[7])}·{N(h2)} = {G(V(f.InO2))}");
+        lines.Add($"  o2 = {act}(in_o2) = {G(o2)}");
+        lines.Add($"  L = {LossFormula(net.Loss)} = {G(V(f.Loss))}");
 
         var (d1, d2) = HandDerivedGradients.LossSlopes(net, f.OutO1.Detach(), f.OutO2.Detach());
         double dO1 = V(d1), dO2 = V(d2);
@@ -40,12 +40,12 @@ internal static class ChainRuleExplanation
             var p = TwoLayerNetwork.Outputs(f.OutO1.Detach(), f.OutO2.Detach()).Softmax(0).ToDoubleArray();
             lines.Add($"  p = softmax(o1, o2) = ({N(p[0])}, {N(p[1])})");
         }
-        lines.Add($"  dL/do1 = {LossSlope(net.Loss, 1)} = {LossSlopeNumbers(net.Loss, o1, y1, y1, y2, net, f, 0)} = {Fmt.G(dO1)}");
-        lines.Add($"  dL/do2 = {LossSlope(net.Loss, 2)} = {LossSlopeNumbers(net.Loss, o2, y2, y1, y2, net, f, 1)} = {Fmt.G(dO2)}");
-        lines.Add($"  do1/din_o1 = {Slope(net.Activation, "o1")} = {SlopeNumbers(net.Activation, o1)} = {Fmt.G(sO1)}");
-        lines.Add($"  do2/din_o2 = {Slope(net.Activation, "o2")} = {SlopeNumbers(net.Activation, o2)} = {Fmt.G(sO2)}");
-        lines.Add($"  dh1/din_h1 = {Slope(net.Activation, "h1")} = {SlopeNumbers(net.Activation, h1)} = {Fmt.G(sH1)}");
-        lines.Add($"  dh2/din_h2 = {Slope(net.Activation, "h2")} = {SlopeNumbers(net.Activation, h2)} = {Fmt.G(sH2)}");
+        lines.Add($"  dL/do1 = {LossSlope(net.Loss, 1)} = {LossSlopeNumbers(net.Loss, o1, y1, y1, y2, net, f, 0)} = {G(dO1)}");
+        lines.Add($"  dL/do2 = {LossSlope(net.Loss, 2)} = {LossSlopeNumbers(net.Loss, o2, y2, y1, y2, net, f, 1)} = {G(dO2)}");
+        lines.Add($"  do1/din_o1 = {Slope(net.Activation, "o1")} = {SlopeNumbers(net.Activation, o1)} = {G(sO1)}");
+        lines.Add($"  do2/din_o2 = {Slope(net.Activation, "o2")} = {SlopeNumbers(net.Activation, o2)} = {G(sO2)}");
+        lines.Add($"  dh1/din_h1 = {Slope(net.Activation, "h1")} = {SlopeNumbers(net.Activation, h1)} = {G(sH1)}");
+        lines.Add($"  dh2/din_h2 = {Slope(net.Activation, "h2")} = {SlopeNumbers(net.Activation, h2)} = {G(sH2)}");
 
         // Output weights: three factors.
         void Output(int k, int o, string h, double oVal, double yVal, double hVal)
@@ -53,7 +53,7 @@ internal static class ChainRuleExplanation
             string yName = $"y{o}", oName = $"o{o}";
             lines.Add($"  dL/dw{k} = dL/d{oName} · d{oName}/din_{oName} · din_{oName}/dw{k} = {LossSlope(net.Loss, o)} · {Slope(net.Activation, oName)} · {h}");
             string lossNumbers = net.Loss == LossKind.HalfMse ? $"({N(oVal)} - {N(yVal)})" : N(o == 1 ? dO1 : dO2);
-            lines.Add($"         = {lossNumbers} · {SlopeNumbers(net.Activation, oVal)} · {N(hVal)} = {Fmt.G(grads[k - 1])}");
+            lines.Add($"         = {lossNumbers} · {SlopeNumbers(net.Activation, oVal)} · {N(hVal)} = {G(grads[k - 1])}");
         }
         Output(5, 1, "h1", o1, y1, h1);
         Output(6, 2, "h1", o2, y2, h1);
@@ -65,7 +65,7 @@ internal static class ChainRuleExplanation
         {
             lines.Add($"  dL/dw{k} = (dL/do1 · do1/din_o1 · {viaO1} + dL/do2 · do2/din_o2 · {viaO2}) · d{h}/din_{h} · {x}");
             lines.Add($"         = ({LossSlope(net.Loss, 1)} · {Slope(net.Activation, "o1")} · {viaO1} + {LossSlope(net.Loss, 2)} · {Slope(net.Activation, "o2")} · {viaO2}) · {Slope(net.Activation, h)} · {x}");
-            lines.Add($"         = ({N(dO1)} · {N(sO1)} · {N(wO1)} + {N(dO2)} · {N(sO2)} · {N(wO2)}) · {N(sH)} · {N(xVal)} = {Fmt.G(grads[k - 1])}");
+            lines.Add($"         = ({N(dO1)} · {N(sO1)} · {N(wO1)} + {N(dO2)} · {N(sO2)} · {N(wO2)}) · {N(sH)} · {N(xVal)} = {G(grads[k - 1])}");
         }
         Hidden(1, "h1", sH1, "w5", "w6", w[4], w[5], "x1", x1);
         Hidden(2, "h2", sH2, "w7", "w8", w[6], w[7], "x1", x1);
@@ -74,16 +74,37 @@ internal static class ChainRuleExplanation
 
         if (sgd)
         {
-            lines.Add($"update (SGD): w <- w - lr · dL/dw, lr = {Fmt.G(lr)}");
+            lines.Add($"update (SGD): w <- w - lr · dL/dw, lr = {G(lr)}");
             for (int i = 0; i < 8; i++)
-                lines.Add($"  w{i + 1} = {N(w[i])} - {N(lr)} · {N(grads[i])} = {Fmt.G(w[i] - lr * grads[i])}");
+                lines.Add($"  w{i + 1} = {N(w[i])} - {N(lr)} · {N(grads[i])} = {G(w[i] - lr * grads[i])}");
         }
         else lines.Add("update (Adam): the first step moves every weight with a non-zero gradient by about lr, against its gradient's sign");
         return lines;
     }
 
+    /// <summary>Six significant digits, invariant culture (the lab's explain format).</summary>
+    public static string G(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The lines of <see cref="Lines"/> that derive dL/dwk (k = 1..8): its chain-rule product in symbols and then with
+    /// the numbers, as the playground shows them for a clicked weight.
+    /// </summary>
+    public static IReadOnlyList<string> ForWeight(IReadOnlyList<string> lines, int k)
+    {
+        var result = new List<string>();
+        string head = $"  dL/dw{k} = ";
+        for (int i = 0; i < lines.Count; i++)
+        {
+            if (!lines[i].StartsWith(head, StringComparison.Ordinal)) continue;
+            result.Add(lines[i].Trim());
+            for (int j = i + 1; j < lines.Count && lines[j].StartsWith("         =", StringComparison.Ordinal); j++) result.Add(lines[j].Trim());
+            break;
+        }
+        return result;
+    }
+
     /// <summary>A number in six significant digits, negative ones in parentheses so that products read unambiguously.</summary>
-    private static string N(double v) => v < 0 ? $"({Fmt.G(v)})" : Fmt.G(v);
+    private static string N(double v) => v < 0 ? $"({G(v)})" : G(v);
 
     public static string ActivationName(Activation a) => a switch
     {

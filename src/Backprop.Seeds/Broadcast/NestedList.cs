@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace Backprop.Lab.Experiments.Broadcast;
+namespace Backprop.Seeds.Broadcast;
 
 /// <summary>
 /// A tensor written as Python writes nested lists: "[1,2,3]", "[[1],[2],[3]]", "[]", or a bare number for a 0-d tensor;
 /// parsed into its values (row-major) and shape, refusing ragged lists.
 /// </summary>
-internal sealed record NestedList(double[] Values, int[] Shape)
+public sealed record NestedList(double[] Values, int[] Shape)
 {
     public string Text { get; init; } = "";
 
@@ -67,7 +67,7 @@ internal sealed record NestedList(double[] Values, int[] Shape)
             while (_pos < text.Length && text[_pos] is not (',' or ']' or '[') && !char.IsWhiteSpace(text[_pos])) _pos++;
             string token = text[start.._pos];
             if (token.Length == 0) throw Error(_pos < text.Length ? $"expected a number at position {_pos + 1}, found '{text[_pos]}'" : "expected a number");
-            if (!Cli.Values.TryParseNumber(token, out double v)) throw Error($"'{token}' is not a number");
+            if (!NumberText.TryParse(token, out double v)) throw Error($"'{token}' is not a number");
             _values.Add(v);
             return [];
         }

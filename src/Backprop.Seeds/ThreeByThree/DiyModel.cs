@@ -1,10 +1,10 @@
-namespace Backprop.Lab.Experiments.ThreeByThree;
+namespace Backprop.Seeds.ThreeByThree;
 
 /// <summary>
 /// Seed 004's DiyModel, in plain doubles as the seed writes it with numpy: the forward pass x·Wᵀ, sigmoid and the mean
 /// squared error, the gradient worked out element by element, and hand-written SGD and Adam steps.
 /// </summary>
-internal sealed class DiyModel(double[,] weight)
+public sealed class DiyModel(double[,] weight)
 {
     /// <summary>The weight as PyTorch stores it: [out, in].</summary>
     public double[,] Weight { get; private set; } = weight;

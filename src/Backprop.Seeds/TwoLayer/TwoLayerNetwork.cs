@@ -1,9 +1,9 @@
 using Backprop.NN;
 
-namespace Backprop.Lab.Experiments.TwoLayer;
+namespace Backprop.Seeds.TwoLayer;
 
 /// <summary>The activation of every unit of the 2-2-2 network (seed 003, question 6 swaps sigmoid for ReLU).</summary>
-internal enum Activation
+public enum Activation
 {
     Sigmoid,
     Relu,
@@ -17,10 +17,10 @@ internal enum Activation
 /// The loss: the seeds' ½Σ(o − y)² (half-mse), MSELoss = mean of (o − y)² (seed 003, question 7), or cross-entropy with the
 /// targets taken as class probabilities (question 8).
 /// </summary>
-internal enum LossKind { HalfMse, Mse, CrossEntropy }
+public enum LossKind { HalfMse, Mse, CrossEntropy }
 
 /// <summary>Every value of one forward pass, named as the seeds name them.</summary>
-internal sealed record ForwardPass(Tensor InH1, Tensor OutH1, Tensor InH2, Tensor OutH2, Tensor InO1, Tensor OutO1, Tensor InO2, Tensor OutO2, Tensor Loss);
+public sealed record ForwardPass(Tensor InH1, Tensor OutH1, Tensor InH2, Tensor OutH2, Tensor InO1, Tensor OutO1, Tensor InO2, Tensor OutO2, Tensor Loss);
 
 /// <summary>
 /// Seeds 000 and 003: two inputs, two hidden units, two outputs, no biases, eight weights w1..w8, each a tensor of
@@ -30,11 +30,19 @@ internal sealed record ForwardPass(Tensor InH1, Tensor OutH1, Tensor InH2, Tenso
 /// in_h2 = w2·x1 + w4·x2    out_h2 = act(in_h2)      in_o2 = w6·out_h1 + w8·out_h2    out_o2 = act(in_o2)
 /// </code>
 /// </summary>
-internal sealed class TwoLayerNetwork
+public sealed class TwoLayerNetwork
 {
     public static readonly double[] SeedInputs = [0.5, 0.3];
     public static readonly double[] SeedTargets = [0.23, -0.07];
     public static readonly double[] SeedWeights = [0.2, -0.4, 0.5, 0.6, 0.1, -0.5, -0.3, 0.8];
+
+    /// <summary>Seed 003, question 10: torch.rand(1) eight times after torch.manual_seed(seed), w1 first.</summary>
+    public static double[] RandomWeights(long seed)
+    {
+        var generator = new Generator(unchecked((ulong)seed));
+        // torch.rand(1) is float32; .item() widens it to a Python float exactly.
+        return Enumerable.Range(0, 8).Select(_ => Tensor.Rand([1], DType.Float32, generator).Item()).ToArray();
+    }
 
     public Tensor X1 { get; }
     public Tensor X2 { get; }

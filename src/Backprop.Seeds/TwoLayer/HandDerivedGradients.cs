@@ -1,11 +1,11 @@
-namespace Backprop.Lab.Experiments.TwoLayer;
+namespace Backprop.Seeds.TwoLayer;
 
 /// <summary>
 /// The gradients of the 2-2-2 network worked out by hand with the chain rule, one formula per weight, as a student
 /// writes them in seed 003's back_propagate (d_w1..d_w8), for any of the activations and losses. Also the finite
 /// differences that check both.
 /// </summary>
-internal static class HandDerivedGradients
+public static class HandDerivedGradients
 {
     /// <summary>
     /// The corrected back_propagate of seed 003, generalised from sigmoid and ½Σ(o − y)²: d_o is dL/d(out_o), the
