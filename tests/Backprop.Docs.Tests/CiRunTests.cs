@@ -12,15 +12,15 @@ public sealed class CiRunTests : IDisposable
 
     public void Dispose() => File.Delete(_log);
 
-    private (int Code, string Stderr) Check(string log)
+    private (int Code, string Stderr, string Stdout) Check(string log)
     {
         File.WriteAllText(_log, log);
         var info = new ProcessStartInfo("bash", [Repository.PathOf(".ci", "fail-on-skips"), _log]) { RedirectStandardError = true, RedirectStandardOutput = true };
         using var process = Process.Start(info)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
+        string stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        return (process.ExitCode, stderr.Result);
+        return (process.ExitCode, stderr.Result, stdout);
     }
 
     private const string Clean =
@@ -28,19 +28,25 @@ public sealed class CiRunTests : IDisposable
         "Passed!  - Failed:     0, Passed:   180, Skipped:     0, Total:   180, Duration: 40 s - Backprop.Lab.Tests.dll (net10.0)\n";
 
     [Fact]
-    public void Runs_with_no_skipped_test_pass()
-        => Assert.Equal(0, Check(Clean).Code);
+    public void Runs_with_no_skipped_test_pass_and_close_with_the_totals()
+    {
+        var (code, _, stdout) = Check(Clean);
+        Assert.Equal(0, code);
+        // The plain closing line CI reads: every assembly's counts added up.
+        Assert.Equal("tests: 2892 passed, 0 failed, 0 skipped", stdout.TrimEnd('\n').Split('\n')[^1]);
+    }
 
     [Fact]
     public void A_skipped_test_fails_the_run_and_is_named()
     {
-        var (code, stderr) = Check(Clean +
+        var (code, stderr, stdout) = Check(Clean +
             "[xUnit.net 00:00:00.37]     Backprop.Lab.Tests.LiveTorchTests.Random_settings [SKIP]\n" +
             "  Skipped Backprop.Lab.Tests.LiveTorchTests.Random_settings_of_every_experiment_match_pytorch_run_live [1 ms]\n" +
             "Passed!  - Failed:     0, Passed:     3, Skipped:     1, Total:     4, Duration: 45 ms - Backprop.Fuzz.dll (net10.0)\n");
         Assert.Equal(1, code);
         Assert.Contains("1 test(s) skipped", stderr);
         Assert.Contains("Random_settings_of_every_experiment_match_pytorch_run_live", stderr);
+        Assert.Equal("tests: 2895 passed, 0 failed, 1 skipped", stdout.TrimEnd('\n'));
     }
 
     [Fact]
