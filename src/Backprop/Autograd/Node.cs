@@ -18,6 +18,12 @@ public abstract class Node
     internal List<Func<Tensor, Tensor?>>? PreHooks;
 
     /// <summary>
+    /// The last backward pass that reached this node and the node's index in that pass's states, packed in one long so
+    /// that it is read and written whole: a cache of the pass's own lookup (Engine.GraphTask), never the only record.
+    /// </summary>
+    internal long PassSlot;
+
+    /// <summary>
     /// A node for an op with one tensor input; numberOperand adds a second input with no edge, the number of
     /// a tensor-and-scalar op (x * 2 has next_functions (x's node, None) in PyTorch).
     /// </summary>
