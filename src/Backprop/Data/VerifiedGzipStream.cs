@@ -9,7 +9,7 @@ namespace Backprop.Data;
 /// trailing garbage or a corrupt CRC throws <see cref="InvalidDataException"/> naming the file, like `gzip -t`.
 /// Files made of several concatenated gzip members are refused (their last trailer covers only the last member).
 /// </summary>
-internal sealed class VerifiedGzipStream : Stream
+internal sealed class VerifiedGzipStream : ForwardOnlyReadStream
 {
     private readonly TailStream _compressed;
     private readonly GZipStream _gzip;
@@ -25,7 +25,6 @@ internal sealed class VerifiedGzipStream : Stream
         _name = name;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -66,18 +65,9 @@ internal sealed class VerifiedGzipStream : Stream
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <summary>Passes reads through, counting the bytes and keeping the last 8 (the gzip trailer once at the end).</summary>
-    private sealed class TailStream(Stream inner) : Stream
+    private sealed class TailStream(Stream inner) : ForwardOnlyReadStream
     {
         private readonly byte[] _tail = new byte[8];
 
@@ -91,8 +81,6 @@ internal sealed class VerifiedGzipStream : Stream
             while (Read(sink, 0, sink.Length) > 0) { }
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             int n = inner.Read(buffer);
@@ -105,16 +93,6 @@ internal sealed class VerifiedGzipStream : Stream
             Count += n;
             return n;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>CRC-32 (ISO-HDLC, the polynomial of gzip and zlib, reflected: 0xEDB88320), one table lookup per byte.</summary>
