@@ -51,7 +51,7 @@ internal sealed class Engine
         var ready = task.Ready;
         var outer = GraphTask.Running;   // a hook may run a pass of its own
         GraphTask.Running = task;
-        task.BornAfter = StoragePool.Births;
+        task.BornAfter = Storage.BornSoFar;
         try
         {
             Discover(roots, task);
