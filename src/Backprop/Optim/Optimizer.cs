@@ -101,6 +101,11 @@ public abstract class Optimizer
         return loss;
     }
 
+    /// <summary>
+    /// Whether a state entry keeps its saved dtype when loaded (not cast to the parameter's); "step" does, as in torch.
+    /// </summary>
+    protected virtual bool KeepsDType(string key) => key == "step";
+
     /// <summary>Updates the parameters of one group; runs under no-grad.</summary>
     protected abstract void StepGroup(ParamGroup group);
 
@@ -144,7 +149,7 @@ public abstract class Optimizer
     /// <summary>
     /// Restores a snapshot taken by <see cref="StateDict"/> (of an optimizer of the same kind over the same
     /// parameter layout): the groups' options and every parameter's state, copied, floating tensors cast to the
-    /// parameter's dtype ("step" kept as is). Like optimizer.load_state_dict(state_dict).
+    /// parameter's dtype ("step", and what <see cref="KeepsDType"/> names, kept as is). Like optimizer.load_state_dict(state_dict).
     /// </summary>
     public void LoadStateDict(OptimizerStateDict stateDict)
     {
@@ -177,7 +182,7 @@ public abstract class Optimizer
                 if (value.Dim > 0 && !value.Shape.SequenceEqual(p.Shape))
                     throw new ArgumentException($"{name}: loaded state \"{key}\" of parameter {index} has shape {Shapes.Format(value.ShapeArray)}, " +
                                                 $"but the parameter has shape {Shapes.Format(p.ShapeArray)}");
-                var cast = key != "step" && value.DType.IsFloatingPoint() ? value.Detach().ConvertUnchecked(p.DType) : value.Detach().CloneContiguous();
+                var cast = !KeepsDType(key) && value.DType.IsFloatingPoint() ? value.Detach().ConvertUnchecked(p.DType) : value.Detach().CloneContiguous();
                 copy[key] = cast;
             }
             newState[p] = copy;
