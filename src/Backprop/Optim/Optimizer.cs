@@ -92,13 +92,24 @@ public abstract class Optimizer
     }
 
     /// <summary>Evaluates the closure (with grad enabled: it should zero the gradients, compute the loss and call Backward), then steps; returns the loss. Like optimizer.step(closure).</summary>
-    public Tensor Step(Func<Tensor> closure)
+    public virtual Tensor Step(Func<Tensor> closure)
     {
         ArgumentNullException.ThrowIfNull(closure);
         Tensor loss;
         using (Autograd.EnableGrad()) loss = closure();
         Step();
         return loss;
+    }
+
+    /// <summary>
+    /// Refuses a loaded state tensor whose shape does not fit its parameter: by default a non-scalar entry must have the
+    /// parameter's shape (a buffer per element); an optimizer with other state (LBFGS's flat history) checks its own.
+    /// </summary>
+    protected virtual void CheckStateShape(int index, Tensor parameter, string key, Tensor value)
+    {
+        if (value.Dim > 0 && !value.Shape.SequenceEqual(parameter.Shape))
+            throw new ArgumentException($"{GetType().Name}: loaded state \"{key}\" of parameter {index} has shape {Shapes.Format(value.ShapeArray)}, " +
+                                        $"but the parameter has shape {Shapes.Format(parameter.ShapeArray)}");
     }
 
     /// <summary>
@@ -179,9 +190,7 @@ public abstract class Optimizer
             var copy = new Dictionary<string, Tensor>();
             foreach (var (key, value) in values)
             {
-                if (value.Dim > 0 && !value.Shape.SequenceEqual(p.Shape))
-                    throw new ArgumentException($"{name}: loaded state \"{key}\" of parameter {index} has shape {Shapes.Format(value.ShapeArray)}, " +
-                                                $"but the parameter has shape {Shapes.Format(p.ShapeArray)}");
+                CheckStateShape(index, p, key, value);
                 var cast = !KeepsDType(key) && value.DType.IsFloatingPoint() ? value.Detach().ConvertUnchecked(p.DType) : value.Detach().CloneContiguous();
                 copy[key] = cast;
             }
