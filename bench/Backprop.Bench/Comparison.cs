@@ -23,6 +23,8 @@ public static class Comparison
         "linreg" => ("us_per_iter", true, 15, 0),
         "mlp" or "fmnist_mlp" or "fmnist_cnn" => ("samples_per_s", false, 1.5, 0.85),
         "elementwise" => ("ms", true, 4, 0.80),
+        // BENCHMARKS.md's target also allows 85% of the FMA limit; a char-lm step's FLOPs are not counted here, so only the ratio decides.
+        "charlm_gpt" or "charlm_lstm" => ("tokens_per_s", false, 1.5, 0),
         _ when workload.StartsWith("gemm_", StringComparison.Ordinal) => ("gflops", false, 1.0, 0),
         _ => null,
     };

@@ -22,7 +22,7 @@ public static partial class Workloads
 
     /// <summary>Every workload name in the output, in order.</summary>
     public static readonly string[] Names =
-        ["seed_2x2", "seed_3x3_adam", "linreg", "mlp", .. GemmSizes.Select(n => $"gemm_{n}"), "elementwise"];
+        ["seed_2x2", "seed_3x3_adam", "linreg", "mlp", .. GemmSizes.Select(n => $"gemm_{n}"), "elementwise", "charlm_gpt", "charlm_lstm"];
 
     /// <summary>True for a name --only accepts: a workload name, or "gemm" for all four sizes (bench_torch.py's name).</summary>
     public static bool IsKnownName(string name) => name == "gemm" || Names.Contains(name);
@@ -81,6 +81,7 @@ public static partial class Workloads
             var m = Timing.Timed(Elementwise(n), reps);
             Add(new("elementwise", [new("n", n, true), new("ms", m.MedianSeconds * 1e3)], m));
         }
+        RunCharLm(q, Want, Add, diagnostics);
         return results;
     }
 

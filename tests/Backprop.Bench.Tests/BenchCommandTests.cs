@@ -42,9 +42,21 @@ public class BenchCommandTests
     [Fact]
     public void Workload_names_are_bench_torch_names_in_its_order()
     {
+        // bench_torch.py's workloads, then BENCHMARKS.md's char-lm rows (charlm_torch.py is their peer)
         Assert.Equal(
-            ["seed_2x2", "seed_3x3_adam", "linreg", "mlp", "gemm_128", "gemm_256", "gemm_512", "gemm_1024", "elementwise"],
+            ["seed_2x2", "seed_3x3_adam", "linreg", "mlp", "gemm_128", "gemm_256", "gemm_512", "gemm_1024", "elementwise", "charlm_gpt", "charlm_lstm"],
             Workloads.Names);
+    }
+
+    [SkippableFact]
+    public void The_charlm_workloads_train_charlm_torchs_models_and_report_tokens_per_second()
+    {
+        Skip.IfNot(File.Exists("/usr/share/games/fortunes/tang300"), "needs Debian's fortunes-zh (tang300)");
+        var corpus = Backprop.Seeds.CharLm.CharLmCorpus.Load("tang300");
+        var (tokens, loss) = Workloads.CharLm(corpus, "lstm", 5);
+        Assert.True(tokens > 0 && double.IsFinite(tokens));
+        // /usr/bin/python3 charlm_torch.py --model lstm --steps 5 printed "5": 7.031757831573486 (the same seed, weights and batches)
+        Assert.Equal(7.031757831573486, loss, 1e-3);
     }
 
     [Fact]

@@ -74,6 +74,24 @@ def main():
     y = m(a, b)
     (y * torch.tensor([1.0, 10.0], dtype=D)).sum().backward()
     r["two_inputs"] = dict(seen, a_grad=a.grad.tolist(), b_grad=b.grad.tolist(), next=type(y.grad_fn.next_functions[0][0]).__name__)
+
+    # Forward hooks on every submodule of a 2-layer pre-norm TransformerEncoder (training mode, so no fast path) and of
+    # a post-norm layer: the order they fire in, the number of inputs they see and the output's type (self_attn
+    # returns a tuple; out_proj's hook never fires: MultiheadAttention uses its weights, not its forward).
+    def hook_order(module, *args, **kwargs):
+        log = []
+        for name, sub in module.named_modules():
+            if name:
+                sub.register_forward_hook(lambda m, i, o, name=name: log.append([name, len(i), "tuple" if isinstance(o, tuple) else "Tensor"]))
+        module(*args, **kwargs)
+        return log
+
+    torch.manual_seed(0)
+    layer = torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True, norm_first=True, dtype=D)
+    encoder = torch.nn.TransformerEncoder(layer, 2, norm=torch.nn.LayerNorm(8, dtype=D), enable_nested_tensor=False)
+    r["transformer_encoder_hook_order"] = hook_order(encoder, torch.randn(3, 5, 8, dtype=D),
+                                                     mask=torch.nn.Transformer.generate_square_subsequent_mask(5).to(D))
+    r["transformer_layer_hook_order"] = hook_order(torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, dtype=D), torch.randn(5, 3, 8, dtype=D))
     with open(os.path.join(sys.argv[1], "module_hooks.json"), "w") as fh:
         json.dump(r, fh, indent=1)
         fh.write("\n")

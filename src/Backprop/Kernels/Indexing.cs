@@ -51,6 +51,45 @@ internal static class Indexing
         }
     }
 
+    /// <summary>
+    /// destination[.., index[i], ..] = source[i] along dim, over the index's shape in row-major order (a position
+    /// written twice keeps the later value, as torch's CPU kernel does); source and destination strided.
+    /// </summary>
+    public static void Scatter<T>(Span<T> destination, int[] destinationStrides, ReadOnlySpan<long> index, int[] indexShape, int dim,
+        T[] source, int sourceOffset, int[] sourceStrides) where T : unmanaged
+    {
+        int n = index.Length;
+        if (n == 0) return;
+        var walk = (int[])destinationStrides.Clone();
+        walk[dim] = 0;
+        int dimStride = destinationStrides[dim];
+        Span<int> counter = stackalloc int[indexShape.Length];
+        int at = 0, from = sourceOffset;
+        for (int f = 0; f < n; f++)
+        {
+            destination[at + (int)index[f] * dimStride] = source[from];
+            Step(counter, indexShape, walk, ref at, sourceStrides, ref from);
+        }
+    }
+
+    /// <summary>destination[.., index[i], ..] *= source[i] along dim (repeated positions multiply in turn).</summary>
+    public static void ScatterMultiply<T>(Span<T> destination, int[] destinationStrides, ReadOnlySpan<long> index, int[] indexShape, int dim,
+        T[] source, int sourceOffset, int[] sourceStrides) where T : unmanaged, INumber<T>
+    {
+        int n = index.Length;
+        if (n == 0) return;
+        var walk = (int[])destinationStrides.Clone();
+        walk[dim] = 0;
+        int dimStride = destinationStrides[dim];
+        Span<int> counter = stackalloc int[indexShape.Length];
+        int at = 0, from = sourceOffset;
+        for (int f = 0; f < n; f++)
+        {
+            destination[at + (int)index[f] * dimStride] *= source[from];
+            Step(counter, indexShape, walk, ref at, sourceStrides, ref from);
+        }
+    }
+
     /// <summary>destination[o, j, :] = source[o, index[j], :] for contiguous [outer, size, inner] source and [outer, len, inner] destination.</summary>
     public static void IndexSelect<T>(ReadOnlySpan<T> source, int outer, int size, int inner, ReadOnlySpan<long> index, Span<T> destination)
         where T : unmanaged

@@ -84,21 +84,8 @@ public partial class Tensor
         bool record = GradMode.IsEnabled && (RequiresGrad || operand.RequiresGrad);
         if (record)
         {
-            if (IsLeaf && RequiresGrad)
-                throw new InvalidOperationException(
-                    $"{op}: a leaf Variable that requires grad is being used in an in-place operation; " +
-                    "wrap parameter updates in using (Autograd.NoGrad()) { ... }");
-            // PyTorch rewrites the base's history too (CopySlices); recording only the view would leave the base's
-            // gradient silently wrong, so this is refused instead.
-            if (ViewBase is not null)
-                throw new NotSupportedException(
-                    $"{op}: in-place operations on a view are not recorded by autograd here when the view or the operand requires grad; " +
-                    "use the out-of-place op (for example Tensor.Cat, Where or MaskedFill) or make the change under Autograd.NoGrad()");
-            var result = outOfPlace(Clone(), operand, state);   // Clone links the old history, and its copy keeps the old values for backward
-            CopyUnchecked(result);
-            MarkWritten();
-            _gradFn = result.GradFn;
-            return this;
+            CheckRecordableInPlace(op);
+            return AdoptInPlace(outOfPlace(Clone(), operand, state));   // Clone links the old history, and its copy keeps the old values for backward
         }
 
         bool aliases = ReferenceEquals(operand.Storage, Storage)
@@ -109,6 +96,30 @@ public partial class Tensor
             using (Autograd.NoGrad()) CopyUnchecked(outOfPlace(this, operand, state));
         }
         MarkWritten();
+        return this;
+    }
+
+    /// <summary>Refuses to record an in-place op on a leaf that requires grad or on a view (see below).</summary>
+    private void CheckRecordableInPlace(string op)
+    {
+        if (IsLeaf && RequiresGrad)
+            throw new InvalidOperationException(
+                $"{op}: a leaf Variable that requires grad is being used in an in-place operation; " +
+                "wrap parameter updates in using (Autograd.NoGrad()) { ... }");
+        // PyTorch rewrites the base's history too (CopySlices); recording only the view would leave the base's
+        // gradient silently wrong, so this is refused instead.
+        if (ViewBase is not null)
+            throw new NotSupportedException(
+                $"{op}: in-place operations on a view are not recorded by autograd here when the view or the operand requires grad; " +
+                "use the out-of-place op (for example Tensor.Cat, Where or MaskedFill) or make the change under Autograd.NoGrad()");
+    }
+
+    /// <summary>Takes a recorded out-of-place result (computed from a Clone of this) as this tensor's values and history.</summary>
+    private Tensor AdoptInPlace(Tensor result)
+    {
+        CopyUnchecked(result);
+        MarkWritten();
+        _gradFn = result.GradFn;
         return this;
     }
 

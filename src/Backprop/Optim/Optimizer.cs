@@ -92,7 +92,7 @@ public abstract class Optimizer
     }
 
     /// <summary>Evaluates the closure (with grad enabled: it should zero the gradients, compute the loss and call Backward), then steps; returns the loss. Like optimizer.step(closure).</summary>
-    public Tensor Step(Func<Tensor> closure)
+    public virtual Tensor Step(Func<Tensor> closure)
     {
         ArgumentNullException.ThrowIfNull(closure);
         Tensor loss;
@@ -100,6 +100,22 @@ public abstract class Optimizer
         Step();
         return loss;
     }
+
+    /// <summary>
+    /// Refuses a loaded state tensor whose shape does not fit its parameter: by default a non-scalar entry must have the
+    /// parameter's shape (a buffer per element); an optimizer with other state (LBFGS's flat history) checks its own.
+    /// </summary>
+    protected virtual void CheckStateShape(int index, Tensor parameter, string key, Tensor value)
+    {
+        if (value.Dim > 0 && !value.Shape.SequenceEqual(parameter.Shape))
+            throw new ArgumentException($"{GetType().Name}: loaded state \"{key}\" of parameter {index} has shape {Shapes.Format(value.ShapeArray)}, " +
+                                        $"but the parameter has shape {Shapes.Format(parameter.ShapeArray)}");
+    }
+
+    /// <summary>
+    /// Whether a state entry keeps its saved dtype when loaded (not cast to the parameter's); "step" does, as in torch.
+    /// </summary>
+    protected virtual bool KeepsDType(string key) => key == "step";
 
     /// <summary>Updates the parameters of one group; runs under no-grad.</summary>
     protected abstract void StepGroup(ParamGroup group);
@@ -144,7 +160,7 @@ public abstract class Optimizer
     /// <summary>
     /// Restores a snapshot taken by <see cref="StateDict"/> (of an optimizer of the same kind over the same
     /// parameter layout): the groups' options and every parameter's state, copied, floating tensors cast to the
-    /// parameter's dtype ("step" kept as is). Like optimizer.load_state_dict(state_dict).
+    /// parameter's dtype ("step", and what <see cref="KeepsDType"/> names, kept as is). Like optimizer.load_state_dict(state_dict).
     /// </summary>
     public void LoadStateDict(OptimizerStateDict stateDict)
     {
@@ -174,10 +190,8 @@ public abstract class Optimizer
             var copy = new Dictionary<string, Tensor>();
             foreach (var (key, value) in values)
             {
-                if (value.Dim > 0 && !value.Shape.SequenceEqual(p.Shape))
-                    throw new ArgumentException($"{name}: loaded state \"{key}\" of parameter {index} has shape {Shapes.Format(value.ShapeArray)}, " +
-                                                $"but the parameter has shape {Shapes.Format(p.ShapeArray)}");
-                var cast = key != "step" && value.DType.IsFloatingPoint() ? value.Detach().ConvertUnchecked(p.DType) : value.Detach().CloneContiguous();
+                CheckStateShape(index, p, key, value);
+                var cast = !KeepsDType(key) && value.DType.IsFloatingPoint() ? value.Detach().ConvertUnchecked(p.DType) : value.Detach().CloneContiguous();
                 copy[key] = cast;
             }
             newState[p] = copy;

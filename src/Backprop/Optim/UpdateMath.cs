@@ -24,6 +24,32 @@ internal static class UpdateMath
         self.Add_(other, alpha);
     }
 
+    /// <summary>
+    /// self += alpha·other with torch's CPU kernel's roundings: AVX2 blocks of two vectors (8 doubles, 16 floats) take a
+    /// fused multiply-add (its Vectorized path, fmadd), the tail the unfused scalar self + alpha·other. LBFGS's two-loop
+    /// recursion needs this to follow torch to the last bit on flat vectors; contiguous same-dtype tensors only, else
+    /// the composed op.
+    /// </summary>
+    public static void AddScaledAsTorch(Tensor self, Tensor other, double alpha)
+    {
+        if (!Fusable(self, other, other) || (other.SharesStorageWith(self) && other.Offset != self.Offset))
+        {
+            self.Add_(other, alpha);
+            return;
+        }
+        var kernel = new UpdateRun(UpdateKind.AddScaledAsTorch, alpha);
+        Dispatch.Float(ref kernel, self, other, other, null, null, null);
+        self.MarkWritten();
+    }
+
+    private static void AddScaledAsTorch<T>(Span<T> self, ReadOnlySpan<T> other, T alpha) where T : IFloatingPointIeee754<T>
+    {
+        int block = 2 * 32 / System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), i = 0;
+        for (; i + block <= self.Length; i += block)
+            for (int j = i; j < i + block; j++) self[j] = T.FusedMultiplyAdd(other[j], alpha, self[j]);
+        for (; i < self.Length; i++) self[i] += alpha * other[i];
+    }
+
     /// <summary>self += value·t1·t2; like self.addcmul_(t1, t2, value=value).</summary>
     public static void Addcmul(Tensor self, Tensor t1, Tensor t2, double value)
     {
@@ -105,7 +131,7 @@ internal static class UpdateMath
         return true;
     }
 
-    private enum UpdateKind { AddScaled, Addcmul, Addcdiv, Momentum, Adam }
+    private enum UpdateKind { AddScaled, AddScaledAsTorch, Addcmul, Addcdiv, Momentum, Adam }
 
     /// <summary>
     /// The fused updates as one dispatched kernel over (self, t1, t2[, t3]); every number is converted to the tensors'
@@ -132,6 +158,7 @@ internal static class UpdateMath
                     }
                     break;
                 }
+                case UpdateKind.AddScaledAsTorch: AddScaledAsTorch(x0.Span, x1.Span, T.CreateTruncating(a)); break;
                 case UpdateKind.Addcmul: Addcmul(x0.Span, x1.Span, x2.Span, T.CreateTruncating(a)); break;
                 case UpdateKind.Addcdiv: Addcdiv(x0.Span, x1.Span, x2.Span, T.CreateTruncating(a)); break;
                 case UpdateKind.Momentum: MomentumStep(x0.Span, x1.Span, x2.Span, T.CreateTruncating(a), T.CreateTruncating(b), T.CreateTruncating(c)); break;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Backprop.IO;
 using Backprop.Lab.Cli;
+using Backprop.Seeds.CharLm;
 
 namespace Backprop.Lab.Experiments.CharLm;
 

@@ -5,6 +5,7 @@ using System.Text;
 using Backprop.Lab.Cli;
 using Backprop.Lab.Output;
 using Backprop.Plots;
+using Backprop.Seeds.CharLm;
 
 namespace Backprop.Lab.Experiments.CharLm;
 
@@ -65,7 +66,7 @@ internal static class CharLmExperiment
             };
             if (settings.Model == CharLmSettings.Gpt && settings.Embd % settings.Heads != 0)
                 throw new LabInputException($"--embd {settings.Embd} must be divisible by --heads {settings.Heads}");
-            var data = CharLmCorpus.Load(settings.Corpus);
+            var data = CharLmCorpusFile.Load(settings.Corpus);
             var run = new CharLmRun(settings, data);
             string? resumePath = parse.GetValue(resume), savePath = parse.GetValue(save);
             if (resumePath is not null) CharLmCheckpoint.Resume(run, resumePath);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Backprop.NN;
 using Backprop.Optim;
+using Backprop.Seeds.CharLm;
 
 namespace Backprop.Lab.Experiments.CharLm;
 

@@ -76,6 +76,23 @@ public sealed class MultiheadAttention : Module
     public (Tensor Output, Tensor? Weights) Forward(Tensor query, Tensor key, Tensor value, Tensor? keyPaddingMask = null,
         bool needWeights = true, Tensor? attnMask = null, bool averageAttnWeights = true)
     {
+        return ForwardCore(query, key, value, keyPaddingMask, needWeights, attnMask, averageAttnWeights);
+    }
+
+    /// <summary>
+    /// Calls the module with its hooks, which see (query, key, value) as the inputs (the options as torch's keyword
+    /// arguments, which its hooks do not see) and the (output, weights) pair as the output; like mha(query, key, value, ...).
+    /// </summary>
+    public (Tensor Output, Tensor? Weights) Call(Tensor query, Tensor key, Tensor value, Tensor? keyPaddingMask = null,
+        bool needWeights = true, Tensor? attnMask = null, bool averageAttnWeights = true) =>
+        HasHooks
+            ? ((Tensor, Tensor?))CallWithHooks([query, key, value],
+                xs => ForwardCore((Tensor)xs[0]!, (Tensor)xs[1]!, (Tensor)xs[2]!, keyPaddingMask, needWeights, attnMask, averageAttnWeights))!
+            : ForwardCore(query, key, value, keyPaddingMask, needWeights, attnMask, averageAttnWeights);
+
+    private (Tensor Output, Tensor? Weights) ForwardCore(Tensor query, Tensor key, Tensor value, Tensor? keyPaddingMask,
+        bool needWeights, Tensor? attnMask, bool averageAttnWeights)
+    {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
@@ -114,7 +131,7 @@ public sealed class MultiheadAttention : Module
         var weights = scores.Softmax(-1);
         var attended = Dropout > 0 && Training ? F.Dropout(weights, Dropout, training: true) : weights;
         var output = attended.MatMul(v).Transpose(0, 1).Contiguous().View(tgt, batch, e);
-        output = OutProj.Forward(output);
+        output = F.Linear(output, OutProj.Weight, OutProj.Bias);   // out_proj's weights, not its Call: torch's hooks on out_proj do not fire either
 
         if (!batched) output = output.Squeeze(1);
         else if (BatchFirst) output = output.Transpose(0, 1);

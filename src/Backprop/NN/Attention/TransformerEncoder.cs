@@ -33,9 +33,14 @@ public sealed class TransformerEncoder : Module
     public Tensor Forward(Tensor src, Tensor? mask = null, Tensor? srcKeyPaddingMask = null, bool isCausal = false)
     {
         var x = src;
-        foreach (var layer in Layers) x = ((TransformerEncoderLayer)layer).Forward(x, mask, srcKeyPaddingMask, isCausal);
-        return Norm is null ? x : Norm.Forward(x);
+        foreach (var layer in Layers) x = ((TransformerEncoderLayer)layer).Call(x, mask, srcKeyPaddingMask, isCausal);
+        return Norm is null ? x : Norm.Call(x);
     }
+
+    /// <summary>Calls the encoder with its hooks, which see src as the one input (the masks as torch's keyword arguments); like encoder(src, ...).</summary>
+    public Tensor Call(Tensor src, Tensor? mask = null, Tensor? srcKeyPaddingMask = null, bool isCausal = false) =>
+        HasHooks ? (Tensor)CallWithHooks([src], xs => Forward((Tensor)xs[0]!, mask, srcKeyPaddingMask, isCausal))!
+                 : Forward(src, mask, srcKeyPaddingMask, isCausal);
 
     /// <summary>
     /// The causal mask [size, size]: 0 on and below the diagonal, −∞ above it, so position i attends to 0..i only;

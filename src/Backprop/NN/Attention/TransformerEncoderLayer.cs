@@ -82,24 +82,33 @@ public sealed class TransformerEncoderLayer : Module
     /// (Bool true: may not attend, or additive floats), srcKeyPaddingMask [B, S] (Bool true: ignore that position);
     /// isCausal with no srcMask applies the causal mask. Like layer(src, src_mask, src_key_padding_mask).
     /// </summary>
-    public Tensor Forward(Tensor src, Tensor? srcMask = null, Tensor? srcKeyPaddingMask = null, bool isCausal = false)
+    public Tensor Forward(Tensor src, Tensor? srcMask = null, Tensor? srcKeyPaddingMask = null, bool isCausal = false) =>
+        ForwardCore(src, srcMask, srcKeyPaddingMask, isCausal);
+
+    /// <summary>Calls the layer with its hooks, which see src as the one input (the masks as torch's keyword arguments); like layer(src, ...).</summary>
+    public Tensor Call(Tensor src, Tensor? srcMask = null, Tensor? srcKeyPaddingMask = null, bool isCausal = false) =>
+        HasHooks ? (Tensor)CallWithHooks([src], xs => ForwardCore((Tensor)xs[0]!, srcMask, srcKeyPaddingMask, isCausal))!
+                 : ForwardCore(src, srcMask, srcKeyPaddingMask, isCausal);
+
+    // Children are called through Call, so hooks registered on them (norm1, self_attn, linear1, ...) fire, as in torch.
+    private Tensor ForwardCore(Tensor src, Tensor? srcMask, Tensor? srcKeyPaddingMask, bool isCausal)
     {
         ArgumentNullException.ThrowIfNull(src);
         if (isCausal && srcMask is null) srcMask = TransformerEncoder.GenerateSquareSubsequentMask(src.ShapeArray[src.Dim == 3 && BatchFirst ? 1 : 0], src.DType);
         var x = src;
         if (NormFirst)
         {
-            x = x.Add(SelfAttentionBlock(Norm1.Forward(x), srcMask, srcKeyPaddingMask));
-            return x.Add(FeedForwardBlock(Norm2.Forward(x)));
+            x = x.Add(SelfAttentionBlock(Norm1.Call(x), srcMask, srcKeyPaddingMask));
+            return x.Add(FeedForwardBlock(Norm2.Call(x)));
         }
-        x = Norm1.Forward(x.Add(SelfAttentionBlock(x, srcMask, srcKeyPaddingMask)));
-        return Norm2.Forward(x.Add(FeedForwardBlock(x)));
+        x = Norm1.Call(x.Add(SelfAttentionBlock(x, srcMask, srcKeyPaddingMask)));
+        return Norm2.Call(x.Add(FeedForwardBlock(x)));
     }
 
     private Tensor SelfAttentionBlock(Tensor x, Tensor? mask, Tensor? keyPaddingMask) =>
-        Dropout1.Forward(SelfAttn.Forward(x, x, x, keyPaddingMask, needWeights: false, attnMask: mask).Output);
+        Dropout1.Call(SelfAttn.Call(x, x, x, keyPaddingMask, needWeights: false, attnMask: mask).Output);
 
-    private Tensor FeedForwardBlock(Tensor x) => Dropout2.Forward(Linear2.Forward(Dropout.Forward(_activation(Linear1.Forward(x)))));
+    private Tensor FeedForwardBlock(Tensor x) => Dropout2.Call(Linear2.Call(Dropout.Call(_activation(Linear1.Call(x)))));
 
     /// <summary>A copy with the same settings and the same weights (drawing nothing from the default generator), as torch's deepcopy.</summary>
     public TransformerEncoderLayer Clone()

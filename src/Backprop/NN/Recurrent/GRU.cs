@@ -21,6 +21,14 @@ public sealed class GRU : RecurrentLayer
         return (output, final[0]);
     }
 
+    /// <summary>
+    /// Calls the network with its hooks, which see (input) or (input, h0) as the inputs, as torch's positional
+    /// arguments, and the (output, h) pair as the output; like gru(input, h0).
+    /// </summary>
+    public (Tensor Output, Tensor H) Call(Tensor input, Tensor? h0 = null) =>
+        !HasHooks ? Forward(input, h0)
+            : ((Tensor, Tensor))CallWithHooks(h0 is null ? [input] : [input, h0], xs => Forward((Tensor)xs[0]!, xs.Length > 1 ? (Tensor?)xs[1] : null))!;
+
     private protected override Tensor[] Step(Tensor inputGates, Tensor[] state, Tensor weightHh, Tensor? biasHh) =>
         [RecurrentCells.GruStep(inputGates, state[0], weightHh, biasHh)];
 }

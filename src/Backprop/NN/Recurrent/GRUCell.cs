@@ -19,4 +19,9 @@ public sealed class GRUCell : RecurrentCell
         var hNext = RecurrentCells.GruStep(F.Linear(x, WeightIh, BiasIh), h, WeightHh, BiasHh);
         return batched ? hNext : hNext.Squeeze(0);
     }
+
+    /// <summary>Calls the cell with its hooks, which see (input) or (input, h) as the inputs; like cell(input, h).</summary>
+    public Tensor Call(Tensor input, Tensor? state = null) =>
+        !HasHooks ? Forward(input, state)
+            : (Tensor)CallWithHooks(state is null ? [input] : [input, state], xs => Forward((Tensor)xs[0]!, xs.Length > 1 ? (Tensor?)xs[1] : null))!;
 }

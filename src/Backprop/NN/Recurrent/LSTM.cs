@@ -21,6 +21,15 @@ public sealed class LSTM : RecurrentLayer
         return (output, (final[0], final[1]));
     }
 
+    /// <summary>
+    /// Calls the network with its hooks, which see (input) or (input, (h0, c0)) as the inputs, as torch's positional
+    /// arguments, and the (output, (h, c)) pair as the output; like lstm(input, (h0, c0)).
+    /// </summary>
+    public (Tensor Output, (Tensor H, Tensor C) State) Call(Tensor input, (Tensor H, Tensor C)? state = null) =>
+        !HasHooks ? Forward(input, state)
+            : ((Tensor, (Tensor, Tensor)))CallWithHooks(state is { } s ? [input, s] : [input],
+                xs => Forward((Tensor)xs[0]!, xs.Length > 1 ? ((Tensor, Tensor))xs[1]! : null))!;
+
     private protected override Tensor[] Step(Tensor inputGates, Tensor[] state, Tensor weightHh, Tensor? biasHh)
     {
         var (h, c) = RecurrentCells.LstmStep(inputGates, state[0], state[1], weightHh, biasHh);

@@ -20,4 +20,10 @@ public sealed class LSTMCell : RecurrentCell
         var (hNext, cNext) = RecurrentCells.LstmStep(F.Linear(x, WeightIh, BiasIh), h, c, WeightHh, BiasHh);
         return batched ? (hNext, cNext) : (hNext.Squeeze(0), cNext.Squeeze(0));
     }
+
+    /// <summary>Calls the cell with its hooks, which see (input) or (input, (h, c)) as the inputs; like cell(input, (h, c)).</summary>
+    public (Tensor H, Tensor C) Call(Tensor input, (Tensor H, Tensor C)? state = null) =>
+        !HasHooks ? Forward(input, state)
+            : ((Tensor, Tensor))CallWithHooks(state is { } s ? [input, s] : [input],
+                xs => Forward((Tensor)xs[0]!, xs.Length > 1 ? ((Tensor, Tensor))xs[1]! : null))!;
 }

@@ -41,4 +41,8 @@ public sealed class CosineAnnealingLR : LRScheduler
         }
         return lrs;
     }
+
+    /// <summary>The closed form at LastEpoch; like scheduler._get_closed_form_lr().</summary>
+    protected override IReadOnlyList<double> LrAtEpoch() =>
+        BaseLrs.Select(b => EtaMin + (b - EtaMin) * (1 + Math.Cos(Math.PI * LastEpoch / TMax)) / 2).ToArray();
 }

@@ -62,4 +62,26 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
         TI = Read<int>(stateDict, "T_i");
         TCur = Read<int>(stateDict, "T_cur");
     }
+
+    /// <summary>The period and the place in it for an epoch set directly, as torch's step(epoch) finds them.</summary>
+    protected override IReadOnlyList<double> LrAtEpoch()
+    {
+        int epoch = LastEpoch;
+        if (epoch >= TZero)
+        {
+            if (TMult == 1) TCur = epoch % TZero;
+            else
+            {
+                int n = (int)Math.Log((double)epoch / TZero * (TMult - 1) + 1, TMult);
+                TCur = epoch - (int)(TZero * (Math.Pow(TMult, n) - 1) / (TMult - 1));
+                TI = TZero * (int)Math.Pow(TMult, n);
+            }
+        }
+        else
+        {
+            TI = TZero;
+            TCur = epoch;
+        }
+        return BaseLrs.Select(b => EtaMin + (b - EtaMin) * (1 + Math.Cos(Math.PI * TCur / TI)) / 2).ToArray();
+    }
 }

@@ -21,4 +21,7 @@ public sealed class ExponentialLR : LRScheduler
         for (int i = 0; i < lrs.Length; i++) lrs[i] *= Gamma;
         return lrs;
     }
+
+    /// <summary>The closed form at LastEpoch; like scheduler._get_closed_form_lr().</summary>
+    protected override IReadOnlyList<double> LrAtEpoch() => BaseLrs.Select(b => b * Math.Pow(Gamma, LastEpoch)).ToArray();
 }

@@ -1,7 +1,7 @@
 namespace Backprop.Optim;
 
 /// <summary>
-/// The base of the epoch-driven learning-rate schedulers: each <see cref="Step"/> advances <see cref="LastEpoch"/>
+/// The base of the epoch-driven learning-rate schedulers: each <see cref="Step()"/> advances <see cref="LastEpoch"/>
 /// and sets every group's "lr" from <see cref="GetLr"/>, which (as in PyTorch) usually works from the group's
 /// current lr, so schedulers on one optimizer chain. Call Step after optimizer.Step(). Like
 /// torch.optim.lr_scheduler._LRScheduler (PyTorch 1.13).
@@ -63,7 +63,24 @@ public abstract class LRScheduler
     {
         StepCount++;
         LastEpoch++;
-        var values = GetLr();
+        SetLrs(GetLr());
+    }
+
+    /// <summary>
+    /// Jumps to a given epoch and sets every group's learning rate for it, from the schedule's closed form where it
+    /// has one (a recursive form cannot jump). Like the deprecated scheduler.step(epoch), which SequentialLR uses to
+    /// restart a scheduler at its milestone.
+    /// </summary>
+    public void Step(int epoch)
+    {
+        if (epoch < 0) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, $"{GetType().Name}: Expected non-negative epoch, but got {epoch}");
+        StepCount++;
+        LastEpoch = epoch;
+        SetLrs(LrAtEpoch());
+    }
+
+    private void SetLrs(IReadOnlyList<double> values)
+    {
         var groups = Optimizer.ParamGroups;
         if (values.Count != groups.Count)
             throw new InvalidOperationException($"{GetType().Name}: GetLr returned {values.Count} learning rates for {groups.Count} parameter groups");
@@ -73,6 +90,25 @@ public abstract class LRScheduler
 
     /// <summary>The learning rate of every group for the epoch LastEpoch has just become; like scheduler.get_lr().</summary>
     protected abstract IReadOnlyList<double> GetLr();
+
+    /// <summary>
+    /// The learning rates at LastEpoch, set by <see cref="Step(int)"/>: the closed form where the schedule has one
+    /// (like scheduler._get_closed_form_lr()), otherwise <see cref="GetLr"/>, as torch does.
+    /// </summary>
+    protected virtual IReadOnlyList<double> LrAtEpoch() => GetLr();
+
+    /// <summary>Takes back the initial step (SequentialLR's constructor: a scheduler waiting for its milestone restarts at epoch 0).</summary>
+    internal void UndoInitialStep() => LastEpoch--;
+
+    /// <summary>Takes the initial step again, the step count restarted; like scheduler._initial_step().</summary>
+    internal void RepeatInitialStep()
+    {
+        StepCount = 0;
+        Step();
+    }
+
+    /// <summary>Sets the learning rates <see cref="GetLastLr"/> reports without touching the groups (SequentialLR's delegated value).</summary>
+    private protected void SetLastLr(IReadOnlyList<double> lrs) => _lastLr = lrs.ToArray();
 
     /// <summary>The scheduler's progress (last_epoch, _step_count, base_lrs, _last_lr), to save beside the optimizer's; like scheduler.state_dict().</summary>
     public virtual IReadOnlyDictionary<string, object> StateDict() => new Dictionary<string, object>

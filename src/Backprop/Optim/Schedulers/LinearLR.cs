@@ -42,4 +42,8 @@ public sealed class LinearLR : LRScheduler
                 : lrs[i] * (1.0 + (EndFactor - StartFactor) / (TotalIters * StartFactor + (t - 1) * (EndFactor - StartFactor)));
         return lrs;
     }
+
+    /// <summary>The closed form at LastEpoch; like scheduler._get_closed_form_lr().</summary>
+    protected override IReadOnlyList<double> LrAtEpoch() =>
+        BaseLrs.Select(b => b * (StartFactor + (EndFactor - StartFactor) * Math.Min(TotalIters, LastEpoch) / TotalIters)).ToArray();
 }

@@ -31,4 +31,11 @@ public sealed class MultiStepLR : LRScheduler
         for (int i = 0; i < lrs.Length; i++) lrs[i] *= Math.Pow(Gamma, count);
         return lrs;
     }
+
+    /// <summary>The closed form at LastEpoch; like scheduler._get_closed_form_lr().</summary>
+    protected override IReadOnlyList<double> LrAtEpoch()
+    {
+        int passed = Milestones.Count(m => m <= LastEpoch);   // bisect_right over the sorted milestones
+        return BaseLrs.Select(b => b * Math.Pow(Gamma, passed)).ToArray();
+    }
 }

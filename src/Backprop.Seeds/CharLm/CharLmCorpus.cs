@@ -1,15 +1,14 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Backprop.Lab.Cli;
 
-namespace Backprop.Lab.Experiments.CharLm;
+namespace Backprop.Seeds.CharLm;
 
 /// <summary>
 /// A text as charlm_torch.py prepares it: read as UTF-8 (line ends normalised to "\n" as Python's text mode does),
 /// ANSI colour escapes removed, every line that is exactly "%" dropped, the rest joined with "\n"; the vocabulary is
 /// the sorted set of its code points; the first 90% of the ids (floor) train, the rest validate.
 /// </summary>
-internal sealed partial class CharLmCorpus
+public sealed partial class CharLmCorpus
 {
     /// <summary>Where Debian's fortunes and fortunes-zh put their files.</summary>
     public const string FortunesFolder = "/usr/share/games/fortunes";
@@ -57,31 +56,29 @@ internal sealed partial class CharLmCorpus
     /// <summary>Ids back to text.</summary>
     public string Decode(IEnumerable<long> ids) => string.Concat(ids.Select(i => Chars[(int)i]));
 
-    /// <summary>Reads a corpus: a bare name is a file under <see cref="FortunesFolder"/> (tang300, song100, fortunes), anything with a '/' a path.</summary>
+    /// <summary>The file a corpus argument names: a bare name is a file under <see cref="FortunesFolder"/> (tang300, song100, fortunes), anything with a '/' a path.</summary>
+    public static string PathOf(string name) => name.Contains('/') ? name : System.IO.Path.Combine(FortunesFolder, name);
+
+    /// <summary>
+    /// Reads and prepares a corpus. Throws IOException (or UnauthorizedAccessException) when the file cannot be read,
+    /// DecoderFallbackException when it is not UTF-8, InvalidDataException when it has fewer than two characters.
+    /// </summary>
     public static CharLmCorpus Load(string name)
     {
-        string path = name.Contains('/') ? name : System.IO.Path.Combine(FortunesFolder, name);
-        string raw;
-        try
-        {
-            raw = File.ReadAllText(path, new UTF8Encoding(false, throwOnInvalidBytes: true));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            string hint = name.Contains('/') ? "" : $" (install Debian's {(name == "fortunes" ? "fortunes" : "fortunes-zh")} package for the built-in corpora)";
-            throw new LabInputException($"--corpus: cannot read {path}: {e.Message}{hint}");
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new LabInputException($"--corpus: {path} is not UTF-8 text: {e.Message}");
-        }
+        string path = PathOf(name);
+        return FromText(name, path, File.ReadAllText(path, new UTF8Encoding(false, throwOnInvalidBytes: true)));
+    }
+
+    /// <summary>Prepares raw text read from path as charlm_torch.py does.</summary>
+    public static CharLmCorpus FromText(string name, string path, string raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
         raw = raw.Replace("\r\n", "\n").Replace('\r', '\n');   // Python's universal newlines
         raw = AnsiColour().Replace(raw, "");
         string joined = string.Join("\n", raw.Split('\n').Where(line => line != "%"));
         var text = new List<string>(joined.Length);
-        var runes = joined.EnumerateRunes();
-        foreach (var rune in runes) text.Add(rune.ToString());
-        if (text.Count < 2) throw new LabInputException($"--corpus: {path} has fewer than two characters of text");
+        foreach (var rune in joined.EnumerateRunes()) text.Add(rune.ToString());
+        if (text.Count < 2) throw new InvalidDataException($"{path} has fewer than two characters of text");
         return new CharLmCorpus(name, path, text);
     }
 

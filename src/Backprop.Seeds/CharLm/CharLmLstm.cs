@@ -1,14 +1,20 @@
 using Backprop.NN;
 
-namespace Backprop.Lab.Experiments.CharLm;
+namespace Backprop.Seeds.CharLm;
 
 /// <summary>charlm_torch.py's recurrent model, in its creation order: emb = Embedding(V, 64), lstm = LSTM(64, 256, batch_first), head = Linear(256, V).</summary>
-internal sealed class CharLmLstm : Module<Tensor, Tensor>
+public sealed class CharLmLstm : Module<Tensor, Tensor>
 {
+    /// <summary>The character embedding (64 wide); emb.</summary>
     public Embedding Emb { get; }
+
+    /// <summary>The recurrent layer (256 hidden); lstm.</summary>
     public LSTM Lstm { get; }
+
+    /// <summary>The output projection to the vocabulary; head.</summary>
     public Linear Head { get; }
 
+    /// <summary>The model for a vocabulary, weights drawn from generator in torch's order.</summary>
     public CharLmLstm(int vocab, Generator generator)
     {
         Emb = RegisterModule("emb", new Embedding(vocab, 64, generator: generator));
@@ -17,5 +23,5 @@ internal sealed class CharLmLstm : Module<Tensor, Tensor>
     }
 
     /// <summary>Logits [B, T, vocab] for ids [B, T].</summary>
-    public override Tensor Forward(Tensor idx) => Head.Forward(Lstm.Forward(Emb.Forward(idx)).Output);
+    public override Tensor Forward(Tensor idx) => Head.Call(Lstm.Call(Emb.Call(idx)).Output);
 }
