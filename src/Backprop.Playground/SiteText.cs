@@ -16,5 +16,6 @@ internal static class SiteText
         ("broadcast", "Broadcasting"),
         ("regression", "Linear regression"),
         ("adam", "3×3 layer and Adam"),
+        ("classify", "Classification"),
     ];
 }

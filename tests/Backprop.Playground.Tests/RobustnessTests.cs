@@ -6,7 +6,7 @@ namespace Backprop.Playground.Tests;
 [Collection(PlaygroundCollection.Name)]
 public sealed class RobustnessTests(PlaygroundFixture app)
 {
-    public static readonly string[] Paths = ["", "graph", "broadcast", "regression", "adam"];
+    public static readonly string[] Paths = ["", "graph", "broadcast", "regression", "adam", "classify"];
 
     private static readonly string[] Garbage = ["abc", "NaN", "Infinity", "-inf", "1e309", "1e400", "", "  ", "0x10", "1,5", "9999999999", "-1e30", "((", "[[[", "💥", new string('9', 500)];
 

@@ -1,0 +1,58 @@
+namespace Backprop.Playground.Components;
+
+/// <summary>
+/// A grid of values in [−1, 1] as an image the browser draws without JavaScript: an uncompressed 24-bit BMP in a data
+/// URI, coloured orange (−1) through white (0) to blue (+1), as TensorFlow Playground colours its maps. A map of a few
+/// thousand cells is a few kilobytes; an SVG rectangle per cell would be thousands of elements to diff.
+/// </summary>
+internal static class HeatmapImage
+{
+    private static readonly (double R, double G, double B) Negative = (245, 147, 34), Zero = (232, 234, 235), Positive = (8, 119, 189);
+    private static readonly (byte R, byte G, byte B) NotFinite = (160, 160, 160);
+
+    /// <summary>A size × size map, row 0 at the top; each value is scaled by <paramref name="scale"/> and clamped to [−1, 1].</summary>
+    public static string DataUri(float[] values, int size, double scale = 1, double offset = 0)
+    {
+        int stride = (size * 3 + 3) & ~3;
+        var bmp = new byte[54 + stride * size];
+        // BITMAPFILEHEADER + BITMAPINFOHEADER: 24 bits, no compression, rows bottom-up.
+        bmp[0] = (byte)'B';
+        bmp[1] = (byte)'M';
+        BitConverter.TryWriteBytes(bmp.AsSpan(2), bmp.Length);
+        BitConverter.TryWriteBytes(bmp.AsSpan(10), 54);
+        BitConverter.TryWriteBytes(bmp.AsSpan(14), 40);
+        BitConverter.TryWriteBytes(bmp.AsSpan(18), size);
+        BitConverter.TryWriteBytes(bmp.AsSpan(22), size);
+        BitConverter.TryWriteBytes(bmp.AsSpan(26), (short)1);
+        BitConverter.TryWriteBytes(bmp.AsSpan(28), (short)24);
+        BitConverter.TryWriteBytes(bmp.AsSpan(34), stride * size);
+        for (int row = 0; row < size; row++)
+        {
+            int line = 54 + (size - 1 - row) * stride;
+            for (int col = 0; col < size; col++)
+            {
+                var (r, g, b) = Colour((values[row * size + col] - offset) * scale);
+                bmp[line + 3 * col] = b;
+                bmp[line + 3 * col + 1] = g;
+                bmp[line + 3 * col + 2] = r;
+            }
+        }
+        return "data:image/bmp;base64," + Convert.ToBase64String(bmp);
+    }
+
+    /// <summary>The colour of a value in [−1, 1] (clamped; NaN grey).</summary>
+    public static (byte R, byte G, byte B) Colour(double t)
+    {
+        if (!double.IsFinite(t)) return NotFinite;
+        t = Math.Clamp(t, -1, 1);
+        var end = t < 0 ? Negative : Positive;
+        double a = Math.Abs(t);
+        return ((byte)(Zero.R + (end.R - Zero.R) * a), (byte)(Zero.G + (end.G - Zero.G) * a), (byte)(Zero.B + (end.B - Zero.B) * a));
+    }
+
+    public static string Css(double t)
+    {
+        var (r, g, b) = Colour(t);
+        return $"rgb({r},{g},{b})";
+    }
+}

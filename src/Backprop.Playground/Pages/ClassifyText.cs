@@ -1,0 +1,63 @@
+namespace Backprop.Playground.Pages;
+
+/// <summary>The user-visible strings of the classification playground, in one place for translation.</summary>
+internal static class ClassifyText
+{
+    public const string Title = "Classification playground";
+    public const string Intro = "Train a small network to separate two classes of points, as in TensorFlow Playground, on the real library: pick the data, the input features and the layers, press Play and watch the decision boundary and every neuron's output. Pause and click an edge for its gradient's chain rule; the code panel gives the C# and PyTorch programs that print the same numbers.";
+    public const string Data = "Data";
+    public const string Dataset = "dataset";
+    public const string Circle = "circle";
+    public const string Xor = "XOR";
+    public const string Gauss = "two Gaussians";
+    public const string Spiral = "spiral";
+    public const string Points = "points";
+    public const string Noise = "noise (0 to 0.5)";
+    public const string TrainShare = "training share";
+    public const string Seed = "seed";
+    public const string Features = "Input features";
+    public const string LastFeature = "Keep at least one input feature.";
+    public const string Network = "Network";
+    public const string Activation = "activation";
+    public const string Linear = "linear";
+    public const string HiddenLayers = "{0} hidden layers";
+    public const string AddLayer = "+ layer";
+    public const string RemoveLayer = "− layer";
+    public const string AddNeuron = "+";
+    public const string RemoveNeuron = "−";
+    public const string AddNeuronLabel = "add a neuron to hidden layer {0}";
+    public const string RemoveNeuronLabel = "remove a neuron from hidden layer {0}";
+    public const string Neurons = "{0} neurons";
+    public const string Training = "Training";
+    public const string LearningRate = "learning rate";
+    public const string BatchSize = "batch size";
+    public const string Regularization = "regularisation";
+    public const string None = "none";
+    public const string RegularizationRate = "regularisation rate λ";
+    public const string ShowTest = "show the test points";
+    public const string Step = "Step";
+    public const string Play = "Play";
+    public const string Pause = "Pause";
+    public const string Reset = "Reset";
+    public const string StepsToRun = "steps to run";
+    public const string Run = "Run steps";
+    public const string Steps = "steps";
+    public const string TrainLoss = "train loss";
+    public const string TestLoss = "test loss";
+    public const string TestAccuracy = "test accuracy";
+    public const string Speed = "{0:0.#} steps/s";
+    public const string LossCurve = "loss per step (BCE)";
+    public const string BoundaryLabel = "The points and the decision boundary: blue class 1, orange class 0; the colour is the network's probability of class 1";
+    public const string NetworkLabel = "The network: each neuron drawn as its output over the plane; edges coloured by sign, thickness by size";
+    public const string EdgeTitle = "{0} → {1}: w = {2}, dL/dw = {3}";
+    public const string NoGradient = "(step first)";
+    public const string ChainRuleTitle = "The chain rule for a weight";
+    public const string ChainRuleHint = "Pause and click an edge of the network (or focus it and press Enter) to derive its gradient through the layers.";
+    public const string ByHand = "by hand";
+    public const string ByAutograd = "autograd";
+    public const string Code = "Code: the same configuration as a program";
+    public const string CodeHint = "Each program builds these points, this split and these initial weights, trains for the steps done so far ({0}) and prints the numbers shown above.";
+    public const string CSharp = "C# (Backprop)";
+    public const string PyTorch = "PyTorch";
+    public const string Diverged = "Training stopped: the loss became {0}. Lower the learning rate and reset.";
+}
