@@ -236,7 +236,7 @@ internal sealed class Engine
         private long _id;
         private bool _shared;           // another pass may have written slots of this pass's nodes: _index is the record
 
-        private readonly List<Node> _visited = [];
+        private readonly List<Entry> _visited = [];
         private readonly Dictionary<Node, int> _index = new(ReferenceEqualityComparer.Instance);
         private NodeState[] _states = new NodeState[16];
 
@@ -257,7 +257,7 @@ internal sealed class Engine
             int count = _visited.Count;
             if (count > IndexMask && !_shared) Share();   // the slot cannot hold the index
             if (_shared && !_index.TryAdd(node, count)) return false;
-            _visited.Add(node);
+            _visited.Add(new(node));
             if (count == _states.Length) Array.Resize(ref _states, 2 * count);
             _states[count] = default;
             if (count <= IndexMask) Volatile.Write(ref node.PassSlot, _id << IndexBits | (uint)count);
@@ -277,7 +277,7 @@ internal sealed class Engine
         private void Share()
         {
             if (_shared) return;
-            for (int i = 0; i < _visited.Count; i++) _index.Add(_visited[i], i);
+            for (int i = 0; i < _visited.Count; i++) _index.Add(_visited[i].Node, i);
             _shared = true;
         }
 
