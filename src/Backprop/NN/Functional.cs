@@ -15,9 +15,15 @@ public static partial class F
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
         if (bias is not null && input.Dim == 2 && weight.Dim == 2 && input.DType == weight.DType && bias.DType == input.DType)
-            return Tensor.Addmm(bias, input, weight.T);
+            return Traced(Tensor.Addmm(bias, input, weight.T));
         var y = input.MatMul(weight.T);
-        return bias is null ? y : y + bias;
+        return Traced(bias is null ? y : y + bias);
+
+        Tensor Traced(Tensor result)
+        {
+            Tracing.Current?.Op(new TracedOp("linear", result, [input, weight, bias], []));
+            return result;
+        }
     }
 
     /// <summary>max(x, 0); like F.relu.</summary>
@@ -98,6 +104,7 @@ public static partial class F
         Tensor rowsPicked;
         using (Autograd.NoGrad()) rowsPicked = weight.IndexSelect(0, flat);
         var result = rowsPicked.View([.. input.ShapeArray, dim]);
+        Tracing.Current?.Op(new TracedOp("embedding", result, [weight, input], []));
         // Each row's gradient is the sum of the gradients of the outputs that picked it; the padding row gets none.
         return Graph.Record(result, "EmbeddingBackward0", weight, g =>
         {

@@ -28,11 +28,11 @@ public partial class Tensor
     public Tensor Contiguous()
     {
         if (IsContiguous) return this;
-        return Graph.Record(CloneContiguous(), "CloneBackward0", this, g => g);
+        return Tracing.Op(Graph.Record(CloneContiguous(), "CloneBackward0", this, g => g), "alias", this);
     }
 
     /// <summary>A copy with its own storage; like tensor.clone().</summary>
-    public Tensor Clone() => Graph.Record(CloneContiguous(), "CloneBackward0", this, g => g);
+    public Tensor Clone() => Tracing.Op(Graph.Record(CloneContiguous(), "CloneBackward0", this, g => g), "alias", this);
 
     /// <summary>A contiguous copy of the values, outside the graph.</summary>
     internal Tensor CloneContiguous()

@@ -47,6 +47,7 @@ public partial class Tensor
             int[] flat = [.. lead, win.Blocks];
             return Zeros([.. lead, h * w], g.DType).ScatterAdd(-1, indices.Reshape(flat), g.Reshape(flat)).Reshape(x.ShapeArray);
         }, new SavedTensors(indices));
+        Tracing.Current?.Op(new TracedOp("max_pool2d", result, [x], [win, ceilMode]));
         return (result, indices);
     }
 
@@ -90,7 +91,9 @@ public partial class Tensor
         CheckFloating("AvgPool2d", input);
         if (divisorOverride == 0) throw new ArgumentException("AvgPool2d: divisor must be not zero");
         var win = PoolWindows("AvgPool2d", input, kernelSize, stride ?? kernelSize, padding ?? 0, 1, ceilMode);
-        return AvgPoolOp(input, win, countIncludePad, divisorOverride);
+        var y = AvgPoolOp(input, win, countIncludePad, divisorOverride);
+        Tracing.Current?.Op(new TracedOp("avg_pool2d", y, [input], [win, ceilMode, countIncludePad, divisorOverride]));
+        return y;
     }
 
     /// <summary>
@@ -111,7 +114,7 @@ public partial class Tensor
             throw new ArgumentException(
                 $"AdaptiveAvgPool2d: adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {{{outputSize.Height}, {outputSize.Width}}}");
         CheckFloating("AdaptiveAvgPool2d", input);
-        return AdaptiveAvgPoolOp(input, outputSize.Height, outputSize.Width);
+        return Tracing.Op(AdaptiveAvgPoolOp(input, outputSize.Height, outputSize.Width), "adaptive_avg_pool2d", input, outputSize.Height, outputSize.Width);
     }
 
     private static Tensor AvgPoolOp(Tensor x, Kernels.SlidingWindows win, bool countIncludePad, int? divisorOverride)

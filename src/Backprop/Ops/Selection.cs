@@ -18,6 +18,7 @@ public partial class Tensor
         var sb = Shapes.BroadcastStrides(tb.ShapeArray, tb.StrideArray, shape);
         var kernel = new WhereRun(sc, sa, sb);
         Dispatch.Where(ref kernel, condition, ta, tb, result);
+        Tracing.Current?.Op(new TracedOp("where", result, [condition, a, b], []));
         return Graph.Record(result, "WhereBackward0", a, b,
             g => (a.RequiresGrad ? Where(condition, g, ZerosLike(g)) : null,
                   b.RequiresGrad ? Where(condition, ZerosLike(g), g) : null),

@@ -1,0 +1,112 @@
+using Backprop.IO;
+using Backprop.NN;
+using Backprop.Onnx.Proto;
+using Google.Protobuf;
+
+namespace Backprop.Onnx;
+
+/// <summary>
+/// ONNX export by tracing, like torch.onnx.export: the module's forward runs once in eval mode under no-grad on the
+/// example inputs, the ops it calls are recorded, and the graph is written as an ONNX model (opset 17, IR version 8)
+/// with the parameters and buffers as initializers named by the state dict. An op with no ONNX mapping fails the
+/// export with its name (docs/onnx.md lists the mappings); nothing is written then.
+/// </summary>
+/// <remarks>
+/// As with any tracer, the graph is the path this example took: Python-side (here C#-side) control flow and values
+/// read out of tensors (Item, ToArray) are fixed at their traced values, and sizes other than the batch are the
+/// example's. Tracing runs on the calling thread; do not use the module from another thread meanwhile.
+/// </remarks>
+public static class Onnx
+{
+    /// <summary>The ONNX opset the exporter writes.</summary>
+    public const int OpsetVersion = 17;
+
+    /// <summary>The ONNX IR version of the files (8: ONNX 1.10 and later, ONNX Runtime 1.10 and later).</summary>
+    public const int IrVersion = 8;
+
+    /// <summary>Exports a one-input module to path (written atomically); like torch.onnx.export(model, x, path).</summary>
+    public static void Export(Module<Tensor, Tensor> module, Tensor exampleInput, string path, OnnxExportOptions? options = null)
+        => Export(module, [exampleInput], path, options);
+
+    /// <summary>
+    /// Exports module (one input: <see cref="Module{TIn, TOut}"/> of tensors; two: <see cref="Module{TIn1, TIn2, TOut}"/>)
+    /// traced on exampleInputs, to path: the file is written completely or not at all (a temporary file renamed into
+    /// place). Like torch.onnx.export(model, args, path, input_names, output_names, dynamic_axes, opset_version=17).
+    /// </summary>
+    public static void Export(Module module, Tensor[] exampleInputs, string path, OnnxExportOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var model = ToModel(module, exampleInputs, options);
+        AtomicFile.Write(path, stream => model.WriteTo(stream));
+    }
+
+    /// <summary>The ONNX model of module traced on exampleInputs, as the bytes of an .onnx file.</summary>
+    public static byte[] ExportToBytes(Module module, Tensor[] exampleInputs, OnnxExportOptions? options = null)
+        => ToModel(module, exampleInputs, options).ToByteArray();
+
+    internal static ModelProto ToModel(Module module, Tensor[] exampleInputs, OnnxExportOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(exampleInputs);
+        options ??= new OnnxExportOptions();
+        var forward = ForwardOf(module, exampleInputs.Length);
+        for (int i = 0; i < exampleInputs.Length; i++)
+            if (exampleInputs[i] is null) throw new ArgumentNullException(nameof(exampleInputs), $"Onnx.Export: example input {i} is null");
+        var inputNames = options.InputNames ?? (exampleInputs.Length == 1 ? ["input"] : exampleInputs.Select((_, i) => $"input{i}").ToArray());
+        if (inputNames.Count != exampleInputs.Length)
+            throw new ArgumentException($"Onnx.Export: {inputNames.Count} input names for {exampleInputs.Length} example inputs");
+        int? batch = null;
+        if (options.DynamicBatch)
+        {
+            foreach (var x in exampleInputs)
+                if (x.Dim == 0) throw new ArgumentException("Onnx.Export: a 0-d example input has no batch dim; set DynamicBatch = false");
+            batch = exampleInputs[0].Shape[0];
+            foreach (var x in exampleInputs)
+                if (x.Shape[0] != batch)
+                    throw new ArgumentException($"Onnx.Export: the example inputs disagree on the batch size (dim 0): {batch} and {x.Shape[0]}");
+        }
+
+        var tracer = new ForwardTracer();
+        Tensor output;
+        var modes = module.Modules().Select(m => (Module: m, m.Training)).ToList();
+        module.Eval();
+        try
+        {
+            using (Autograd.NoGrad())
+            using (Tracing.Begin(tracer))
+                output = forward(exampleInputs);
+        }
+        finally
+        {
+            foreach (var (m, training) in modes) m.Train(training);   // pre-order: each module's own mode wins over its parent's
+        }
+        if (output is null) throw new InvalidOperationException("Onnx.Export: the module's forward returned null");
+
+        var builder = new OnnxGraphBuilder(tracer, batch);
+        for (int i = 0; i < exampleInputs.Length; i++) builder.AddInput(exampleInputs[i], inputNames[i], options.DynamicBatch);
+        foreach (var (name, p) in module.NamedParameters()) builder.AddParameter(p, name);
+        foreach (var (name, buffer) in module.NamedBuffers()) builder.AddParameter(buffer, name);
+        builder.AddOutput(output, options.OutputName, options.DynamicBatch);
+        builder.Graph.Name = options.GraphName ?? module.GetType().Name;
+
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = "Backprop.Onnx",
+            ProducerVersion = typeof(Onnx).Assembly.GetName().Version?.ToString(3) ?? "0.1.0",
+            Graph = builder.Graph,
+            DocString = options.DocString ?? "",
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
+        return model;
+    }
+
+    private static Func<Tensor[], Tensor> ForwardOf(Module module, int inputs) => (module, inputs) switch
+    {
+        (Module<Tensor, Tensor> m, 1) => xs => m.Call(xs[0]),
+        (Module<Tensor, Tensor, Tensor> m, 2) => xs => m.Call(xs[0], xs[1]),
+        _ => throw new ArgumentException(
+            $"Onnx.Export: {module.GetType().Name} with {inputs} example input(s): export takes a Module<Tensor, Tensor> with one input " +
+            "or a Module<Tensor, Tensor, Tensor> with two"),
+    };
+}
