@@ -24,18 +24,25 @@ internal sealed class ForwardTracer : IOpTracer
     private readonly List<(Storage Storage, int Sequence, string By)> _writes = [];
     private int _sequence;
 
+    /// <summary>The ops whose arguments are sizes or positions, which may depend on the batch size.</summary>
+    public static readonly HashSet<string> ShapeOps = ["reshape", "expand", "slice", "select"];
+
+    /// <summary>The ops of <see cref="ShapeOps"/> in the order the forward called them: paired with those of a trace at another batch size.</summary>
+    public List<TracedOp> ShapeOpsInOrder { get; } = [];
+
     public void Op(TracedOp op)
     {
         // An op that hands back one of its inputs (Contiguous of a contiguous tensor) adds nothing to the graph.
         foreach (var input in op.Inputs)
             if (ReferenceEquals(input, op.Result)) return;
         int sequence = ++_sequence;
+        if (!op.FromAutograd && ShapeOps.Contains(op.Name)) ShapeOpsInOrder.Add(op);
         if (_producers.TryGetValue(op.Result, out var earlier) && op.FromAutograd && !earlier.Op.FromAutograd)
             return;   // a grad_fn report after the named report of the same result (Stack over Cat) says nothing new
         _producers[op.Result] = (op, sequence);   // a later named report is the outer op: it wins
     }
 
-    public void Created(Tensor tensor) => _created[tensor] = (++_sequence, tensor.IsWrappedNumber ? null : MadeBy(new StackTrace(1, false)));
+    public void Created(Tensor tensor) => _created[tensor] = (++_sequence, MadeBy(new StackTrace(1, false)));
 
     public void Written(Tensor tensor) => _writes.Add((tensor.Storage, ++_sequence, MadeBy(new StackTrace(1, false)) ?? "an in-place write"));
 

@@ -66,23 +66,18 @@ public static class Onnx
                     throw new ArgumentException($"Onnx.Export: the example inputs disagree on the batch size (dim 0): {batch} and {x.Shape[0]}");
         }
 
-        var tracer = new ForwardTracer();
-        Tensor output;
-        var modes = module.Modules().Select(m => (Module: m, m.Training)).ToList();
-        module.Eval();
-        try
+        var (tracer, output) = Trace(module, forward, exampleInputs);
+        Dictionary<TracedOp, TracedOp>? atOtherBatch = null;
+        if (batch is { } b)
         {
-            using (Autograd.NoGrad())
-            using (Tracing.Begin(tracer))
-                output = forward(exampleInputs);
+            // A second trace, one sample more (the first sample repeated), tells which sizes in reshapes, expands and
+            // slices follow the batch: those become -1, 0 or "to the end" in the graph.
+            var grown = exampleInputs.Select(x => Tensor.Cat([x, x.Narrow(0, 0, 1)])).ToArray();
+            var (other, _) = Trace(module, forward, grown);
+            atOtherBatch = PairShapeOps(tracer, other, b);
         }
-        finally
-        {
-            foreach (var (m, training) in modes) m.Train(training);   // pre-order: each module's own mode wins over its parent's
-        }
-        if (output is null) throw new InvalidOperationException("Onnx.Export: the module's forward returned null");
 
-        var builder = new OnnxGraphBuilder(tracer, batch);
+        var builder = new OnnxGraphBuilder(tracer, batch, atOtherBatch);
         for (int i = 0; i < exampleInputs.Length; i++) builder.AddInput(exampleInputs[i], inputNames[i], options.DynamicBatch);
         foreach (var (name, p) in module.NamedParameters()) builder.AddParameter(p, name);
         foreach (var (name, buffer) in module.NamedBuffers()) builder.AddParameter(buffer, name);
@@ -99,6 +94,40 @@ public static class Onnx
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
         return model;
+    }
+
+    /// <summary>Runs forward on inputs in eval mode under no-grad with a tracer; every module's own training mode is restored after.</summary>
+    private static (ForwardTracer Tracer, Tensor Output) Trace(Module module, Func<Tensor[], Tensor> forward, Tensor[] inputs)
+    {
+        var tracer = new ForwardTracer();
+        Tensor output;
+        var modes = module.Modules().Select(m => (Module: m, m.Training)).ToList();
+        module.Eval();
+        try
+        {
+            using (Autograd.NoGrad())
+            using (Tracing.Begin(tracer))
+                output = forward(inputs);
+        }
+        finally
+        {
+            foreach (var (m, training) in modes) m.Train(training);   // pre-order: each module's own mode wins over its parent's
+        }
+        return (tracer, output ?? throw new InvalidOperationException("Onnx.Export: the module's forward returned null"));
+    }
+
+    /// <summary>The shape-carrying ops of trace a paired with those of trace b (one sample more), in call order.</summary>
+    private static Dictionary<TracedOp, TracedOp> PairShapeOps(ForwardTracer a, ForwardTracer b, int batch)
+    {
+        var (opsA, opsB) = (a.ShapeOpsInOrder, b.ShapeOpsInOrder);
+        for (int i = 0; i < Math.Max(opsA.Count, opsB.Count); i++)
+            if (i >= opsA.Count || i >= opsB.Count || opsA[i].Name != opsB[i].Name)
+                throw new NotSupportedException(
+                    $"Onnx.Export: the forward calls different ops at batch size {batch} and {batch + 1}, so no one graph serves every batch size; " +
+                    "export with DynamicBatch = false");
+        var pairs = new Dictionary<TracedOp, TracedOp>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < opsA.Count; i++) pairs[opsA[i]] = opsB[i];
+        return pairs;
     }
 
     private static Func<Tensor[], Tensor> ForwardOf(Module module, int inputs) => (module, inputs) switch

@@ -23,11 +23,17 @@ internal sealed class OnnxGraphBuilder
     /// <summary>The example's batch size when dim 0 is dynamic, else null.</summary>
     public int? BatchSize { get; }
 
-    public OnnxGraphBuilder(ForwardTracer tracer, int? batchSize)
+    private readonly Dictionary<TracedOp, TracedOp>? _atOtherBatch;
+
+    public OnnxGraphBuilder(ForwardTracer tracer, int? batchSize, Dictionary<TracedOp, TracedOp>? atOtherBatch)
     {
         _tracer = tracer;
         BatchSize = batchSize;
+        _atOtherBatch = atOtherBatch;
     }
+
+    /// <summary>The same op in the trace at one sample more, when the batch is dynamic; else null.</summary>
+    public TracedOp? AtOtherBatch(TracedOp op) => _atOtherBatch is not null && _atOtherBatch.TryGetValue(op, out var other) ? other : null;
 
     /// <summary>Binds a graph input.</summary>
     public void AddInput(Tensor example, string name, bool dynamicBatch)
@@ -97,7 +103,8 @@ internal sealed class OnnxGraphBuilder
     {
         if (_tracer.TryGetCreation(t, out int sequence, out var madeBy))
         {
-            if (madeBy is not null)
+            // A number wrapped as a 0-d tensor (x + 2 promoting, x.Eq(0)) is a constant; the flag is set after construction.
+            if (madeBy is not null && !t.IsWrappedNumber)
                 throw new NotSupportedException(
                     $"Onnx.Export: the forward uses {madeBy} (a tensor of shape {Shapes.Format(t.ShapeArray)}, {t.DType.TorchName()}), which has no ONNX mapping; " +
                     "docs/onnx.md lists the supported ops");

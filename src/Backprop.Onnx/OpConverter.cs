@@ -51,7 +51,7 @@ internal static class OpConverter
             case "pow": return b.Node("Pow", [b.As(x!, r.DType), b.ScalarOf(Number(a[0]), r.DType)]);
             case "leaky_relu": return b.Node("LeakyRelu", [b.Resolve(x!)], null, Attr.Float("alpha", Number(a[0])));
             case "alias": return b.Node("Identity", [b.Resolve(x!)]);
-            case "reshape": return b.Node("Reshape", [b.Resolve(x!), b.Int64s(ReshapeTarget(b, x!.ShapeArray, (int[])a[0]!))]);
+            case "reshape": return b.Node("Reshape", [b.Resolve(x!), b.Int64s(ReshapeTarget(b, op))]);
             case "transpose":
             {
                 var perm = Enumerable.Range(0, x!.Dim).Select(i => (long)i).ToArray();
@@ -60,16 +60,25 @@ internal static class OpConverter
                 return b.Node("Transpose", [b.Resolve(x)], null, Attr.Ints("perm", perm));
             }
             case "permute": return b.Node("Transpose", [b.Resolve(x!)], null, Attr.Ints("perm", Longs((int[])a[0]!)));
-            case "expand": return b.Node("Expand", [b.Resolve(x!), b.Int64s(ExpandTarget(x!.ShapeArray, (int[])a[0]!))]);
+            case "expand": return b.Node("Expand", [b.Resolve(x!), b.Int64s(ExpandTarget(b, op))]);
             case "squeeze":
                 var squeezed = (int[])a[0]!;
                 return squeezed.Length == 0 ? b.Node("Identity", [b.Resolve(x!)]) : b.Node("Squeeze", [b.Resolve(x!), b.Int64s(Longs(squeezed))]);
             case "unsqueeze": return b.Node("Unsqueeze", [b.Resolve(x!), b.Int64s((int)a[0]!)]);
-            case "select": return b.Node("Gather", [b.Resolve(x!), b.ScalarOf((int)a[1]!, DType.Int64)], null, Attr.Int("axis", (int)a[0]!));
+            case "select":
+                if (b.AtOtherBatch(op) is { } selectedThere && (int)selectedThere.Arguments[1]! != (int)a[1]!) throw BatchDependent(op);
+                return b.Node("Gather", [b.Resolve(x!), b.ScalarOf((int)a[1]!, DType.Int64)], null, Attr.Int("axis", (int)a[0]!));
             case "slice":
             {
                 int d = (int)a[0]!, start = (int)a[1]!, length = (int)a[2]!, step = (int)a[3]!;
                 long end = length == 0 ? start : start + (long)(length - 1) * step + 1;
+                if (b.AtOtherBatch(op) is { } there && ((int)there.Arguments[1]! != start || (int)there.Arguments[2]! != length))
+                {
+                    // A slice that follows the batch must run to the end of its dim at both sizes: then "to the end" serves every size.
+                    bool ToEnd(TracedOp o) => (int)o.Arguments[1]! + (int)o.Arguments[2]! * (int)o.Arguments[3]! >= o.Inputs[0]!.ShapeArray[(int)o.Arguments[0]!];
+                    if ((int)there.Arguments[1]! != start || !ToEnd(op) || !ToEnd(there)) throw BatchDependent(op);
+                    end = long.MaxValue;
+                }
                 return b.Node("Slice", [b.Resolve(x!), b.Int64s(start), b.Int64s(end), b.Int64s(d), b.Int64s(step)]);
             }
             case "cat":
@@ -211,27 +220,49 @@ internal static class OpConverter
     }
 
     /// <summary>
-    /// Reshape's target with a dynamic batch: dim 0 copied from the input (0) when the batch stays in front, or
-    /// inferred (−1) when the batch folds into dim 0 ([B, T, C] → [B·T, C]); otherwise the traced sizes.
+    /// Reshape's target: the traced sizes, except where they differ at one sample more (they follow the batch): 0
+    /// (copy the input's size) where the input's size is the same at both batch sizes, and −1 (inferred) for one more.
     /// </summary>
-    private static long[] ReshapeTarget(OnnxGraphBuilder b, int[] from, int[] to)
+    private static long[] ReshapeTarget(OnnxGraphBuilder b, TracedOp op)
     {
+        var (from, to) = (op.Inputs[0]!.ShapeArray, (int[])op.Arguments[0]!);
         var target = Longs(to);
-        if (b.BatchSize is not { } batch || from.Length == 0 || to.Length == 0 || from[0] != batch) return target;
-        if (to[0] == batch) target[0] = 0;
-        else if (to[0] % batch == 0) target[0] = -1;
+        if (b.AtOtherBatch(op) is not { } other) return target;
+        var (fromThere, toThere) = (other.Inputs[0]!.ShapeArray, (int[])other.Arguments[0]!);
+        if (toThere.Length != to.Length) throw BatchDependent(op);
+        var inferred = new List<int>();
+        for (int i = 0; i < to.Length; i++)
+        {
+            if (to[i] == toThere[i]) continue;
+            if (i < from.Length && i < fromThere.Length && from[i] == to[i] && fromThere[i] == toThere[i]) target[i] = 0;
+            else inferred.Add(i);
+        }
+        if (inferred.Count > 1) throw BatchDependent(op);
+        if (inferred.Count == 1) target[inferred[0]] = -1;
         return target;
     }
 
     /// <summary>Expand's target: 1 where the input keeps its own size (ONNX broadcasting keeps it, whatever the batch).</summary>
-    private static long[] ExpandTarget(int[] from, int[] to)
+    private static long[] ExpandTarget(OnnxGraphBuilder b, TracedOp op)
     {
+        var (from, to) = (op.Inputs[0]!.ShapeArray, (int[])op.Arguments[0]!);
         var target = Longs(to);
         int lead = to.Length - from.Length;
         for (int i = lead; i < to.Length; i++)
             if (from[i - lead] == to[i]) target[i] = 1;
+        if (b.AtOtherBatch(op) is { } other)
+        {
+            var toThere = (int[])other.Arguments[0]!;
+            for (int i = 0; i < to.Length; i++)
+                if (to[i] != toThere[i] && target[i] != 1) throw BatchDependent(op);
+        }
         return target;
     }
+
+    /// <summary>The error for a size that follows the batch in a way the graph cannot say.</summary>
+    private static NotSupportedException BatchDependent(TracedOp op) => new(
+        $"Onnx.Export: {op.Name} of a tensor of shape {Shapes.Format(op.Inputs[0]!.ShapeArray)} takes sizes or positions that change with the batch " +
+        "size in a way one graph cannot express; export with DynamicBatch = false, or keep the batch as dim 0 (Reshape(b, ...), View(-1, ...))");
 
     private static string[] Common(OnnxGraphBuilder b, Tensor left, Tensor right)
     {
