@@ -12,12 +12,17 @@ internal sealed class ForwardTracer : IOpTracer
 {
     private static readonly Assembly Core = typeof(Tensor).Assembly;
 
-    // The public Tensor functions that make a tensor from numbers alone: what they make inside a forward is a constant.
-    private static readonly HashSet<string> CreationFunctions =
+    // The public Tensor functions that make a tensor from sizes and numbers alone: what they make is a constant, even
+    // inside an op (the zeros Tril fills with), since it depends on no tensor's values.
+    private static readonly HashSet<string> SizeOnlyCreation =
     [
-        "Zeros", "Ones", "Full", "Empty", "Arange", "Linspace", "Logspace", "Eye", "From", "ZerosLike", "OnesLike", "FullLike",
-        "EmptyLike", "Rand", "Randn", "RandInt", "RandPerm", "RandLike", "RandnLike", "Scalar",
+        "Zeros", "Ones", "Full", "Empty", "Arange", "Linspace", "Logspace", "Eye", "ZerosLike", "OnesLike", "FullLike",
+        "EmptyLike", "Rand", "Randn", "RandInt", "RandPerm", "RandLike", "RandnLike",
     ];
+
+    // Tensor.From wraps the caller's numbers: a constant when the caller's code calls it, but an op's result when an op
+    // calls it on values it read out of a tensor (Argsort sorts in an array and wraps the indices).
+    private const string DataCreation = "From";
 
     private readonly Dictionary<Tensor, (TracedOp Op, int Sequence)> _producers = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, (int Sequence, string? MadeBy)> _created = new(ReferenceEqualityComparer.Instance);
@@ -82,8 +87,9 @@ internal sealed class ForwardTracer : IOpTracer
     }
 
     /// <summary>
-    /// The innermost public method of the core on the stack that made a tensor ("Tensor.Cumsum"), or null when that is
-    /// a creation function or when the caller's own code is reached first (frames of this assembly are skipped).
+    /// The public op of the core that made a tensor ("Tensor.Cumsum"): the innermost public method on the stack. Null
+    /// (a constant) when that is a creation function of sizes and numbers, or when the caller's code, a module's
+    /// forward or this exporter is reached first; Tensor.From counts as the op that called it, if any.
     /// </summary>
     private static string? MadeBy(StackTrace stack)
     {
@@ -91,12 +97,11 @@ internal sealed class ForwardTracer : IOpTracer
         {
             var method = stack.GetFrame(i)?.GetMethod();
             if (method?.DeclaringType is not { } type) continue;
-            if (type.Assembly == typeof(ForwardTracer).Assembly) return null;
             if (IsRuntime(type.Assembly)) continue;                       // LINQ and the like, between the core's frames
-            if (type.Assembly != Core) return null;                       // the caller's code made it directly
-            if (!method.IsPublic || !IsPublicType(type)) continue;
-            if (type == typeof(Tensor) && CreationFunctions.Contains(method.Name)) return null;
-            if (method.IsConstructor) continue;
+            if (type.Assembly != Core || typeof(Backprop.NN.Module).IsAssignableFrom(type)) return null;   // the caller's code, a forward
+            if (!method.IsPublic || method.IsConstructor || !IsPublicType(type)) continue;
+            if (type == typeof(Tensor) && SizeOnlyCreation.Contains(method.Name)) return null;
+            if (type == typeof(Tensor) && method.Name == DataCreation) continue;
             return $"{type.Name}.{method.Name}";
         }
         return null;

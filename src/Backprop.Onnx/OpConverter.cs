@@ -50,6 +50,9 @@ internal static class OpConverter
             case "rdiv": return b.Node("Div", [b.ScalarOf(Number(a[0]), r.DType), b.As(x!, r.DType)]);
             case "pow": return b.Node("Pow", [b.As(x!, r.DType), b.ScalarOf(Number(a[0]), r.DType)]);
             case "leaky_relu": return b.Node("LeakyRelu", [b.Resolve(x!)], null, Attr.Float("alpha", Number(a[0])));
+            case "to": return b.As(x!, r.DType);
+            case "clamp":   // Clip's absent bound is an empty input name
+                return b.Node("Clip", [b.As(x!, r.DType), a[0] is null ? "" : b.ScalarOf(Number(a[0]), r.DType), a[1] is null ? "" : b.ScalarOf(Number(a[1]), r.DType)]);
             case "alias": return b.Node("Identity", [b.Resolve(x!)]);
             case "reshape": return b.Node("Reshape", [b.Resolve(x!), b.Int64s(ReshapeTarget(b, op))]);
             case "transpose":

@@ -7,7 +7,7 @@ public partial class Tensor
     public Tensor To(DType dtype)
     {
         if (dtype == DType) return this;
-        var result = ConvertUnchecked(dtype);
+        var result = Tracing.Op(ConvertUnchecked(dtype), "to", this, dtype);
         if (!dtype.IsFloatingPoint()) return result;   // integer results carry no gradient, as in PyTorch
         return Graph.Record(result, "ToCopyBackward0", this, DType, static (g, dtype) => g.To(dtype));
     }

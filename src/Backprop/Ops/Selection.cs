@@ -46,6 +46,7 @@ public partial class Tensor
         if (min is { } lo) y = BinaryKernel<Kernels.MaxOp>("Clamp", y, Scalar(lo, y), TypePromotion.ResultType(y, Scalar(lo, y)));
         if (max is { } hi) y = BinaryKernel<Kernels.MinOp>("Clamp", y, Scalar(hi, y), TypePromotion.ResultType(y, Scalar(hi, y)));
         if (ReferenceEquals(y, this)) y = CloneContiguous();
+        Tracing.Current?.Op(new TracedOp("clamp", y, [x], [min, max]));
         return Graph.Record(y, "ClampBackward1", x, g =>
         {
             var inside = min is { } a ? x.Ge(a) : null;                      // the gradient passes where min ≤ x ≤ max
