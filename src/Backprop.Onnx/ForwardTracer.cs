@@ -42,12 +42,24 @@ internal sealed class ForwardTracer : IOpTracer
             if (ReferenceEquals(input, op.Result)) return;
         int sequence = ++_sequence;
         if (!op.FromAutograd && ShapeOps.Contains(op.Name)) ShapeOpsInOrder.Add(op);
+        ValuesInOrder.Add(op.Result);
         if (_producers.TryGetValue(op.Result, out var earlier) && op.FromAutograd && !earlier.Op.FromAutograd)
             return;   // a grad_fn report after the named report of the same result (Stack over Cat) says nothing new
         _producers[op.Result] = (op, sequence);   // a later named report is the outer op: it wins
     }
 
-    public void Created(Tensor tensor) => _created[tensor] = (++_sequence, MadeBy(new StackTrace(1, false)));
+    public void Created(Tensor tensor)
+    {
+        var madeBy = MadeBy(new StackTrace(1, false));
+        _created[tensor] = (++_sequence, madeBy);
+        if (madeBy is null) ValuesInOrder.Add(tensor);
+    }
+
+    /// <summary>
+    /// Every op result and every constant the forward made, in order: paired with those of a trace at another batch
+    /// size, they tell which folded constants have a size that follows the batch.
+    /// </summary>
+    public List<Tensor> ValuesInOrder { get; } = [];
 
     public void Written(Tensor tensor) => _writes.Add((tensor.Storage, ++_sequence, MadeBy(new StackTrace(1, false)) ?? "an in-place write"));
 

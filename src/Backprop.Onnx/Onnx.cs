@@ -68,6 +68,7 @@ public static class Onnx
 
         var (tracer, output) = Trace(module, forward, exampleInputs);
         Dictionary<TracedOp, TracedOp>? atOtherBatch = null;
+        Dictionary<Tensor, Tensor>? constantsThere = null;
         if (batch is { } b)
         {
             // A second trace, one sample more (the first sample repeated), tells which sizes in reshapes, expands and
@@ -75,9 +76,10 @@ public static class Onnx
             var grown = exampleInputs.Select(x => Tensor.Cat([x, x.Narrow(0, 0, 1)])).ToArray();
             var (other, _) = Trace(module, forward, grown);
             atOtherBatch = PairShapeOps(tracer, other, b);
+            constantsThere = PairConstants(tracer, other, b);
         }
 
-        var builder = new OnnxGraphBuilder(tracer, batch, atOtherBatch);
+        var builder = new OnnxGraphBuilder(tracer, batch, atOtherBatch, constantsThere);
         for (int i = 0; i < exampleInputs.Length; i++) builder.AddInput(exampleInputs[i], inputNames[i], options.DynamicBatch);
         foreach (var (name, p) in module.NamedParameters()) builder.AddParameter(p, name);
         foreach (var (name, buffer) in module.NamedBuffers()) builder.AddParameter(buffer, name);
@@ -127,6 +129,19 @@ public static class Onnx
                     "export with DynamicBatch = false");
         var pairs = new Dictionary<TracedOp, TracedOp>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < opsA.Count; i++) pairs[opsA[i]] = opsB[i];
+        return pairs;
+    }
+
+    /// <summary>The values the forward made in trace a paired with those of trace b (one sample more), in the order they were made.</summary>
+    private static Dictionary<Tensor, Tensor> PairConstants(ForwardTracer a, ForwardTracer b, int batch)
+    {
+        var (ca, cb) = (a.ValuesInOrder, b.ValuesInOrder);
+        if (ca.Count != cb.Count)
+            throw new NotSupportedException(
+                $"Onnx.Export: the forward makes {ca.Count} values at batch size {batch} and {cb.Count} at {batch + 1}, so no one graph serves " +
+                "every batch size; export with DynamicBatch = false");
+        var pairs = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < ca.Count; i++) pairs.TryAdd(ca[i], cb[i]);   // the first time a tensor appears: its creation
         return pairs;
     }
 

@@ -25,11 +25,15 @@ internal sealed class OnnxGraphBuilder
 
     private readonly Dictionary<TracedOp, TracedOp>? _atOtherBatch;
 
-    public OnnxGraphBuilder(ForwardTracer tracer, int? batchSize, Dictionary<TracedOp, TracedOp>? atOtherBatch)
+    private readonly Dictionary<Tensor, Tensor>? _constantsThere;
+    private string? _firstInput;
+
+    public OnnxGraphBuilder(ForwardTracer tracer, int? batchSize, Dictionary<TracedOp, TracedOp>? atOtherBatch, Dictionary<Tensor, Tensor>? constantsThere)
     {
         _tracer = tracer;
         BatchSize = batchSize;
         _atOtherBatch = atOtherBatch;
+        _constantsThere = constantsThere;
     }
 
     /// <summary>The same op in the trace at one sample more, when the batch is dynamic; else null.</summary>
@@ -42,6 +46,7 @@ internal sealed class OnnxGraphBuilder
         if (_names.TryGetValue(example, out var other))
             throw new ArgumentException($"Onnx.Export: inputs '{other}' and '{name}' are the same tensor; pass distinct tensors");
         _names[example] = name;
+        _firstInput ??= name;
         Graph.Input.Add(new ValueInfoProto { Name = name, Type = OnnxTensors.TypeOf(example.DType, example.Shape, dynamicBatch && example.Dim > 0 ? "batch" : null) });
     }
 
@@ -90,7 +95,8 @@ internal sealed class OnnxGraphBuilder
             CheckNotWritten(t, sequence, op.Name);
             if (op.Inputs.All(i => i is null || _constants.Contains(i)))
             {
-                BindConstant(t);   // depends on no input and no parameter: its value is all the graph needs
+                if (FollowsTheBatch(t, out var there)) _names[t] = BatchSizedConstant(t, there);
+                else BindConstant(t);   // depends on no input and no parameter: its value is all the graph needs
                 continue;
             }
             _names[t] = OpConverter.Convert(op, this);
@@ -109,10 +115,51 @@ internal sealed class OnnxGraphBuilder
                     $"Onnx.Export: the forward uses {madeBy} (a tensor of shape {Shapes.Format(t.ShapeArray)}, {t.DType.TorchName()}), which has no ONNX mapping; " +
                     "docs/onnx.md lists the supported ops");
             CheckNotWritten(t, sequence, "a constant");
+            if (FollowsTheBatch(t, out var there))
+            {
+                _names[t] = BatchSizedConstant(t, there);   // a node's output, not a constant: ops on it are not folded
+                return;
+            }
         }
         else CheckNotWritten(t, 0, "a constant");
         BindConstant(t);
     }
+
+    /// <summary>True when the same value at one sample more has another shape; there is that value.</summary>
+    private bool FollowsTheBatch(Tensor t, out Tensor there)
+    {
+        there = null!;
+        return _constantsThere is not null && _constantsThere.TryGetValue(t, out there!) && !Shapes.Equal(t.ShapeArray, there.ShapeArray);
+    }
+
+    /// <summary>
+    /// A constant whose size follows the batch (Tensor.Zeros([x.Shape[0], h]) for a recurrent state): when every element
+    /// is the same number, ConstantOfShape with the batch dims taken from the first input's dim 0; otherwise an error.
+    /// </summary>
+    private string BatchSizedConstant(Tensor t, Tensor there)
+    {
+        int batch = BatchSize!.Value;
+        var dims = new List<string>();
+        if (t.Dim != there.Dim) throw BatchSizedConstantError(t);
+        for (int i = 0; i < t.Dim; i++)
+        {
+            if (t.ShapeArray[i] == there.ShapeArray[i]) dims.Add(Int64s(t.ShapeArray[i]));
+            else if (t.ShapeArray[i] == batch && there.ShapeArray[i] == batch + 1)
+                dims.Add(Node("Shape", [_firstInput!], null, Attr.Int("start", 0), Attr.Int("end", 1)));
+            else throw BatchSizedConstantError(t);
+        }
+        var values = t.To(DType.Float64).ToArray<double>();
+        if (values.Length == 0 || values.Any(v => !v.Equals(values[0]))) throw BatchSizedConstantError(t);
+        var shape = dims.Count == 0 ? Int64s() : dims.Count == 1 ? dims[0] : Node("Concat", dims, null, Attr.Int("axis", 0));
+        var value = OnnxTensors.ScalarOf("value", values[0], t.DType);
+        value.Dims.Add(1);
+        return Node("ConstantOfShape", [shape], null, new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = value });
+    }
+
+    private static NotSupportedException BatchSizedConstantError(Tensor t) => new(
+        $"Onnx.Export: the forward makes a constant of shape {Shapes.Format(t.ShapeArray)} whose size follows the batch and whose elements " +
+        "differ (or whose other sizes change too); one graph cannot hold it for every batch size. Build it from the input " +
+        "(ZerosLike, Expand) or export with DynamicBatch = false");
 
     private void BindConstant(Tensor t)
     {

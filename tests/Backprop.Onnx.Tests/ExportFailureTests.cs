@@ -32,6 +32,24 @@ public class ExportFailureTests
     }
 
     [Fact]
+    public void A_constant_that_follows_the_batch_with_varying_values_fails_the_export()
+    {
+        var model = new Lambda(x => x.Add(Tensor.Arange(x.Shape[0]).To(DType.Float32).Unsqueeze(1)));
+        var e = Assert.Throws<NotSupportedException>(() => Onnx.ExportToBytes(model, [Tensor.Randn([3, 2])]));
+        Assert.StartsWith("Onnx.Export: the forward makes a constant of shape [3] whose size follows the batch and whose elements differ", e.Message);
+        var x = Tensor.Randn([3, 2]);   // without a dynamic batch it is an ordinary constant
+        OnnxRuntimeAgreementTests.AssertClose(model.Forward(x), OnnxRuntimeRunner.Run(Onnx.ExportToBytes(model, [x], new OnnxExportOptions { DynamicBatch = false }), x), "static batch");
+    }
+
+    [Fact]
+    public void A_forward_whose_ops_change_with_the_batch_size_fails_a_dynamic_export()
+    {
+        var model = new Lambda(x => x.Shape[0] % 2 == 1 ? x.Reshape(-1) : x.T.Reshape(-1));
+        var e = Assert.Throws<NotSupportedException>(() => Onnx.ExportToBytes(model, [Tensor.Randn([3, 2])]));
+        Assert.Matches(@"^Onnx\.Export: the forward makes \d+ values at batch size 3 and \d+ at 4, so no one graph serves every batch size; export with DynamicBatch = false$", e.Message);
+    }
+
+    [Fact]
     public void An_unused_op_with_no_mapping_does_not_matter()
     {
         var model = new Lambda(x =>

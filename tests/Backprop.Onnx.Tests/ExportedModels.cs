@@ -7,7 +7,7 @@ namespace Backprop.Onnx.Tests;
 internal static class ExportedModels
 {
     public static readonly string[] Names = ["mlp", "cnn", "two-layer-sigmoid", "two-layer-relu", "two-layer-tanh", "two-layer-sigmoid-by-hand",
-        "three-by-three", "regression", "gpt", "op-zoo", "cnn-zoo"];
+        "three-by-three", "regression", "gpt", "lstm", "gru", "op-zoo", "cnn-zoo"];
 
     /// <summary>The model called name, its weights drawn after ManualSeed(seed); and a function giving an input of a batch size.</summary>
     public static (Module<Tensor, Tensor> Model, Func<int, Tensor> Input) Build(string name, ulong seed = 0)
@@ -26,6 +26,8 @@ internal static class ExportedModels
             case "three-by-three": return (new Sequential(new Linear(3, 3, bias: false), new Sigmoid()), n => Tensor.Randn([n, 3]));
             case "regression": return (new Linear(1, 1), n => Tensor.Randn([n, 1]));
             case "gpt": return (new MiniGpt(vocab: 11, block: 8, embd: 16, heads: 2, layers: 2), n => Tensor.RandInt(0, 11, [n, 8]));
+            case "lstm": return (new Recurrent(new LSTM(5, 7, numLayers: 2, batchFirst: true)), n => Tensor.RandInt(0, 11, [n, 6]));
+            case "gru": return (new Recurrent(new GRU(5, 7, batchFirst: true)), n => Tensor.RandInt(0, 11, [n, 6]));
             case "op-zoo": return (new OpZoo(), n => Tensor.Randn([n, 4, 6]));
             case "cnn-zoo": return (CnnZoo(), n => Tensor.Randn([n, 3, 12, 12]));
             default: throw new ArgumentException(name);
@@ -110,6 +112,31 @@ internal static class ExportedModels
             var joined = Tensor.Cat([masked, e.Expand(-1, 4, 6), w.Narrow(2, 1, 3).Sigmoid().Tanh().Relu()], dim: 2);   // [B, 4, 15]
             var flat = joined.Unsqueeze(1).Squeeze(1).Reshape(joined.Shape[0], -1);   // [B, 60]
             return Tensor.Stack([flat.Select(1, 0), flat.Select(1, 59), flat.Sum(1)], dim: 1).Add(flat.Slice(1, 2, 20, 6).Mean(1, keepDim: true)).Gelu();
+        }
+    }
+
+    /// <summary>
+    /// The lab's char-lm LSTM (src/Backprop.Lab/Experiments/CharLm/CharLmLstm.cs) at a small size: embedding, a
+    /// recurrent layer over the sequence (its zero initial state made in the forward, sized by the batch), a head.
+    /// </summary>
+    private sealed class Recurrent : Module<Tensor, Tensor>
+    {
+        private readonly Embedding _emb;
+        private readonly Module _rnn;
+        private readonly Linear _head;
+
+        public Recurrent(Module rnn)
+        {
+            _emb = RegisterModule("emb", new Embedding(11, 5));
+            _rnn = RegisterModule("rnn", rnn);
+            _head = RegisterModule("head", new Linear(7, 11));
+        }
+
+        public override Tensor Forward(Tensor idx)
+        {
+            var x = _emb.Forward(idx);
+            var h = _rnn is LSTM lstm ? lstm.Forward(x).Output : ((GRU)_rnn).Forward(x).Output;
+            return _head.Forward(h);
         }
     }
 

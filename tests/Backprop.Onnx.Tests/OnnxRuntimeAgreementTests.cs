@@ -80,6 +80,29 @@ public class OnnxRuntimeAgreementTests
         Assert.Equal([3L, 10], proto.Graph.Output.Single().Type.TensorType.Shape.Dim.Select(d => d.DimValue));
     }
 
+    [Fact]
+    public void A_zero_state_sized_by_the_batch_becomes_ConstantOfShape_of_the_input_s_batch()
+    {
+        var (model, input) = ExportedModels.Build("lstm");
+        var proto = Proto.ModelProto.Parser.ParseFrom(Onnx.ExportToBytes(model, [input(3)]));
+        Assert.Contains("ConstantOfShape", proto.Graph.Node.Select(n => n.OpType));
+        Assert.DoesNotContain(proto.Graph.Initializer, i => i.Dims.Count == 2 && i.Dims[0] == 3 && i.Dims[1] == 7);   // no [3, 7] zeros baked in
+    }
+
+    [Fact]
+    public void Sizes_that_follow_the_batch_become_0_or_minus_1_in_reshapes()
+    {
+        var (model, input) = ExportedModels.Build("gpt");
+        var proto = Proto.ModelProto.Parser.ParseFrom(Onnx.ExportToBytes(model, [input(3)]));
+        var shapes = proto.Graph.Node.Where(n => n.OpType == "Reshape")
+            .Select(n => proto.Graph.Initializer.Single(i => i.Name == n.Input[1]))
+            .Select(t => string.Join(",", Enumerable.Range(0, (int)t.Dims[0]).Select(k => BitConverter.ToInt64(t.RawData.Span.Slice(8 * k, 8)))))
+            .ToList();
+        Assert.Contains("0,8,2,8", shapes);   // q, k, v: View(b, t, heads, hs), b copied from the input
+        Assert.Contains("0,8,16", shapes);    // the heads joined: View(b, t, c)
+        Assert.DoesNotContain(shapes, s => s.StartsWith("3,"));
+    }
+
     internal static void AssertClose(Tensor expected, Tensor actual, string what)
     {
         Assert.Equal(expected.Shape.ToArray(), actual.Shape.ToArray());

@@ -49,6 +49,16 @@ internal static class Tracing
         public void Dispose() => t_current = null;
     }
 
+    /// <summary>
+    /// Reports a tensor made from sizes and numbers alone (Zeros, Full, Arange, Eye, Linspace): a constant of the
+    /// traced graph wherever it was made, even inside an op (the zeros Tril fills with); returns result.
+    /// </summary>
+    public static Tensor Constant(Tensor result)
+    {
+        if (t_current is { } t) t.Op(new TracedOp("constant", result, [], []));
+        return result;
+    }
+
     /// <summary>Reports an op of one tensor with no other argument; returns result.</summary>
     public static Tensor Op(Tensor result, string name, Tensor input)
     {
