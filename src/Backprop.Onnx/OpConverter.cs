@@ -1,4 +1,5 @@
 using Backprop.Kernels;
+using Backprop.Onnx.Proto;
 using static Backprop.Onnx.OnnxGraphBuilder;
 
 namespace Backprop.Onnx;
@@ -113,16 +114,16 @@ internal static class OpConverter
                 var inputs = op.Inputs.Where(t => t is not null).Select(t => b.Resolve(t!));
                 return b.Node("Conv", inputs, null,
                     Attr.Ints("kernel_shape", win.KernelH, win.KernelW), Attr.Ints("strides", win.StrideH, win.StrideW),
-                    Attr.Ints("pads", win.PadH, win.PadW, win.PadH, win.PadW), Attr.Ints("dilations", win.DilationH, win.DilationW),
-                    Attr.Int("group", (int)a[1]!));
+                    Pads(x!, win), Attr.Ints("dilations", win.DilationH, win.DilationW), Attr.Int("group", (int)a[1]!));
             }
             case "max_pool2d":
             {
                 var win = (SlidingWindows)a[0]!;
-                CheckPool(op, x!, win, (bool)a[1]!);
+                // Ceil mode needs no flag: the end padding below gives exactly PyTorch's windows, padded with −∞ as ONNX pads.
+                CheckPool(op, x!, win, ceilMode: false);
                 return b.Node("MaxPool", [b.Resolve(x!)], null,
                     Attr.Ints("kernel_shape", win.KernelH, win.KernelW), Attr.Ints("strides", win.StrideH, win.StrideW),
-                    Attr.Ints("pads", win.PadH, win.PadW, win.PadH, win.PadW), Attr.Ints("dilations", win.DilationH, win.DilationW));
+                    Pads(x!, win), Attr.Ints("dilations", win.DilationH, win.DilationW));
             }
             case "avg_pool2d":
             {
@@ -211,6 +212,19 @@ internal static class OpConverter
             throw new NotSupportedException(
                 $"Onnx.Export: adaptive_avg_pool2d from {h}×{w} to {outH}×{outW} has no ONNX mapping (only to 1×1, or to a size that divides the input's)");
         return b.Node("AveragePool", [b.Resolve(x)], null, Attr.Ints("kernel_shape", h / outH, w / outW), Attr.Ints("strides", h / outH, w / outW));
+    }
+
+    /// <summary>
+    /// ONNX pads [top, left, bottom, right]: PyTorch's padding before, and after it as much as the traced output size
+    /// needs (more than the padding for "same" with an even kernel, and for ceil mode), never less than the padding.
+    /// </summary>
+    private static AttributeProto Pads(Tensor x, SlidingWindows win)
+    {
+        int h = x.ShapeArray[^2], w = x.ShapeArray[^1];
+        int spanH = win.DilationH * (win.KernelH - 1) + 1, spanW = win.DilationW * (win.KernelW - 1) + 1;
+        int endH = Math.Max(win.PadH, (win.OutH - 1) * win.StrideH + spanH - h - win.PadH);
+        int endW = Math.Max(win.PadW, (win.OutW - 1) * win.StrideW + spanW - w - win.PadW);
+        return Attr.Ints("pads", win.PadH, win.PadW, endH, endW);
     }
 
     private static void CheckPool(TracedOp op, Tensor x, SlidingWindows win, bool ceilMode)

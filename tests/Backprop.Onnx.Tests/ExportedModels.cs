@@ -29,7 +29,7 @@ internal static class ExportedModels
             case "lstm": return (new Recurrent(new LSTM(5, 7, numLayers: 2, batchFirst: true)), n => Tensor.RandInt(0, 11, [n, 6]));
             case "gru": return (new Recurrent(new GRU(5, 7, batchFirst: true)), n => Tensor.RandInt(0, 11, [n, 6]));
             case "op-zoo": return (new OpZoo(), n => Tensor.Randn([n, 4, 6]));
-            case "cnn-zoo": return (CnnZoo(), n => Tensor.Randn([n, 3, 12, 12]));
+            case "cnn-zoo": return (CnnZoo(), n => Tensor.Randn([n, 3, 13, 13]));
             default: throw new ArgumentException(name);
         }
     }
@@ -54,7 +54,8 @@ internal static class ExportedModels
             bn.Bias!.Copy_(Tensor.Randn([8]));
         }
         return new Sequential(
-            new Conv2d(3, 8, 3, stride: 1, padding: 1), bn, new LeakyReLU(0.1), new AvgPool2d(2),
+            new Conv2d(3, 8, 3, stride: 1, padding: 1), bn, new LeakyReLU(0.1), new Conv2d(8, 8, 4, padding: ConvPadding.Same, dilation: 1),
+            new MaxPool2d(3, stride: 1, padding: 1), new MaxPool2d(2, stride: 2, ceilMode: true), new AvgPool2d(2),
             new Conv2d(8, 8, 3, padding: 1, groups: 2), new Tanh(), new Dropout(0.5),
             new AvgPool2d(3, stride: 1, padding: 1, countIncludePad: false), new AdaptiveAvgPool2d(new Size2(3, 3)),
             new Conv2d(8, 4, 3, dilation: 1), new AdaptiveAvgPool2d(new Size2(1, 1)), new Flatten(), new GELU(), new LogSoftmax(1));
