@@ -56,7 +56,7 @@ public partial class Tensor
     public static Tensor Zeros(int[] shape, DType dtype = DType.Float32)
     {
         CheckShape("Zeros", shape);
-        return ZeroFilled(dtype, (int[])shape.Clone());
+        return Tracing.Constant(ZeroFilled(dtype, (int[])shape.Clone()));
     }
 
     /// <summary>A Float32 tensor filled with zeros; like torch.zeros(*size).</summary>
@@ -74,11 +74,11 @@ public partial class Tensor
         CheckShape("Full", shape);
         var t = ZeroFilled(dtype, (int[])shape.Clone());
         t.FillUnchecked(value);
-        return t;
+        return Tracing.Constant(t);
     }
 
     /// <summary>Zeros with the shape and dtype of another tensor; like torch.zeros_like.</summary>
-    public static Tensor ZerosLike(Tensor other, DType? dtype = null) => ZeroFilled(dtype ?? other.DType, other.ShapeArray);
+    public static Tensor ZerosLike(Tensor other, DType? dtype = null) => Tracing.Constant(ZeroFilled(dtype ?? other.DType, other.ShapeArray));
 
     /// <summary>Ones with the shape and dtype of another tensor; like torch.ones_like.</summary>
     public static Tensor OnesLike(Tensor other, DType? dtype = null) => FullLike(other, 1, dtype);
@@ -88,7 +88,7 @@ public partial class Tensor
     {
         var t = ZeroFilled(dtype ?? other.DType, other.ShapeArray);
         t.FillUnchecked(value);
-        return t;
+        return Tracing.Constant(t);
     }
 
     // The one-argument forms take no dtype: a literal 0 converts to DType, so Arange(-3, 0) would bind (end, dtype).
@@ -110,7 +110,7 @@ public partial class Tensor
         var t = ZeroFilled(DType.Int64, [RangeLength((double)(end - start) / step)]);
         var kernel = new RangeRun(RangeKind.IntegerArange, start, step);
         Dispatch.Number(ref kernel, t);
-        return t;
+        return Tracing.Constant(t);
     }
 
     /// <summary>start, start + step, … below end (above it for a negative step), Float32 unless dtype says otherwise; like torch.arange(start, end, step).</summary>
@@ -129,7 +129,7 @@ public partial class Tensor
                 var t = ZeroFilled(type, [RangeLength((end - start) / step)]);
                 var kernel = new RangeRun(RangeKind.Arange, start, step);
                 Dispatch.Number(ref kernel, t);
-                return t;
+                return Tracing.Constant(t);
             }
             default:
                 throw new ArgumentException($"Arange: \"arange_cpu\" not implemented for {type.TorchName()}");
@@ -162,10 +162,10 @@ public partial class Tensor
         if (steps < 0) throw new ArgumentException($"Linspace: number of steps must be non-negative, got {steps}");
         if (dtype == DType.Bool) throw new ArgumentException("Linspace: \"linspace_cpu\" not implemented for torch.bool");
         var t = ZeroFilled(dtype, [steps]);
-        if (steps == 1) { t.FillUnchecked(start); return t; }
+        if (steps == 1) { t.FillUnchecked(start); return Tracing.Constant(t); }
         var kernel = new RangeRun(RangeKind.Linspace, start, end);
         Dispatch.Number(ref kernel, t);
-        return t;
+        return Tracing.Constant(t);
     }
 
     private enum RangeKind { IntegerArange, Arange, Linspace }
@@ -210,7 +210,7 @@ public partial class Tensor
         if (cols < 0) throw new ArgumentException($"Eye: m must be greater or equal to 0, got {cols}");
         var t = ZeroFilled(dtype, [n, cols]);
         for (int i = 0, k = Math.Min(n, cols); i < k; i++) t.FillAt(i * cols + i, 1);
-        return t;
+        return Tracing.Constant(t);
     }
 
     /// <summary>A number as a 0-d operand for an op with this tensor: it keeps this tensor's dtype where PyTorch would.</summary>

@@ -30,6 +30,7 @@ public partial class Tensor
         ViewBase = viewBase is null ? null : viewBase.ViewBase ?? viewBase;
         Numel = Shapes.Numel(shape);
         IsContiguous = Shapes.IsContiguous(shape, strides);
+        Tracing.Current?.Created(this);   // an exporter sees every tensor the traced forward makes (Autograd/Tracing.cs)
     }
 
     /// <summary>A new contiguous tensor of the given shape, zero-filled.</summary>

@@ -174,6 +174,34 @@ public sealed class CharLmTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
     }
 
+    [Theory]
+    [InlineData("gpt")]
+    [InlineData("lstm")]
+    public void The_onnx_export_runs_in_onnx_runtime_on_any_batch_and_each_window_alone_gives_its_own_logits(string model)
+    {
+        string onnx = _dir.File($"{model}.onnx");
+        var result = Lab.Run(["char-lm", "--corpus", TrickyCorpus(), .. Small, "--model", model, "--onnx", onnx, "--out", _dir.File("out")]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains($"{onnx}", result.Stdout);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+        string input = session.InputMetadata.Keys.Single();
+        float[] Logits(long[] ids, int batch)
+        {
+            var x = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<long>(ids, [batch, 16]);
+            using var results = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(input, x)]);
+            var y = results.Single().AsTensor<float>();
+            Assert.Equal([batch, 16], y.Dimensions.ToArray()[..2]);
+            return y.ToArray();
+        }
+        var rng = new Random(3);
+        var windows = Enumerable.Range(0, 32).Select(_ => (long)rng.Next(0, 5)).ToArray();
+        var both = Logits(windows, 2);
+        var first = Logits(windows[..16], 1);
+        var second = Logits(windows[16..], 1);
+        Assert.All(both, v => Assert.True(float.IsFinite(v)));
+        Assert.Equal([.. first, .. second], both);   // the batch rows are independent: no size baked in for batch 1
+    }
+
     [Fact]
     public void A_missing_corpus_or_a_too_long_block_is_bad_input()
     {

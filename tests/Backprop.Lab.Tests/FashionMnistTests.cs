@@ -84,6 +84,45 @@ public sealed class FashionMnistTests(ITestOutputHelper output) : IDisposable
         return folder;
     }
 
+    // ---- ONNX export ----
+
+    [Theory]
+    [InlineData("mlp")]
+    [InlineData("cnn")]
+    public void The_onnx_export_counts_the_same_correct_test_images_in_onnx_runtime(string model)
+    {
+        string folder = SyntheticFolder(gzip: false);
+        string onnx = _dir.File($"exported/{model}.onnx");
+        var json = Lab.Run("fashion-mnist", "--data", folder, "--model", model, "--epochs", "1", "--batch", "32", "--onnx", onnx, "--json").Json();
+        long labCorrect = (long)Math.Round(json.GetProperty("test_accuracy").GetDouble() * 200);
+        var data = FashionMnistData.Load(folder, limit: 0);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+        // All 200 test images in one batch (the export traced one): the batch dim is dynamic.
+        var x = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(data.TestImages.Contiguous().ToArray<float>(), [200, 1, 28, 28]);
+        using var results = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.Single(), x)]);
+        var logits = results.Single().AsTensor<float>();
+        var truth = data.TestLabels.ToArray<long>();
+        int correct = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            int best = 0;
+            for (int c = 1; c < 10; c++) if (logits[i, c] > logits[i, best]) best = c;
+            if (best == truth[i]) correct++;
+        }
+        Assert.Equal(labCorrect, correct);
+        Assert.True(correct > 150, $"{model}: {correct} of 200 right in ONNX Runtime");
+    }
+
+    [Fact]
+    public void The_human_report_names_the_onnx_file()
+    {
+        string onnx = _dir.File("model.onnx");
+        var run = Lab.Run("fashion-mnist", "--data", SyntheticFolder(gzip: true), "--limit", "64", "--out", _dir.File("out"), "--onnx", onnx);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains($"model (ONNX, input [batch, 1, 28, 28] in [0, 1], output the 10 logits): {onnx}", run.Stdout);
+        Assert.True(new FileInfo(onnx).Length > 100_000);
+    }
+
     // ---- learning ----
 
     [Theory]

@@ -15,6 +15,7 @@ public static class Prerequisites
     public const string FashionMnistFolder = "/usr/share/datasets/fashion-mnist";
 
     private static readonly Lazy<string?> TorchMissing = new(FindTorch);
+    private static readonly Lazy<string?> OnnxMissing = new(() => FindModule("onnx", "python3-onnx"));
 
     /// <summary>Null when /usr/bin/python3 imports torch; otherwise why not, with the install command.</summary>
     public static string? WhyNoTorch => TorchMissing.Value;
@@ -38,6 +39,10 @@ public static class Prerequisites
 
     /// <summary>Skips the calling test (reported as skipped by the runner) unless Graphviz's dot is on the PATH.</summary>
     public static void RequireGraphviz() => Skip.If(WhyNoGraphviz is not null, WhyNoGraphviz);
+    /// <summary>Null when /usr/bin/python3 imports onnx (Debian's python3-onnx: onnx.checker); otherwise why not, with the install command.</summary>
+    public static string? WhyNoOnnx => OnnxMissing.Value;
+    /// <summary>Skips the calling test (reported as skipped by the runner) unless the onnx Python package imports.</summary>
+    public static void RequireOnnx() => Skip.If(WhyNoOnnx is not null, WhyNoOnnx);
 
     /// <summary>Skips the calling test (reported as skipped by the runner) unless torch imports.</summary>
     public static void RequireTorch() => Skip.If(WhyNoTorch is not null, WhyNoTorch);
@@ -45,19 +50,21 @@ public static class Prerequisites
     /// <summary>Skips the calling test (reported as skipped by the runner) unless the Fashion-MNIST files are there.</summary>
     public static void RequireFashionMnist() => Skip.If(WhyNoFashionMnist is not null, WhyNoFashionMnist);
 
-    private static string? FindTorch()
+    private static string? FindTorch() => FindModule("torch", "python3-torch");
+
+    private static string? FindModule(string module, string package)
     {
-        const string install = "apt-get install python3-torch to run this test";
+        string install = $"apt-get install {package} to run this test";
         if (!File.Exists(Python)) return $"{Python} does not exist; {install}";
-        var info = new ProcessStartInfo(Python, ["-c", "import torch"]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(Python, ["-c", $"import {module}"]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         using var process = Process.Start(info);
         if (process is null) return $"{Python} could not be started; {install}";
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(120_000))
         {
             process.Kill(entireProcessTree: true);
-            return $"{Python} -c 'import torch' did not finish in 120 s";
+            return $"{Python} -c 'import {module}' did not finish in 120 s";
         }
-        return process.ExitCode == 0 ? null : $"{Python} cannot import torch ({stderr.Result.Trim().Split('\n')[^1]}); {install}";
+        return process.ExitCode == 0 ? null : $"{Python} cannot import {module} ({stderr.Result.Trim().Split('\n')[^1]}); {install}";
     }
 }

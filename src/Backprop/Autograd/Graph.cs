@@ -3,6 +3,8 @@ namespace Backprop;
 /// <summary>
 /// Records an op's backward on its result, when grad mode is on and an input requires grad.
 /// Ops call it right after their forward: <c>Graph.Record(y, "SigmoidBackward0", x, g => g * y * (1 - y), saved: new(y))</c>.
+/// Every call is also reported to the thread's tracer, if any (<see cref="Tracing"/>): the net that catches an op an
+/// exporter has no mapping for.
 /// Hot ops pass what the backward needs as state to a static lambda, which allocates nothing when the op is not
 /// recorded (in no-grad code and inside backward): <c>Graph.Record(y, "SigmoidBackward0", x, y, static (g, y) => ..., new(y))</c>.
 /// </summary>
@@ -25,6 +27,7 @@ internal static class Graph
     public static Tensor Record<TState>(Tensor result, string name, Tensor input, TState state, Func<Tensor, TState, Tensor?> backward,
         SavedTensors saved = default)
     {
+        Tracing.Current?.Op(new TracedOp(name, result, [input], [], FromAutograd: true));
         if (!ShouldRecord(input)) return result;
         return Link(result, new UnaryNode<TState>(name, input, state, backward, saved, numberOperand: false));
     }
@@ -37,6 +40,7 @@ internal static class Graph
     public static Tensor RecordWithNumber<TState>(Tensor result, string name, Tensor input, TState state, Func<Tensor, TState, Tensor?> backward,
         SavedTensors saved = default)
     {
+        Tracing.Current?.Op(new TracedOp(name, result, [input], [], FromAutograd: true, NumberOperand: true));
         if (!ShouldRecord(input)) return result;
         return Link(result, new UnaryNode<TState>(name, input, state, backward, saved, numberOperand: true));
     }
@@ -45,6 +49,7 @@ internal static class Graph
     public static Tensor Record<TState>(Tensor result, string name, Tensor a, Tensor b, TState state, Func<Tensor, TState, (Tensor?, Tensor?)> backward,
         SavedTensors saved = default)
     {
+        Tracing.Current?.Op(new TracedOp(name, result, [a, b], [], FromAutograd: true));
         if (!ShouldRecord(a, b)) return result;
         return Link(result, new BinaryNode<TState>(name, a, b, state, backward, saved));
     }
@@ -59,6 +64,7 @@ internal static class Graph
 
     public static Tensor Record(Tensor result, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, SavedTensors saved = default)
     {
+        Tracing.Current?.Op(new TracedOp(name, result, inputs, [], FromAutograd: true));
         if (!GradMode.IsEnabled) return result;
         bool any = false;
         foreach (var t in inputs) any |= t.RequiresGrad;

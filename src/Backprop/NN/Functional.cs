@@ -15,9 +15,15 @@ public static partial class F
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
         if (bias is not null && input.Dim == 2 && weight.Dim == 2 && input.DType == weight.DType && bias.DType == input.DType)
-            return Tensor.Addmm(bias, input, weight.T);
+            return Traced(Tensor.Addmm(bias, input, weight.T));
         var y = input.MatMul(weight.T);
-        return bias is null ? y : y + bias;
+        return Traced(bias is null ? y : y + bias);
+
+        Tensor Traced(Tensor result)
+        {
+            Tracing.Current?.Op(new TracedOp("linear", result, [input, weight, bias], []));
+            return result;
+        }
     }
 
     /// <summary>max(x, 0); like F.relu.</summary>
@@ -95,7 +101,7 @@ public static partial class F
         var flat = input.Reshape(-1);
         foreach (var i in flat.ToArray<long>())
             if (i < 0 || i >= rows) throw new ArgumentException($"Embedding: index out of range in self (index {i} for {rows} rows)");
-        return Tensor.EmbeddingLookup(weight, flat, input.ShapeArray, padding);
+        return Tensor.EmbeddingLookup(weight, input, flat, padding);
     }
 
     /// <summary>Int64 one-hot vectors in a new last dim; like F.one_hot(tensor, num_classes).</summary>

@@ -81,7 +81,8 @@ public partial class Tensor
     {
         var x = this;
         var y = MapKernel(new LeakyReluFunc(negativeSlope));
-        return Graph.Record(y, "LeakyReluBackward0", x, g => Where(x.Gt(0), g, g.Mul(negativeSlope)), new SavedTensors(x));
+        return Tracing.Op(Graph.Record(y, "LeakyReluBackward0", x, g => Where(x.Gt(0), g, g.Mul(negativeSlope)), new SavedTensors(x)),
+            "leaky_relu", x, negativeSlope);
     }
 
     /// <summary>x·Φ(x) with the exact normal CDF; like torch.nn.functional.gelu (approximate='none').</summary>

@@ -19,7 +19,7 @@ public partial class Tensor
     public Tensor Add(double value)
     {
         if (TypePromotion.ResultType(DType, value) != DType) return Add(Scalar(value, this));   // promotes: int + 0.5, bool + 1
-        return Graph.RecordWithNumber(ScalarKernel<AddOp>(this, value), "AddBackward0", this, static g => g);
+        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<AddOp>(this, value), "AddBackward0", this, static g => g), "add", this, value);
     }
 
     /// <summary>this − alpha·other, broadcasting; like torch.sub(input, other, alpha=alpha).</summary>
@@ -37,14 +37,14 @@ public partial class Tensor
     public Tensor Sub(double value)
     {
         if (TypePromotion.ResultType(DType, value) != DType) return Sub(Scalar(value, this));
-        return Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value), "SubBackward0", this, static g => g);
+        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value), "SubBackward0", this, static g => g), "sub", this, value);
     }
 
     /// <summary>value − this, as the `-` operator with a number on the left gives it; like torch.rsub(input, value).</summary>
     internal Tensor ReverseSub(double value)
     {
         if (TypePromotion.ResultType(DType, value) != DType) return Scalar(value, this).Sub(this);
-        return Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value, reversed: true), "SubBackward0", this, static g => g.Neg());
+        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value, reversed: true), "SubBackward0", this, static g => g.Neg()), "rsub", this, value);
     }
 
     /// <summary>this · other elementwise, broadcasting; like torch.mul.</summary>
@@ -62,7 +62,8 @@ public partial class Tensor
     public Tensor Mul(double value)
     {
         if (TypePromotion.ResultType(DType, value) != DType) return Mul(Scalar(value, this));
-        return Graph.RecordWithNumber(ScalarKernel<MulOp>(this, value), "MulBackward0", this, value, static (g, v) => g.Mul(v), SavedTensors.Number);
+        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<MulOp>(this, value), "MulBackward0", this, value, static (g, v) => g.Mul(v), SavedTensors.Number),
+            "mul", this, value);
     }
 
     /// <summary>this / other elementwise (true division: integers give floats); like torch.div.</summary>
@@ -81,16 +82,17 @@ public partial class Tensor
     public Tensor Div(double value)
     {
         if (TypePromotion.ToFloating(TypePromotion.ResultType(DType, value)) != DType) return Div(Scalar(value, this));   // int / 2 is a float
-        return Graph.RecordWithNumber(ScalarKernel<DivOp>(this, value), "DivBackward0", this, value, static (g, v) => g.Div(v), SavedTensors.Number);
+        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<DivOp>(this, value), "DivBackward0", this, value, static (g, v) => g.Div(v), SavedTensors.Number),
+            "div", this, value);
     }
 
     /// <summary>value / this, as the `/` operator with a number on the left gives it.</summary>
     internal Tensor ReverseDiv(double value)
     {
         if (TypePromotion.ToFloating(TypePromotion.ResultType(DType, value)) != DType) return Scalar(value, this).Div(this);
-        return Graph.RecordWithNumber(ScalarKernel<DivOp>(this, value, reversed: true), "DivBackward0", this, (a: value, b: this),
+        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<DivOp>(this, value, reversed: true), "DivBackward0", this, (a: value, b: this),
             static (g, s) => g.Neg().Mul(s.a).Div(s.b.Mul(s.b)),   // d(a/b)/db = −a/b²
-            new SavedTensors(this));
+            new SavedTensors(this)), "rdiv", this, value);
     }
 
     /// <summary>−this; like torch.neg.</summary>
@@ -109,9 +111,9 @@ public partial class Tensor
         if (!dtype.IsFloatingPoint() && exponent < 0)
             throw new ArgumentException("Pow: integers to negative integer powers are not allowed");
         var y = dtype == DType ? ScalarKernel<PowOp>(x, exponent) : BinaryKernel<PowOp>("Pow", x, Scalar(exponent, this), dtype);
-        return Graph.Record(y, "PowBackward0", x, (x, p: exponent),
+        return Tracing.Op(Graph.Record(y, "PowBackward0", x, (x, p: exponent),
             static (g, s) => s.p == 0 ? ZerosLike(g) : g.Mul((s.p == 2 ? s.x : s.x.Pow(s.p - 1)).Mul(s.p)),   // d(xᵖ) = p·xᵖ⁻¹, and x¹ is x
-            new SavedTensors(x));
+            new SavedTensors(x)), "pow", x, exponent);
     }
 
     /// <summary>this ** exponent, elementwise and broadcasting; like torch.pow(input, exponent) with a tensor exponent.</summary>

@@ -7,7 +7,7 @@ public partial class Tensor
     public Tensor To(DType dtype)
     {
         if (dtype == DType) return this;
-        var result = ConvertUnchecked(dtype);
+        var result = Tracing.Op(ConvertUnchecked(dtype), "to", this, dtype);
         if (!dtype.IsFloatingPoint()) return result;   // integer results carry no gradient, as in PyTorch
         return Graph.Record(result, "ToCopyBackward0", this, DType, static (g, dtype) => g.To(dtype));
     }
@@ -28,11 +28,11 @@ public partial class Tensor
     public Tensor Contiguous()
     {
         if (IsContiguous) return this;
-        return Graph.Record(CloneContiguous(), "CloneBackward0", this, g => g);
+        return Tracing.Op(Graph.Record(CloneContiguous(), "CloneBackward0", this, g => g), "alias", this);
     }
 
     /// <summary>A copy with its own storage; like tensor.clone().</summary>
-    public Tensor Clone() => Graph.Record(CloneContiguous(), "CloneBackward0", this, g => g);
+    public Tensor Clone() => Tracing.Op(Graph.Record(CloneContiguous(), "CloneBackward0", this, g => g), "alias", this);
 
     /// <summary>A contiguous copy of the values, outside the graph.</summary>
     internal Tensor CloneContiguous()

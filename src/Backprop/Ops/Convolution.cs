@@ -22,7 +22,9 @@ public partial class Tensor
                 $"Conv2d: Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: {Shapes.Format(input.ShapeArray)}");
         if (input.Dim == 3) return Conv2d(input.Unsqueeze(0), weight, bias, stride, padding, dilation, groups).Squeeze(0);
         var win = ConvolutionWindows(input, weight, bias, stride ?? 1, padding ?? 0, dilation ?? 1, groups);
-        return ConvolutionCore(input, weight, bias, win, groups);
+        var y = ConvolutionCore(input, weight, bias, win, groups);
+        Tracing.Current?.Op(new TracedOp("conv2d", y, [input, weight, bias], [win, groups]));
+        return y;
     }
 
     /// <summary>

@@ -80,6 +80,7 @@ public partial class Tensor
     /// <summary>TOp(a, b) as a Bool tensor over the broadcast shape, comparing in the promoted dtype.</summary>
     internal static Tensor CompareKernel<TOp>(string op, Tensor a, Tensor b) where TOp : ICompareOp
     {
+        var (left, right) = (a, b);
         var shape = Shapes.Broadcast(op, a.ShapeArray, b.ShapeArray);
         var dtype = TypePromotion.ResultType(a, b);
         if (dtype == DType.Bool) dtype = DType.Int64;
@@ -90,7 +91,7 @@ public partial class Tensor
         var result = Uninitialized(DType.Bool, shape);
         var kernel = new CompareRun<TOp>(sa, sb);
         Dispatch.Compare(ref kernel, a, b, result);
-        return result;
+        return Tracing.Op(result, op, left, right);   // "Eq", "Gt", …: not differentiable, so Graph does not see it
     }
 
     private readonly struct CompareRun<TOp>(int[] aStrides, int[] bStrides) : ICompareKernel where TOp : ICompareOp

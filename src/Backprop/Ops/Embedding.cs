@@ -5,15 +5,17 @@ namespace Backprop;
 public partial class Tensor
 {
     /// <summary>
-    /// The rows of weight at the flat Int64 indices (checked in range by the caller), shaped as indexShape plus the row
-    /// size; the row at padding, if any, receives no gradient. Like torch.embedding(weight, indices, padding_idx).
+    /// The rows of weight at the Int64 indices (flat: the same, flattened; checked in range by the caller), shaped as
+    /// the indices plus the row size; the row at padding, if any, receives no gradient. Like torch.embedding(weight,
+    /// indices, padding_idx).
     /// </summary>
-    internal static Tensor EmbeddingLookup(Tensor weight, Tensor flat, int[] indexShape, int? padding)
+    internal static Tensor EmbeddingLookup(Tensor weight, Tensor indices, Tensor flat, int? padding)
     {
         int dim = weight.ShapeArray[1];
         Tensor rowsPicked;
         using (Autograd.NoGrad()) rowsPicked = weight.IndexSelect(0, flat);
-        var result = rowsPicked.View([.. indexShape, dim]);
+        var result = rowsPicked.View([.. indices.ShapeArray, dim]);
+        Tracing.Current?.Op(new TracedOp("embedding", result, [weight, indices], []));
         return Graph.Record(result, "EmbeddingBackward0", weight, (weight.ShapeArray, flat, padding),
             static (g, s) =>
             {

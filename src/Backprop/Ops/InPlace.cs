@@ -140,7 +140,11 @@ public partial class Tensor
     /// Records that this tensor's elements were written in place: its storage's version moves on, so a backward that
     /// saved it before fails clearly. Every in-place write ends here (the ops above, and the fused optimizer updates).
     /// </summary>
-    internal void MarkWritten() => Storage.Version++;
+    internal void MarkWritten()
+    {
+        Storage.Version++;
+        Tracing.Current?.Written(this);   // an exporter refuses a traced value written in place
+    }
 
     /// <summary>True when an in-place write needs no recording and cannot fail: grad mode off or nothing requiring grad, no element written twice.</summary>
     private bool CanWriteDirectly() => !(RequiresGrad && GradMode.IsEnabled) && !HasInternalOverlap();

@@ -141,6 +141,7 @@ public partial class Tensor
         var fill = Full(Shapes.Scalar, value, DType);   // a 0-d of self's dtype: the value is cast, as PyTorch does
         Tensor y;
         using (Autograd.NoGrad()) y = Where(mask, fill, this);
+        Tracing.Current?.Op(new TracedOp("masked_fill", y, [this, mask], [value]));
         return Graph.Record(y, "MaskedFillBackward0", this, g => Where(mask, 0.0, g), new SavedTensors(mask));
     }
 

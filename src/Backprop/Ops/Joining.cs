@@ -52,6 +52,7 @@ public partial class Tensor
                     result.Narrow(d, offsets[i], tensors[i].ShapeArray[d]).CopyUnchecked(tensors[i]);
 
         var inputs = (Tensor[])tensors.Clone();
+        Tracing.Current?.Op(new TracedOp("cat", result, inputs, [d]));
         return Graph.Record(result, "CatBackward0", inputs, g =>
         {
             var grads = new Tensor?[inputs.Length];

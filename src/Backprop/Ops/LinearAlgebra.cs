@@ -16,7 +16,9 @@ public partial class Tensor
     /// a 1-D first operand is a row (the added dim is removed), a 1-D second operand a column; with a 3-D or
     /// higher operand the leading dims are batch dims, broadcast against each other. Like torch.matmul.
     /// </summary>
-    public static Tensor MatMul(Tensor a, Tensor b)
+    public static Tensor MatMul(Tensor a, Tensor b) => Tracing.Op(MatMulCore(a, b), "matmul", a, b);
+
+    private static Tensor MatMulCore(Tensor a, Tensor b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);

@@ -97,11 +97,11 @@ public partial class Tensor
         {
             if (Numel == 0)
                 throw new ArgumentException($"{op}: Expected reduction dim to be specified for input.numel() == 0 (shape {Shapes.Format(ShapeArray)}).");
-            return ExtremeWithIndices<TOp>(Shapes.ReducedDims(op, [], Dim), keepDim).Indices;   // the flat index, as in PyTorch
+            return Tracing.Op(ExtremeWithIndices<TOp>(Shapes.ReducedDims(op, [], Dim), keepDim).Indices, op, this);   // the flat index, as in PyTorch
         }
         var mask = Shapes.ReducedDims(op, [dim.Value], Dim);
         CheckReducedNonEmpty(op, mask);
-        return ExtremeWithIndices<TOp>(mask, keepDim).Indices;
+        return Tracing.Op(ExtremeWithIndices<TOp>(mask, keepDim).Indices, op, this, Shapes.NormalizeDim(op, dim.Value, Dim), keepDim);
     }
 
     /// <summary>

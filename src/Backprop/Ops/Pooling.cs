@@ -40,6 +40,7 @@ public partial class Tensor
         var x = input;
         var result = Graph.Record(values, "MaxPool2DWithIndicesBackward0", x, g => MaxPoolBackward(g, x, indices, n * c, h * w),
             new SavedTensors(indices));
+        Tracing.Current?.Op(new TracedOp("max_pool2d", result, [x], [win, ceilMode]));
         return (result, indices);
     }
 
@@ -102,7 +103,9 @@ public partial class Tensor
         CheckFloating("AvgPool2d", input);
         if (divisorOverride == 0) throw new ArgumentException("AvgPool2d: divisor must be not zero");
         var win = PoolWindows("AvgPool2d", input, kernelSize, stride ?? kernelSize, padding ?? 0, 1, ceilMode);
-        return AvgPoolOp(input, win, countIncludePad, divisorOverride);
+        var y = AvgPoolOp(input, win, countIncludePad, divisorOverride);
+        Tracing.Current?.Op(new TracedOp("avg_pool2d", y, [input], [win, ceilMode, countIncludePad, divisorOverride]));
+        return y;
     }
 
     /// <summary>
@@ -123,7 +126,7 @@ public partial class Tensor
             throw new ArgumentException(
                 $"AdaptiveAvgPool2d: adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {{{outputSize.Height}, {outputSize.Width}}}");
         CheckFloating("AdaptiveAvgPool2d", input);
-        return AdaptiveAvgPoolOp(input, outputSize.Height, outputSize.Width);
+        return Tracing.Op(AdaptiveAvgPoolOp(input, outputSize.Height, outputSize.Width), "adaptive_avg_pool2d", input, outputSize.Height, outputSize.Width);
     }
 
     private static Tensor AvgPoolOp(Tensor x, Kernels.SlidingWindows win, bool countIncludePad, int? divisorOverride)

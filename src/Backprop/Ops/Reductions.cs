@@ -15,8 +15,8 @@ public partial class Tensor
     {
         var mask = Shapes.ReducedDims("Sum", dims, Dim);
         var y = SumKernel(mask, keepDim);
-        return Graph.Record(y, dims.Length == 0 ? "SumBackward0" : "SumBackward1", this, (mask, keepDim, shape: ShapeArray),
-            static (g, s) => g.ExpandReduced(s.mask, s.keepDim, s.shape));
+        return Tracing.Op(Graph.Record(y, dims.Length == 0 ? "SumBackward0" : "SumBackward1", this, (mask, keepDim, shape: ShapeArray),
+            static (g, s) => g.ExpandReduced(s.mask, s.keepDim, s.shape)), "sum", this, mask, keepDim);
     }
 
     /// <summary>The mean of all elements; like torch.mean(input).</summary>
@@ -34,8 +34,8 @@ public partial class Tensor
         int count = ReducedCount(mask);
         var y = SumKernel(mask, keepDim);
         ScalarKernelInto<Kernels.DivOp>(y, count, reversed: false, y);   // the sum is fresh: divided where it lies
-        return Graph.Record(y, dims.Length == 0 ? "MeanBackward0" : "MeanBackward1", this, (mask, keepDim, shape: ShapeArray, count),
-            static (g, s) => g.ExpandReduced(s.mask, s.keepDim, s.shape).Div(s.count));
+        return Tracing.Op(Graph.Record(y, dims.Length == 0 ? "MeanBackward0" : "MeanBackward1", this, (mask, keepDim, shape: ShapeArray, count),
+            static (g, s) => g.ExpandReduced(s.mask, s.keepDim, s.shape).Div(s.count)), "mean", this, mask, keepDim);
     }
 
     /// <summary>How many input elements fold into each output of a reduction over mask.</summary>

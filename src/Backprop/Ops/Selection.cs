@@ -18,6 +18,7 @@ public partial class Tensor
         var sb = Shapes.BroadcastStrides(tb.ShapeArray, tb.StrideArray, shape);
         var kernel = new WhereRun(sc, sa, sb);
         Dispatch.Where(ref kernel, condition, ta, tb, result);
+        Tracing.Current?.Op(new TracedOp("where", result, [condition, a, b], []));
         return Graph.Record(result, "WhereBackward0", a, b,
             g => (a.RequiresGrad ? Where(condition, g, ZerosLike(g)) : null,
                   b.RequiresGrad ? Where(condition, ZerosLike(g), g) : null),
@@ -45,6 +46,7 @@ public partial class Tensor
         if (min is { } lo) y = BinaryKernel<Kernels.MaxOp>("Clamp", y, Scalar(lo, y), TypePromotion.ResultType(y, Scalar(lo, y)));
         if (max is { } hi) y = BinaryKernel<Kernels.MinOp>("Clamp", y, Scalar(hi, y), TypePromotion.ResultType(y, Scalar(hi, y)));
         if (ReferenceEquals(y, this)) y = CloneContiguous();
+        Tracing.Current?.Op(new TracedOp("clamp", y, [x], [min, max]));
         return Graph.Record(y, "ClampBackward1", x, g =>
         {
             var inside = min is { } a ? x.Ge(a) : null;                      // the gradient passes where min ≤ x ≤ max

@@ -10,8 +10,8 @@ public partial class Tensor
         int d = Shapes.NormalizeDim("Softmax", dim, Dim);
         var y = SoftmaxForward("Softmax", d, log: false);
         // dL/dx = y ⊙ (g − Σ(g ⊙ y)): the Jacobian diag(y) − y yᵀ applied to g, as one op with its own backward.
-        return Graph.Record(y, "SoftmaxBackward0", this, (y, d), static (g, s) => SoftmaxBackward(g, s.y, s.d, log: false),
-            new SavedTensors(y));
+        return Tracing.Op(Graph.Record(y, "SoftmaxBackward0", this, (y, d), static (g, s) => SoftmaxBackward(g, s.y, s.d, log: false),
+            new SavedTensors(y)), "softmax", this, d);
     }
 
     /// <summary>log softmax along dim, computed stably as (x − m) − log Σ e^(x − m); like torch.log_softmax(input, dim).</summary>
@@ -20,8 +20,8 @@ public partial class Tensor
         int d = Shapes.NormalizeDim("LogSoftmax", dim, Dim);
         var y = SoftmaxForward("LogSoftmax", d, log: true);
         // dL/dx = g − softmax(x) · Σ g, with softmax(x) = e^y; one op, as Softmax's
-        return Graph.Record(y, "LogSoftmaxBackward0", this, (y, d), static (g, s) => SoftmaxBackward(g, s.y, s.d, log: true),
-            new SavedTensors(y));
+        return Tracing.Op(Graph.Record(y, "LogSoftmaxBackward0", this, (y, d), static (g, s) => SoftmaxBackward(g, s.y, s.d, log: true),
+            new SavedTensors(y)), "log_softmax", this, d);
     }
 
     /// <summary>log Σ eˣ along one dim, computed stably; like torch.logsumexp(input, dim, keepdim).</summary>

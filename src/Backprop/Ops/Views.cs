@@ -12,7 +12,8 @@ public partial class Tensor
         var target = InferShape("Reshape", shape);
         var strides = ViewStrides(target);
         Tensor y = strides is not null ? ViewOf(target, strides, StorageOffset) : CloneContiguous().ViewOf(target, Shapes.ContiguousStrides(target), 0);
-        return Graph.Record(y, strides is not null ? "ViewBackward0" : "UnsafeViewBackward0", this, ShapeArray, static (g, shape) => g.Reshape(shape));
+        return Tracing.Op(Graph.Record(y, strides is not null ? "ViewBackward0" : "UnsafeViewBackward0", this, ShapeArray, static (g, shape) => g.Reshape(shape)),
+            "reshape", this, target);
     }
 
     /// <summary>The same elements in another shape, as a view; fails when the strides do not allow one; like tensor.view.</summary>
@@ -22,7 +23,8 @@ public partial class Tensor
         var strides = ViewStrides(target) ?? throw new InvalidOperationException(
             $"View: view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces): " +
             $"shape {Shapes.Format(ShapeArray)}, strides {Shapes.Format(StrideArray)}, requested {Shapes.Format(target)}. Use Reshape(...) instead.");
-        return Graph.Record(ViewOf(target, strides, StorageOffset), "ViewBackward0", this, ShapeArray, static (g, shape) => g.Reshape(shape));
+        return Tracing.Op(Graph.Record(ViewOf(target, strides, StorageOffset), "ViewBackward0", this, ShapeArray, static (g, shape) => g.Reshape(shape)),
+            "reshape", this, target);
     }
 
     /// <summary>Reshapes to another tensor's shape; like tensor.view_as.</summary>
@@ -49,7 +51,7 @@ public partial class Tensor
     public Tensor Transpose(int dim0, int dim1)
     {
         int a = Shapes.NormalizeDim("Transpose", dim0, Dim), b = Shapes.NormalizeDim("Transpose", dim1, Dim);
-        if (Dim == 0) return Graph.Record(ViewOf(ShapeArray, StrideArray, StorageOffset), "TransposeBackward0", this, g => g);
+        if (Dim == 0) return Tracing.Op(Graph.Record(ViewOf(ShapeArray, StrideArray, StorageOffset), "TransposeBackward0", this, g => g), "alias", this);
         var shape = ShapeArray;   // shared when the swapped sizes are equal (a square matrix): shapes are immutable
         if (shape[a] != shape[b])
         {
@@ -58,7 +60,8 @@ public partial class Tensor
         }
         var strides = (int[])StrideArray.Clone();
         (strides[a], strides[b]) = (strides[b], strides[a]);
-        return Graph.Record(ViewOf(shape, strides, StorageOffset), "TransposeBackward0", this, (a, b), static (g, dims) => g.Transpose(dims.a, dims.b));
+        return Tracing.Op(Graph.Record(ViewOf(shape, strides, StorageOffset), "TransposeBackward0", this, (a, b), static (g, dims) => g.Transpose(dims.a, dims.b)),
+            "transpose", this, a, b);
     }
 
     /// <summary>The transpose of a matrix (dims reversed for other ranks, as PyTorch's .T does); like tensor.T.</summary>
@@ -82,7 +85,8 @@ public partial class Tensor
             strides[i] = StrideArray[d];
             inverse[d] = i;
         }
-        return Graph.Record(ViewOf(shape, strides, StorageOffset), "PermuteBackward0", this, inverse, static (g, inverse) => g.Permute(inverse));
+        return Tracing.Op(Graph.Record(ViewOf(shape, strides, StorageOffset), "PermuteBackward0", this, inverse, static (g, inverse) => g.Permute(inverse)),
+            "permute", this, dims.Select(d => Shapes.NormalizeDim("Permute", d, Dim)).ToArray());
     }
 
     /// <summary>A broadcast view to a larger shape (size-1 dims repeat with stride 0; -1 keeps a size); like tensor.expand.</summary>
@@ -114,7 +118,7 @@ public partial class Tensor
             strides[i] = own == size ? StrideArray[i - lead] : 0;
         }
         if (Shapes.Equal(shape, ShapeArray)) return this;
-        return Graph.Record(ViewOf(shape, strides, StorageOffset), "ExpandBackward0", this, g => g);   // FitToInput sums the repeats
+        return Tracing.Op(Graph.Record(ViewOf(shape, strides, StorageOffset), "ExpandBackward0", this, g => g), "expand", this, shape);   // FitToInput sums the repeats
     }
 
     /// <summary>Expands to another tensor's shape; like tensor.expand_as.</summary>
@@ -128,7 +132,8 @@ public partial class Tensor
         for (int i = 0; i < Dim; i++)
             if (ShapeArray[i] != 1) { shape.Add(ShapeArray[i]); strides.Add(StrideArray[i]); }
         var x = this;
-        return Graph.Record(ViewOf(shape.ToArray(), strides.ToArray(), StorageOffset), "SqueezeBackward0", x, g => g.Reshape(x.ShapeArray));
+        return Tracing.Op(Graph.Record(ViewOf(shape.ToArray(), strides.ToArray(), StorageOffset), "SqueezeBackward0", x, g => g.Reshape(x.ShapeArray)),
+            "squeeze", x, Enumerable.Range(0, Dim).Where(i => ShapeArray[i] == 1).ToArray());
     }
 
     /// <summary>Removes dim if its size is 1 (otherwise returns a view of the same shape); like torch.squeeze(input, dim).</summary>
@@ -136,10 +141,10 @@ public partial class Tensor
     {
         int d = Shapes.NormalizeDim("Squeeze", dim, Dim);
         var x = this;
-        if (Dim == 0 || ShapeArray[d] != 1) return Graph.Record(ViewOf(ShapeArray, StrideArray, StorageOffset), "SqueezeBackward1", x, g => g);
+        if (Dim == 0 || ShapeArray[d] != 1) return Tracing.Op(Graph.Record(ViewOf(ShapeArray, StrideArray, StorageOffset), "SqueezeBackward1", x, g => g), "alias", x);
         var shape = ShapeArray.Where((_, i) => i != d).ToArray();
         var strides = StrideArray.Where((_, i) => i != d).ToArray();
-        return Graph.Record(ViewOf(shape, strides, StorageOffset), "SqueezeBackward1", x, g => g.Reshape(x.ShapeArray));
+        return Tracing.Op(Graph.Record(ViewOf(shape, strides, StorageOffset), "SqueezeBackward1", x, g => g.Reshape(x.ShapeArray)), "squeeze", x, new[] { d });
     }
 
     /// <summary>Inserts a size-1 dim at position dim (range [-Dim-1, Dim]); like torch.unsqueeze.</summary>
@@ -160,7 +165,8 @@ public partial class Tensor
             strides[i] = StrideArray[j];
             j++;
         }
-        return Graph.Record(ViewOf(shape, strides, StorageOffset), "UnsqueezeBackward0", this, ShapeArray, static (g, shape) => g.Reshape(shape));
+        return Tracing.Op(Graph.Record(ViewOf(shape, strides, StorageOffset), "UnsqueezeBackward0", this, ShapeArray, static (g, shape) => g.Reshape(shape)),
+            "unsqueeze", this, d);
     }
 
     /// <summary>length elements of dim from start (negative start counts from the end); like torch.narrow.</summary>
@@ -191,7 +197,8 @@ public partial class Tensor
         var x = this;
         int at = index;
         var y = ViewOf(shape, strides, StorageOffset + index * StrideArray[d]);
-        return Graph.Record(y, "SelectBackward0", x, g => EmbedInZeros(g, x.ShapeArray, z => z.Select(d, at), "SelectBackward0"));
+        return Tracing.Op(Graph.Record(y, "SelectBackward0", x, g => EmbedInZeros(g, x.ShapeArray, z => z.Select(d, at), "SelectBackward0")),
+            "select", x, d, at);
     }
 
     /// <summary>Elements start, start+step, … before end along dim, with Python's clamping of start and end; like tensor[start:end:step].</summary>
@@ -215,7 +222,8 @@ public partial class Tensor
         strides[d] = StrideArray[d] * step;
         var x = this;
         var y = ViewOf(shape, strides, StorageOffset + start * StrideArray[d]);
-        return Graph.Record(y, name, x, g => EmbedInZeros(g, x.ShapeArray, z => z.SliceView(name, d, start, length, step), name));
+        var sliced = Graph.Record(y, name, x, g => EmbedInZeros(g, x.ShapeArray, z => z.SliceView(name, d, start, length, step), name));
+        return Tracing.Current is null ? sliced : Tracing.Op(sliced, "slice", [x], d, start, length, step);
     }
 
     /// <summary>

@@ -48,7 +48,8 @@ internal static class CharLmExperiment
         var temperature = Values.OptionalNumber("--temperature", "sample the text from softmax(logits / T) (Multinomial) instead of greedily");
         var save = Values.File("--save", "write a checkpoint (model, optimizer, generator, step) to FILE when training ends");
         var resume = Values.File("--resume", "continue the run saved in FILE (the same settings) up to --steps");
-        foreach (var option in new Option[] { corpus, model, steps, batch, block, embd, heads, layers, lr, seed, sample, threads, temperature, save, resume })
+        var onnx = Values.File("--onnx", "export the trained model to FILE as ONNX (opset 17): ids [batch, block] in, logits [batch, block, vocab] out");
+        foreach (var option in new Option[] { corpus, model, steps, batch, block, embd, heads, layers, lr, seed, sample, threads, temperature, save, resume, onnx })
             command.Options.Add(option);
         var common = CommonOptions.AddTo(command, dtype: false);
         command.SetAction(parse =>
@@ -85,6 +86,8 @@ internal static class CharLmExperiment
             }
             // Saved as training ends, before validation draws batches: a resumed run continues the training stream.
             if (savePath is not null) CharLmCheckpoint.Save(run, savePath);
+            string? onnxPath = parse.GetValue(onnx);
+            if (onnxPath is not null) ExportOnnx(run, onnxPath);
             var result = Finish(run, rate);
             if (ctx.Json)
             {
@@ -95,9 +98,29 @@ internal static class CharLmExperiment
             string lossPath = ctx.OutPath(Files.Loss);
             Draw(result, lossPath);
             Print(ctx.Report, result, lossPath, savePath);
+            if (onnxPath is not null) ctx.Report.Wrote($"model (ONNX, ids [batch, {settings.Block}] in, logits [batch, {settings.Block}, {data.Chars.Count}] out)", onnxPath);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The trained model as ONNX, traced on one window of --block ids: the batch is dynamic, the window length is the
+    /// traced one (the gpt's position embedding and causal mask are built for it).
+    /// </summary>
+    private static void ExportOnnx(CharLmRun run, string path)
+    {
+        try
+        {
+            string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (dir is not null) Directory.CreateDirectory(dir);
+            Onnx.Onnx.Export(run.Model, Tensor.Zeros([1, run.Settings.Block], DType.Int64), path,
+                new Onnx.OnnxExportOptions { DocString = $"char-lm {run.Settings.Model} on {run.Settings.Corpus}: {run.Corpus.Chars.Count} characters" });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LabInputException($"--onnx: cannot write {path}: {e.Message}");
+        }
     }
 
     private static CharLmResult Finish(CharLmRun run, double? tokensPerSecond)

@@ -94,7 +94,8 @@ internal static class FashionMnistExperiment
         var seed = Values.Seed("seed for the initial weights and the batch orders (torch.manual_seed)");
         var limit = Values.Count("--limit", 0, "use only the first N training images (0: all)", min: 0, max: int.MaxValue);
         var save = Values.File("--save", "write the trained model's state dict to FILE (safetensors; torch's Sequential names)");
-        foreach (var option in new Option[] { data, model, epochs, batch, lr, seed, limit, save }) command.Options.Add(option);
+        var onnx = Values.File("--onnx", "export the trained model to FILE as ONNX (opset 17, dynamic batch) for ONNX Runtime (samples/DeployWithOnnxRuntime)");
+        foreach (var option in new Option[] { data, model, epochs, batch, lr, seed, limit, save, onnx }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command, dtype: false);
         command.SetAction(parse =>
         {
@@ -118,10 +119,13 @@ internal static class FashionMnistExperiment
             }
             string? savePath = parse.GetValue(save);
             if (savePath is not null) Save(result, savePath);
+            string? onnxPath = parse.GetValue(onnx);
+            if (onnxPath is not null) ExportOnnx(result, dataset, onnxPath);
             if (ctx.Json) return ctx.WriteJson(result.ToJson());
             var (lossPath, accuracyPath) = (ctx.OutPath(Files.Loss), ctx.OutPath(Files.Accuracy));
             Draw(result, lossPath, accuracyPath);
             Print(ctx.Report, result, lossPath, accuracyPath, savePath);
+            if (onnxPath is not null) ctx.Report.Wrote("model (ONNX, input [batch, 1, 28, 28] in [0, 1], output the 10 logits)", onnxPath);
             return 0;
         });
         return command;
@@ -233,6 +237,22 @@ internal static class FashionMnistExperiment
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new LabInputException($"--save: cannot write {path}: {e.Message}");
+        }
+    }
+
+    /// <summary>The trained model as ONNX, traced on one test image; its input and output take any batch size.</summary>
+    private static void ExportOnnx(FashionMnistResult r, FashionMnistData data, string path)
+    {
+        try
+        {
+            string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (dir is not null) Directory.CreateDirectory(dir);
+            Onnx.Onnx.Export(r.Model, data.TestImages.Narrow(0, 0, 1), path,
+                new Onnx.OnnxExportOptions { DocString = $"Fashion-MNIST {r.Settings.Model}, {r.Settings.Epochs} epoch(s), test accuracy {Fmt.R(r.TestAccuracy)}" });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LabInputException($"--onnx: cannot write {path}: {e.Message}");
         }
     }
 

@@ -1,0 +1,96 @@
+namespace Backprop;
+
+/// <summary>
+/// One op seen while tracing a forward pass: what produced <see cref="Result"/>. Ops with an exporter mapping report
+/// themselves by PyTorch's aten name ("conv2d", "transpose", "add") with their non-tensor arguments in aten's order;
+/// every differentiable op is also reported by its grad_fn name ("CumsumBackward0") from <see cref="Graph"/>, with
+/// <see cref="FromAutograd"/> set, so that an op without a mapping is seen and named rather than dropped.
+/// </summary>
+internal sealed record TracedOp(string Name, Tensor Result, Tensor?[] Inputs, object?[] Arguments, bool FromAutograd = false, bool NumberOperand = false);
+
+/// <summary>What a tracer receives: the ops of the forward, every tensor made during it, and every in-place write.</summary>
+internal interface IOpTracer
+{
+    /// <summary>An op produced op.Result (a later report for the same result replaces an earlier one: the outer op wins).</summary>
+    void Op(TracedOp op);
+
+    /// <summary>A tensor was constructed on the tracing thread (a view, an op's result, a constant).</summary>
+    void Created(Tensor tensor);
+
+    /// <summary>A tensor's elements were written in place.</summary>
+    void Written(Tensor tensor);
+}
+
+/// <summary>
+/// The core's one tracing point, for exporters (Backprop.Onnx): while a tracer is set on a thread, the op layer reports
+/// to it what the forward does. It costs one thread-static read per op when no tracer is set, and allocates nothing
+/// then: reports are built only inside the helpers' null check (or behind <c>Tracing.Current?.</c>). Like the
+/// recording that torch.jit.trace does in PyTorch's dispatcher. A tracer sees only its own thread's ops.
+/// </summary>
+internal static class Tracing
+{
+    [ThreadStatic] private static IOpTracer? t_current;
+
+    /// <summary>The tracer of this thread, or null (the usual case).</summary>
+    public static IOpTracer? Current => t_current;
+
+    /// <summary>Sets tracer for this thread until the scope is disposed; traces do not nest.</summary>
+    public static Scope Begin(IOpTracer tracer)
+    {
+        ArgumentNullException.ThrowIfNull(tracer);
+        if (t_current is not null) throw new InvalidOperationException("Tracing: a trace is already running on this thread");
+        t_current = tracer;
+        return new Scope();
+    }
+
+    /// <summary>Ends the thread's trace.</summary>
+    public readonly struct Scope : IDisposable
+    {
+        public void Dispose() => t_current = null;
+    }
+
+    /// <summary>
+    /// Reports a tensor made from sizes and numbers alone (Zeros, Full, Arange, Eye, Linspace): a constant of the
+    /// traced graph wherever it was made, even inside an op (the zeros Tril fills with); returns result.
+    /// </summary>
+    public static Tensor Constant(Tensor result)
+    {
+        if (t_current is { } t) t.Op(new TracedOp("constant", result, [], []));
+        return result;
+    }
+
+    /// <summary>Reports an op of one tensor with no other argument; returns result.</summary>
+    public static Tensor Op(Tensor result, string name, Tensor input)
+    {
+        if (t_current is { } t) t.Op(new TracedOp(name, result, [input], []));
+        return result;
+    }
+
+    /// <summary>Reports an op of two tensors; returns result.</summary>
+    public static Tensor Op(Tensor result, string name, Tensor a, Tensor b)
+    {
+        if (t_current is { } t) t.Op(new TracedOp(name, result, [a, b], []));
+        return result;
+    }
+
+    /// <summary>Reports an op of one tensor and one argument; returns result (the argument is boxed only while tracing).</summary>
+    public static Tensor Op<T1>(Tensor result, string name, Tensor input, T1 arg1)
+    {
+        if (t_current is { } t) t.Op(new TracedOp(name, result, [input], [arg1]));
+        return result;
+    }
+
+    /// <summary>Reports an op of one tensor and two arguments; returns result.</summary>
+    public static Tensor Op<T1, T2>(Tensor result, string name, Tensor input, T1 arg1, T2 arg2)
+    {
+        if (t_current is { } t) t.Op(new TracedOp(name, result, [input], [arg1, arg2]));
+        return result;
+    }
+
+    /// <summary>Reports an op of several tensors (null for an absent optional one) and arguments; returns result.</summary>
+    public static Tensor Op(Tensor result, string name, Tensor?[] inputs, params object?[] arguments)
+    {
+        t_current?.Op(new TracedOp(name, result, inputs, arguments));
+        return result;
+    }
+}
