@@ -61,13 +61,25 @@ public sealed class PlaygroundSpeed(PlaygroundFixture app, ITestOutputHelper out
         await two.ClickAsync("#run");
         await Assertions.Expect(two.GetByTestId("run-time")).ToContainTextAsync("10000 steps");
         var profile = (await cdp.SendAsync("Profiler.stop"))!.Value.GetProperty("profile");
+        // The runtime's module is the wasm URL with the most functions; its indices are named by the runtime pack's
+        // dotnet.native.js.symbols (the published dotnet.native.wasm is the pack's, not relinked without wasm-tools).
+        // Other wasm modules are the jiterpreter's compiled traces.
+        var nodes = profile.GetProperty("nodes").EnumerateArray().ToList();
+        string runtimeUrl = nodes.Select(n => n.GetProperty("callFrame").GetProperty("url").GetString() ?? "")
+            .Where(u => u.StartsWith("wasm://", StringComparison.Ordinal)).GroupBy(u => u).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault() ?? "";
+        string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        string symbolsFile = Path.Combine(packages, "microsoft.netcore.app.runtime.mono.browser-wasm", Environment.Version.ToString(), "runtimes", "browser-wasm", "native", "dotnet.native.js.symbols");
+        var symbols = File.Exists(symbolsFile)
+            ? File.ReadLines(symbolsFile).Select(l => l.Split(':', 2)).Where(p => p.Length == 2).ToDictionary(p => "wasm-function[" + p[0] + "]", p => p[1])
+            : [];
         var names = new Dictionary<int, string>();
-        foreach (var node in profile.GetProperty("nodes").EnumerateArray())
+        foreach (var node in nodes)
         {
             var frame = node.GetProperty("callFrame");
-            string name = frame.GetProperty("functionName").GetString() ?? "";
-            if (name.StartsWith("jiterpreter", StringComparison.Ordinal) || name.Contains("trace", StringComparison.Ordinal)) name = "(jiterpreter traces)";
-            names[node.GetProperty("id").GetInt32()] = name.Length == 0 ? "(anonymous) " + frame.GetProperty("url").GetString() : name;
+            string name = frame.GetProperty("functionName").GetString() ?? "", url = frame.GetProperty("url").GetString() ?? "";
+            if (url.StartsWith("wasm://", StringComparison.Ordinal))
+                name = url != runtimeUrl ? "(jiterpreter traces)" : symbols.GetValueOrDefault(name, name);
+            names[node.GetProperty("id").GetInt32()] = name.Length == 0 ? "(anonymous) " + url : name;
         }
         var self = profile.GetProperty("samples").EnumerateArray().Select(s => names[s.GetInt32()]).GroupBy(n => n).Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2).ToList();
         int total = self.Sum(g => g.Item2);

@@ -13,7 +13,7 @@ namespace Backprop.Tests.Portability;
 /// </summary>
 public sealed partial class PortablePathsTests
 {
-    /// <summary>The kernel tests rerun without wide vectors (about 1,000 tests, a few seconds each run).</summary>
+    /// <summary>The kernel tests rerun without wide vectors: about 2,000 cases, 20 to 40 s a run on a 2-core machine.</summary>
     private const string KernelTests =
         "FullyQualifiedName~Backprop.Tests.LinearAlgebra.|FullyQualifiedName~Backprop.Tests.Convolution.|FullyQualifiedName~Backprop.Tests.Ops."
         + "|FullyQualifiedName~Backprop.Tests.Reductions.|FullyQualifiedName~Backprop.Tests.RandomStreams.|FullyQualifiedName~Backprop.Tests.Portability.VectorWidthTests";
@@ -59,7 +59,7 @@ public sealed partial class PortablePathsTests
             Assert.True(process.ExitCode == 0 && Count(1) == 0, $"with {knob}=0:\n{output}");
             Assert.Equal(0, Count(3));
             // The filter found the kernel tests (not an empty run that passes by having nothing to do).
-            Assert.True(Count(2) >= 500, $"only {Count(2)} tests ran with {knob}=0");
+            Assert.True(Count(2) >= 1500, $"only {Count(2)} tests ran with {knob}=0");
         }
         finally
         {
