@@ -77,8 +77,9 @@ public sealed class PlaygroundSpeed(PlaygroundFixture app, ITestOutputHelper out
         {
             var frame = node.GetProperty("callFrame");
             string name = frame.GetProperty("functionName").GetString() ?? "", url = frame.GetProperty("url").GetString() ?? "";
-            if (url.StartsWith("wasm://", StringComparison.Ordinal))
-                name = url != runtimeUrl ? "(jiterpreter traces)" : symbols.GetValueOrDefault(name, name);
+            // The runtime's own frames come with its module's URL or none; another module's are a trace.
+            if (url.StartsWith("wasm://", StringComparison.Ordinal) && url != runtimeUrl) name = "(jiterpreter traces)";
+            else if (name.StartsWith("wasm-function[", StringComparison.Ordinal)) name = symbols.GetValueOrDefault(name, name);
             names[node.GetProperty("id").GetInt32()] = name.Length == 0 ? "(anonymous) " + url : name;
         }
         var self = profile.GetProperty("samples").EnumerateArray().Select(s => names[s.GetInt32()]).GroupBy(n => n).Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2).ToList();
