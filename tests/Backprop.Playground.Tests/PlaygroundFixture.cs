@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
@@ -11,12 +12,17 @@ using Microsoft.Playwright;
 namespace Backprop.Playground.Tests;
 
 /// <summary>
-/// Publishes the playground once (Release, as a user would), serves the published wwwroot from Kestrel on
-/// 127.0.0.1 at a free port, and launches headless chromium through Playwright. Shared by every browser test.
+/// Publishes the playground once (Release, as a user would) for hosting under a sub-path
+/// (-p:PlaygroundBasePath=/backprop/, docs/playground.md), serves the published wwwroot from Kestrel on 127.0.0.1 at a
+/// free port under that path only, and launches headless chromium through Playwright. Shared by every browser test,
+/// so every test also checks the base-path rewrite.
 /// </summary>
 public sealed class PlaygroundFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>The sub-path the app is published for and served under.</summary>
+    public const string BasePath = "/backprop/";
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
@@ -27,6 +33,9 @@ public sealed class PlaygroundFixture : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
+    /// <summary>The server's scheme, host and port (http://127.0.0.1:port).</summary>
+    public string Origin { get; private set; } = "";
+    /// <summary>The app's address: the origin and <see cref="BasePath"/>.</summary>
     public string BaseUrl { get; private set; } = "";
     public string PublishDir { get; } = Path.Combine(AppContext.BaseDirectory, "playground-publish");
 
@@ -43,13 +52,28 @@ public sealed class PlaygroundFixture : IAsyncLifetime
         var types = new FileExtensionContentTypeProvider();
         types.Mappings[".wasm"] = "application/wasm";
         types.Mappings[".dat"] = "application/octet-stream";
-        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-        app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ContentTypeProvider = types, ServeUnknownFileTypes = true });
-        // Client-side routes (/graph, /classify?…) get index.html, as a static host's SPA fallback does.
-        app.MapFallbackToFile("index.html", new StaticFileOptions { FileProvider = files });
+        // The site is at /backprop/ only: the root and every other path are 404, as on a host that serves other things.
+        app.Map(BasePath.TrimEnd('/'), site =>
+        {
+            site.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            site.UseStaticFiles(new StaticFileOptions { FileProvider = files, ContentTypeProvider = types, ServeUnknownFileTypes = true });
+            // Client-side routes (/backprop/graph, /backprop/classify?…) get index.html, as a static host's SPA
+            // fallback does; a missing file (a path with an extension) stays a 404.
+            site.Run(async context =>
+            {
+                if (Path.HasExtension(context.Request.Path.Value))
+                {
+                    context.Response.StatusCode = 404;
+                    return;
+                }
+                context.Response.ContentType = "text/html; charset=utf-8";
+                await context.Response.SendFileAsync(files.GetFileInfo("index.html"));
+            });
+        });
         await app.StartAsync();
         _server = app;
-        BaseUrl = app.Urls.First().TrimEnd('/') + "/";
+        Origin = app.Urls.First().TrimEnd('/');
+        BaseUrl = Origin + BasePath;
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -82,7 +106,7 @@ public sealed class PlaygroundFixture : IAsyncLifetime
             RedirectStandardError = true,
             WorkingDirectory = RepoRoot,
         };
-        foreach (var arg in new[] { "publish", Path.Combine("src", "Backprop.Playground", "Backprop.Playground.csproj"), "-c", "Release", "-o", PublishDir, "-nologo" })
+        foreach (var arg in new[] { "publish", Path.Combine("src", "Backprop.Playground", "Backprop.Playground.csproj"), "-c", "Release", "-o", PublishDir, "-nologo", "-p:PlaygroundBasePath=" + BasePath })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

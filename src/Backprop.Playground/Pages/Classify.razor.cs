@@ -14,8 +14,8 @@ namespace Backprop.Playground.Pages;
 public sealed partial class Classify
 {
     private const double Plot = 300, Extent = 6;
-    /// <summary>Grid cells per side of every map (boundary and neurons).</summary>
-    private const int MapSize = 60;
+    /// <summary>Grid cells per side of every map (boundary and neurons; the browser smooths the boundary's).</summary>
+    private const int MapSize = 40;
     private const int StepsPerRedraw = 10;
 
     private static readonly (string, string)[] Datasets = [("circle", T.Circle), ("xor", T.Xor), ("gauss", T.Gauss), ("spiral", T.Spiral)];
@@ -136,8 +136,12 @@ public sealed partial class Classify
         _maps = [];
         for (int c = 0; c < maps.Length; c++)
         {
+            int units = _units[c];
             bool output = c == maps.Length - 1;
-            _maps.Add(maps[c].Select(m => Image(m, c == 0 ? Scale.ByMax : output || _settings.Activation == HiddenActivation.Sigmoid ? Scale.Probability : _settings.Activation == HiddenActivation.Tanh ? Scale.Unit : Scale.ByMax)).ToList());
+            var scale = c == 0 ? Scale.ByMax
+                : output || _settings.Activation == HiddenActivation.Sigmoid ? Scale.Probability
+                : _settings.Activation == HiddenActivation.Tanh ? Scale.Unit : Scale.ByMax;
+            _maps.Add(Enumerable.Range(0, units).Select(u => Image(maps[c], u, units, scale)).ToList());
         }
         _boundary = _maps[^1][0];
         if (_selected is { } s) _chain = ClassificationChainRule.Derive(_session, s.Layer, s.J, s.I);
@@ -145,11 +149,11 @@ public sealed partial class Classify
 
     private enum Scale { Unit, Probability, ByMax }
 
-    private static string Image(float[] map, Scale scale) => scale switch
+    private static string Image(float[] map, int unit, int units, Scale scale) => scale switch
     {
-        Scale.Unit => HeatmapImage.DataUri(map, MapSize),
-        Scale.Probability => HeatmapImage.DataUri(map, MapSize, scale: 2, offset: 0.5),
-        _ => HeatmapImage.DataUri(map, MapSize, scale: 1 / Math.Max(1e-6, map.Where(float.IsFinite).Select(Math.Abs).DefaultIfEmpty(0).Max())),
+        Scale.Unit => HeatmapImage.DataUri(map, MapSize, unit, units),
+        Scale.Probability => HeatmapImage.DataUri(map, MapSize, unit, units, scale: 2, offset: 0.5),
+        _ => HeatmapImage.DataUri(map, MapSize, unit, units, scale: 1 / HeatmapImage.MaxAbs(map, unit, units)),
     };
 
     /// <summary>One training step; false (with the message) when training has diverged.</summary>

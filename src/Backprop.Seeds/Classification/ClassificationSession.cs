@@ -123,9 +123,10 @@ public sealed class ClassificationSession
 
     /// <summary>
     /// Every unit's output on a grid of points over [−extent, extent]² (row 0 at the top, x1 to the right): the
-    /// features, each hidden layer's activations and the output probability σ(logit); [layer][unit][cell].
+    /// features, each hidden layer's activations and the output probability σ(logit); one array per column of the
+    /// network, [cell, unit] row-major.
     /// </summary>
-    public float[][][] UnitMaps(int size, double extent)
+    public float[][] UnitMaps(int size, double extent)
     {
         var gx1 = new double[size * size];
         var gx2 = new double[size * size];
@@ -136,29 +137,17 @@ public sealed class ClassificationSession
                 gx2[r * size + c] = extent - (r + 0.5) * 2 * extent / size;
             }
         int f = Settings.Features.Count;
-        var x = Tensor.From(ClassificationData.FeatureRows(Settings.Features, gx1, gx2), size * size, f);
+        float[] features = ClassificationData.FeatureRows(Settings.Features, gx1, gx2);
+        var x = Tensor.From(features, size * size, f);
         using var _ = Autograd.NoGrad();
-        var maps = new List<float[][]> { Columns(x) };
+        var maps = new List<float[]> { features };
         var h = x;
         for (int l = 0; l < Layers.Count - 1; l++)
         {
             h = Activate(Layers[l].Call(h));
-            maps.Add(Columns(h));
+            maps.Add(h.ToArray<float>());
         }
-        maps.Add(Columns(Layers[^1].Call(h).Sigmoid()));
+        maps.Add(Layers[^1].Call(h).Sigmoid().ToArray<float>());
         return [.. maps];
-    }
-
-    private static float[][] Columns(Tensor rows)
-    {
-        int n = rows.Shape[0], k = rows.Shape[1];
-        float[] all = rows.Contiguous().ToArray<float>();
-        var columns = new float[k][];
-        for (int j = 0; j < k; j++)
-        {
-            columns[j] = new float[n];
-            for (int i = 0; i < n; i++) columns[j][i] = all[i * k + j];
-        }
-        return columns;
     }
 }
