@@ -1,9 +1,10 @@
 using System.CommandLine;
+using System.Globalization;
 using Backprop.Lab.Output;
 
 namespace Backprop.Lab.Cli;
 
-/// <summary>What every experiment takes: --json, --dtype and --out.</summary>
+/// <summary>What every experiment takes: --json, --dtype, --out and --lang.</summary>
 internal sealed class CommonOptions
 {
     public const string DefaultOut = "lab-out";
@@ -22,6 +23,21 @@ internal sealed class CommonOptions
         DefaultValueFactory = _ => DefaultOut,
     };
 
+    public Option<string> Lang { get; } = LangOption();
+
+    /// <summary>--lang en|zh-CN; the default is the environment's (LC_ALL, LC_MESSAGES, LANG), English when it names neither.</summary>
+    private static Option<string> LangOption()
+    {
+        var option = new Option<string>("--lang")
+        {
+            Description = "the language of the report, the tables and the plots (--json is the same in every language) [default: from LANG]",
+            HelpName = string.Join("|", Language.Supported),
+            DefaultValueFactory = _ => Language.FromEnvironment(),
+        };
+        option.AcceptOnlyFromAmong([.. Language.Supported]);
+        return option;
+    }
+
     /// <summary>Creates the options and adds them to the command.</summary>
     public static CommonOptions AddTo(Command command, bool dtype = true)
     {
@@ -29,14 +45,19 @@ internal sealed class CommonOptions
         command.Options.Add(options.Json);
         if (dtype) command.Options.Add(options.DType);
         command.Options.Add(options.Out);
+        command.Options.Add(options.Lang);
         return options;
     }
 
-    public RunContext Read(ParseResult result, LabIo io) => new(
-        io,
+    /// <summary>Reads the settings and switches this thread's UI culture to --lang (LabCommandLine.Run restores it).</summary>
+    public RunContext Read(ParseResult result, LabIo io)
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(result.GetValue(Lang) ?? Language.English);
+        return new(io,
         result.GetValue(Json),
         result.GetValue(DType) == "float32" ? Backprop.DType.Float32 : Backprop.DType.Float64,
         result.GetValue(Out) ?? DefaultOut);
+    }
 }
 
 /// <summary>The streams the lab writes to (the console, or a test's writers).</summary>

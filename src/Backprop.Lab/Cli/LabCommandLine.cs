@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using Backprop.Lab.Experiments;
@@ -61,6 +62,7 @@ internal static class LabCommandLine
         var io = new LabIo(stdout, stderr);
         var root = Build(io);
         var result = root.Parse(args);
+        var uiCulture = CultureInfo.CurrentUICulture;   // --lang changes it for the run only
         try
         {
             if (result.Errors.Count > 0 && result.Action is not HelpAction)
@@ -76,6 +78,7 @@ internal static class LabCommandLine
         }
         finally
         {
+            CultureInfo.CurrentUICulture = uiCulture;
             stdout.Flush();
             stderr.Flush();
         }

@@ -91,21 +91,21 @@ internal static class LinearExperiment
     }
 
     public static void Draw(LinearResult r, string path) =>
-        Chart.Lines(path, [new Series("loss of the last sample", r.Losses)], $"linear: y = w·x, SGD lr={Fmt.G(r.Settings.Lr)}",
-            logY: r.Losses.All(l => l > 0));
+        Chart.Lines(path, [new Series(T.LinearSeries, r.Losses)], Language.Format(T.ChartLinear, Fmt.G(r.Settings.Lr)),
+            xLabel: T.AxisEpoch, yLabel: T.AxisLoss, logY: r.Losses.All(l => l > 0), logScaleNote: T.AxisLogScale);
 
     public static void Print(Report report, LinearResult r, string? plotPath)
     {
         var s = r.Settings;
-        report.Heading($"linear (seed 001): y = w·x, SGD lr {Fmt.G(s.Lr)}, {s.Epochs} epoch(s), {s.DType.ToString().ToLowerInvariant()}");
-        report.Line($"  data: {string.Join(", ", s.X.Zip(s.Y, (a, b) => $"({Fmt.G(a)}, {Fmt.G(b)})"))}; loss (x·w - y)², gradient 2x(x·w - y)");
-        report.Line($"predict before: x = {Fmt.G(s.Predict)}, y = {Fmt.R(r.PredictionBefore)}");
-        report.Table(["sample (epoch 1)", "x", "y", "dloss/dw"],
+        report.Heading(Language.Format(T.LinearHeading, Fmt.G(s.Lr), Language.Format(T.Epochs, s.Epochs), s.DType.ToString().ToLowerInvariant()));
+        report.Line(Language.Format(T.LinearData, string.Join(", ", s.X.Zip(s.Y, (a, b) => $"({Fmt.G(a)}, {Fmt.G(b)})"))));
+        report.Line(Language.Format(T.LinearPredictBefore, Fmt.G(s.Predict), Fmt.R(r.PredictionBefore)));
+        report.Table([T.LinearSample, "x", "y", "dloss/dw"],
             r.FirstEpochGrads.Select((g, i) => (IReadOnlyList<string>)[Fmt.I(i + 1), Fmt.G(s.X[i]), Fmt.G(s.Y[i]), Fmt.R(g)]));
         var shown = Enumerable.Range(0, r.Losses.Count).Where(e => e < 3 || e >= r.Losses.Count - 2 || (e + 1) % 25 == 0);
-        report.Table(["epoch", "loss (last sample)"], shown.Select(e => (IReadOnlyList<string>)[Fmt.I(e + 1), Fmt.R(r.Losses[e])]));
+        report.Table([T.LinearEpoch, T.LinearLastSampleLoss], shown.Select(e => (IReadOnlyList<string>)[Fmt.I(e + 1), Fmt.R(r.Losses[e])]));
         report.Line($"w = {Fmt.R(r.W)}");
-        report.Line($"predict after: x = {Fmt.G(s.Predict)}, y = {Fmt.R(r.Prediction)}");
-        if (plotPath is not null) report.Wrote("loss curve", plotPath);
+        report.Line(Language.Format(T.LinearPredictAfter, Fmt.G(s.Predict), Fmt.R(r.Prediction)));
+        if (plotPath is not null) report.Wrote(T.LossCurve, plotPath);
     }
 }
