@@ -14,7 +14,7 @@ namespace Backprop.Lab.Tests;
 public sealed partial class LocalisationTests
 {
     /// <summary>Texts that are formulas or code names, the same in every language.</summary>
-    private static readonly HashSet<string> SameInEveryLanguage = [nameof(LabText.RegressionModule)];
+    private static readonly HashSet<string> SameInEveryLanguage = [nameof(LabText.RegressionModule), nameof(LabText.FmnistProgress), nameof(LabText.CharLmProgress)];
 
     [Fact]
     public void Every_lab_text_is_translated_with_the_same_placeholders()
@@ -40,6 +40,17 @@ public sealed partial class LocalisationTests
         var english = ResourceCompleteness.Texts(LabText.ResourceManager, CultureInfo.InvariantCulture);
         var chinese = ResourceCompleteness.Texts(SeedText.ResourceManager, CultureInfo.GetCultureInfo("zh-CN"));
         Assert.NotEmpty(english.Keys.Except(chinese.Keys));
+    }
+
+    [Fact]
+    public void The_fashion_mnist_class_names_are_the_models_in_both_languages()
+    {
+        var names = Backprop.Lab.Experiments.FashionMnist.FashionMnistModels.ClassNames;
+        Assert.Equal(names, LabText.ResourceManager.GetString(nameof(LabText.FmnistClassNames), CultureInfo.InvariantCulture)!.Split('|'));
+        var chinese = LabText.ResourceManager.GetString(nameof(LabText.FmnistClassNames), CultureInfo.GetCultureInfo("zh-CN"))!.Split('|');
+        Assert.Equal(names.Length, chinese.Length);
+        Assert.Equal("T恤/上衣", chinese[0]);
+        Assert.Equal("短靴", chinese[9]);
     }
 
     [Theory]

@@ -24,22 +24,35 @@ public static partial class ResourceCompleteness
         return texts;
     }
 
+    /// <summary>The texts of a .resx file (name → value), read as XML: for projects a test cannot load (the Blazor app).</summary>
+    public static Dictionary<string, string> TextsOfResx(string path) =>
+        System.Xml.Linq.XDocument.Load(path).Root!.Elements("data")
+            .ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? "", StringComparer.Ordinal);
+
     /// <summary>Every problem found, one line each; empty when the translations are complete.</summary>
-    public static List<string> Problems(ResourceManager manager, IReadOnlySet<string> sameInEveryLanguage)
+    public static List<string> Problems(ResourceManager manager, IReadOnlySet<string> sameInEveryLanguage) =>
+        Problems(manager.BaseName, Texts(manager, CultureInfo.InvariantCulture),
+            Translations.ToDictionary(n => n, n => Texts(manager, CultureInfo.GetCultureInfo(n))), sameInEveryLanguage);
+
+    /// <summary>Every problem of an English .resx file and its translations beside it (Name.zh-CN.resx).</summary>
+    public static List<string> ProblemsOfResx(string englishPath, IReadOnlySet<string> sameInEveryLanguage) =>
+        Problems(Path.GetFileNameWithoutExtension(englishPath), TextsOfResx(englishPath),
+            Translations.ToDictionary(n => n, n => TextsOfResx(Path.ChangeExtension(englishPath, n + ".resx"))), sameInEveryLanguage);
+
+    public static List<string> Problems(string baseName, Dictionary<string, string> english,
+        Dictionary<string, Dictionary<string, string>> translations, IReadOnlySet<string> sameInEveryLanguage)
     {
         var problems = new List<string>();
-        var english = Texts(manager, CultureInfo.InvariantCulture);
-        if (english.Count == 0) problems.Add($"{manager.BaseName}: no English texts");
+        if (english.Count == 0) problems.Add($"{baseName}: no English texts");
         foreach (var (key, text) in english)
-            if (string.IsNullOrWhiteSpace(text)) problems.Add($"{manager.BaseName}.{key}: empty in English");
-        foreach (var name in Translations)
+            if (string.IsNullOrWhiteSpace(text)) problems.Add($"{baseName}.{key}: empty in English");
+        foreach (var (name, translated) in translations)
         {
-            var translated = Texts(manager, CultureInfo.GetCultureInfo(name));
             foreach (var key in translated.Keys.Except(english.Keys))
-                problems.Add($"{manager.BaseName}.{key}: in {name} but not in English");
+                problems.Add($"{baseName}.{key}: in {name} but not in English");
             foreach (var (key, text) in english)
             {
-                string where = $"{manager.BaseName}.{key} ({name})";
+                string where = $"{baseName}.{key} ({name})";
                 if (!translated.TryGetValue(key, out var t)) { problems.Add($"{where}: missing"); continue; }
                 if (string.IsNullOrWhiteSpace(t)) { problems.Add($"{where}: empty"); continue; }
                 var (pe, pt) = (Placeholders(text), Placeholders(t));

@@ -104,6 +104,19 @@ public static class ChainRuleExplanation
         return result;
     }
 
+    /// <summary>
+    /// In words, how the chain rule reaches wk (k = 1..8): an output weight's three factors, or a hidden weight's two
+    /// paths through o1 and o2 added up; in the current UI language.
+    /// </summary>
+    public static string Describe(int k)
+    {
+        if (k is < 1 or > 8) throw new ArgumentOutOfRangeException(nameof(k), k, "ChainRuleExplanation.Describe: the weights are w1..w8");
+        if (k >= 5)
+            return Language.Format(SeedText.ChainOutputWeight, k, k is 5 or 6 ? "h1" : "h2", k is 5 or 7 ? "o1" : "o2");
+        string hidden = k is 1 or 3 ? "h1" : "h2";
+        return Language.Format(SeedText.ChainHiddenWeight, k, k <= 2 ? "x1" : "x2", hidden, hidden == "h1" ? "w5" : "w7", hidden == "h1" ? "w6" : "w8");
+    }
+
     /// <summary>A number in six significant digits, negative ones in parentheses so that products read unambiguously.</summary>
     private static string N(double v) => v < 0 ? $"({G(v)})" : G(v);
 

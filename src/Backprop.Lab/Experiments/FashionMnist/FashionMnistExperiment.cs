@@ -113,7 +113,7 @@ internal static class FashionMnistExperiment
                 var report = ctx.Report;
                 PrintSetup(report, settings, dataset);
                 // Each epoch's line as it ends (above the live bar on a terminal): a long run shows how it is going.
-                report.ProgressWithStatus($"fashion-mnist {settings.Model}", steps,
+                report.ProgressWithStatus(Language.Format(T.FmnistProgress, settings.Model), steps,
                     tick => result = Run(settings, dataset, tick, e => report.Line(EpochLine(e, settings.Epochs))));
             }
             string? savePath = parse.GetValue(save);
@@ -130,8 +130,9 @@ internal static class FashionMnistExperiment
     // In long: samples + batch − 1 overflows an int when the batch is near int.MaxValue.
     private static int StepsPerEpoch(int samples, int batch) => (int)((samples + (long)batch - 1) / batch);
 
-    private static string EpochLine(EpochRecord e, int epochs) => string.Create(CultureInfo.InvariantCulture,
-        $"epoch {e.Epoch}/{epochs}: train loss {e.TrainLoss:F4}, test accuracy {e.TestAccuracy:F4}, {e.Seconds:F1} s, {e.SamplesPerSecond:F0} samples/s");
+    private static string EpochLine(EpochRecord e, int epochs) => Language.Format(T.FmnistEpochLine, e.Epoch, epochs,
+        e.TrainLoss.ToString("F4", CultureInfo.InvariantCulture), e.TestAccuracy.ToString("F4", CultureInfo.InvariantCulture),
+        e.Seconds.ToString("F1", CultureInfo.InvariantCulture), e.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture));
 
     /// <summary>Trains and evaluates; progress gets (steps done, "loss … · … samples/s"), epochDone each epoch's record.</summary>
     public static FashionMnistResult Run(FashionMnistSettings s, FashionMnistData data, Action<int, string?>? progress = null,
@@ -241,15 +242,15 @@ internal static class FashionMnistExperiment
     {
         string? dir = Path.GetDirectoryName(Path.GetFullPath(lossPath));
         if (dir is not null) Directory.CreateDirectory(dir);
-        string what = $"{r.Settings.Model}, SGD lr {Fmt.G(r.Settings.Lr)} momentum {Fmt.G(r.Settings.Momentum)}, batch {r.Settings.Batch}";
+        string what = Language.Format(T.FmnistWhat, r.Settings.Model, Fmt.G(r.Settings.Lr), Fmt.G(r.Settings.Momentum), r.Settings.Batch);
         Chart.Lines(lossPath,
         [
-            new Series("train loss (running mean)", r.LossCurve.Select(p => p.Loss).ToList(), r.LossCurve.Select(p => p.Epoch).ToList()),
-            new Series("epoch mean", r.Epochs.Select(e => e.TrainLoss).ToList(), r.Epochs.Select(e => (double)e.Epoch).ToList()),
-        ], $"Fashion-MNIST training loss: {what}", xLabel: "epoch", yLabel: "cross-entropy");
+            new Series(T.FmnistSeriesRunning, r.LossCurve.Select(p => p.Loss).ToList(), r.LossCurve.Select(p => p.Epoch).ToList()),
+            new Series(T.FmnistSeriesEpochMean, r.Epochs.Select(e => e.TrainLoss).ToList(), r.Epochs.Select(e => (double)e.Epoch).ToList()),
+        ], Language.Format(T.FmnistChartLoss, what), xLabel: T.AxisEpoch, yLabel: T.FmnistAxisCrossEntropy, logScaleNote: T.AxisLogScale);
         Chart.Lines(accuracyPath,
-            [new Series("test accuracy", r.Epochs.Select(e => e.TestAccuracy).ToList(), r.Epochs.Select(e => (double)e.Epoch).ToList())],
-            $"Fashion-MNIST test accuracy: {what}", xLabel: "epoch", yLabel: "test accuracy");
+            [new Series(T.FmnistTestAccuracy, r.Epochs.Select(e => e.TestAccuracy).ToList(), r.Epochs.Select(e => (double)e.Epoch).ToList())],
+            Language.Format(T.FmnistChartAccuracy, what), xLabel: T.AxisEpoch, yLabel: T.FmnistTestAccuracy, logScaleNote: T.AxisLogScale);
     }
 
     /// <summary>What is about to run: the data, the model's layers, the training settings.</summary>
@@ -257,36 +258,37 @@ internal static class FashionMnistExperiment
     {
         // A model drawn only to be described (its layers and size do not depend on the generator).
         var model = FashionMnistModels.Build(s.Model, new Generator());
-        report.Heading($"fashion-mnist: the {s.Model} on {Fmt.I(data.TrainImages.Shape[0])} training images, tested on {Fmt.I(data.TestImages.Shape[0])}");
+        report.Heading(Language.Format(T.FmnistHeading, s.Model, Fmt.I(data.TrainImages.Shape[0]), Fmt.I(data.TestImages.Shape[0])));
         report.Pairs(
         [
-            ("data", data.Folder),
-            ("model", FashionMnistModels.Describe(model)),
-            ("parameters", FashionMnistModels.ParameterCount(model).ToString("N0", CultureInfo.InvariantCulture)),
-            ("training", $"SGD lr {Fmt.G(s.Lr)}, momentum {Fmt.G(s.Momentum)}, batch {s.Batch}, {s.Epochs} epoch(s), seed {s.Seed}, cross-entropy"),
+            (T.FmnistData, data.Folder),
+            (T.FmnistModel, FashionMnistModels.Describe(model)),
+            (T.FmnistParameters, FashionMnistModels.ParameterCount(model).ToString("N0", CultureInfo.InvariantCulture)),
+            (T.FmnistTraining, Language.Format(T.FmnistTrainingValue, Fmt.G(s.Lr), Fmt.G(s.Momentum), s.Batch, Language.Format(T.Epochs, s.Epochs), s.Seed)),
         ]);
     }
 
     /// <summary>The per-epoch table, the confusion matrix, the totals and the files (after <see cref="PrintSetup"/> and the epoch lines).</summary>
     public static void Print(Report report, FashionMnistResult r, string lossPath, string accuracyPath, string? savePath)
     {
-        report.Table(["epoch", "train loss (mean)", "test accuracy", "seconds", "samples/s"],
+        report.Table([T.LinearEpoch, T.FmnistTrainLossMean, T.FmnistTestAccuracy, T.Seconds, T.SamplesPerSecond],
             r.Epochs.Select(e => (IReadOnlyList<string>)[
                 Fmt.I(e.Epoch), e.TrainLoss.ToString("F4", CultureInfo.InvariantCulture), e.TestAccuracy.ToString("F4", CultureInfo.InvariantCulture),
                 e.Seconds.ToString("F2", CultureInfo.InvariantCulture), e.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture)]));
-        var names = FashionMnistModels.ClassNames;
-        report.Table(["true \\ predicted", .. names, "recall"],
+        var names = T.FmnistClassNames.Split('|');   // FashionMnistModels.ClassNames, in the report's language
+        report.Table([T.FmnistTruePredicted, .. names, T.FmnistRecall],
             Enumerable.Range(0, names.Length).Select(t =>
             {
                 long total = Enumerable.Range(0, names.Length).Sum(p => r.Confusion[t, p]);
                 string recall = total == 0 ? "-" : ((double)r.Confusion[t, t] / total).ToString("F3", CultureInfo.InvariantCulture);
                 return (IReadOnlyList<string>)[names[t], .. Enumerable.Range(0, names.Length).Select(p => Fmt.I(r.Confusion[t, p])), recall];
             }),
-            "confusion matrix on the test set (rows: the true class, columns: the predicted one)");
-        report.Line(string.Create(CultureInfo.InvariantCulture,
-            $"test accuracy {r.TestAccuracy:F4} ({r.Correct} of {r.TestSamples}); training {r.TrainSeconds:F2} s, {r.SamplesPerSecond:F0} samples/s; last batch loss {r.FinalTrainLoss:F4}"));
-        report.Wrote("loss curve", lossPath);
-        report.Wrote("test accuracy per epoch", accuracyPath);
-        if (savePath is not null) report.Wrote("model (safetensors)", savePath);
+            T.FmnistConfusion);
+        string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+        report.Line(Language.Format(T.FmnistTotals, F(r.TestAccuracy, "F4"), r.Correct, r.TestSamples, F(r.TrainSeconds, "F2"),
+            F(r.SamplesPerSecond, "F0"), F(r.FinalTrainLoss, "F4")));
+        report.Wrote(T.LossCurve, lossPath);
+        report.Wrote(T.FmnistAccuracyFile, accuracyPath);
+        if (savePath is not null) report.Wrote(T.FmnistModelFile, savePath);
     }
 }
