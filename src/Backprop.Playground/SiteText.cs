@@ -10,6 +10,10 @@ internal static class SiteText
     public static string NotFoundTitle => PlaygroundText.Site_NotFoundTitle;
     public static string NotFoundBody => PlaygroundText.Site_NotFoundBody;
     public static string Language => PlaygroundText.Site_Language;
+    /// <summary>Between a label and its value: ": " in English, "：" in Chinese.</summary>
+    public static string Colon => PlaygroundText.Site_Colon;
+    /// <summary>After a label with nothing following on the line: ":" in English, "：" in Chinese.</summary>
+    public static string ColonEnd => PlaygroundText.Site_ColonEnd;
     public static string LanguageEnglish => PlaygroundText.Site_LanguageEnglish;
     public static string LanguageChinese => PlaygroundText.Site_LanguageChinese;
 
