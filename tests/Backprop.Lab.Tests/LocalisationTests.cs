@@ -165,6 +165,20 @@ public sealed partial class LocalisationTests
     }
 
     [Fact]
+    public void Help_describes_the_options_in_the_language_asked_for()
+    {
+        var zh = Lab.Run("two-layer", "--help", "--lang", "zh-CN");
+        Assert.Equal(0, zh.ExitCode);
+        Assert.Contains("种子 000/003：2-2-2 网络", zh.Stdout);
+        Assert.Contains("输出前向传播的每个值，以及每个权重代入数值的链式法则乘积", zh.Stdout);
+        Assert.Contains("学习率", zh.Stdout);
+        var en = Lab.Run("two-layer", "--help", "--lang=en");
+        Assert.Contains("print every forward value and each weight's chain-rule product with its numbers", en.Stdout);
+        Assert.DoesNotContain("链式法则", en.Stdout);
+        Assert.Contains("不指定实验时运行全部实验", Lab.Run("--help", "--lang", "zh-CN").Stdout);
+    }
+
+    [Fact]
     public void The_language_is_restored_after_a_run()
     {
         var before = CultureInfo.CurrentUICulture;

@@ -11,14 +11,14 @@ internal sealed class CommonOptions
 
     public Option<bool> Json { get; } = new("--json")
     {
-        Description = "print exactly one JSON object (the keys of lab_torch.py) on stdout and nothing else",
+        Description = T.HelpJson,
     };
 
-    public Option<string> DType { get; } = Values.Choice("--dtype", "float64", "the dtype of every tensor", "float64", "float32");
+    public Option<string> DType { get; } = Values.Choice("--dtype", "float64", T.HelpDtype, "float64", "float32");
 
     public Option<string> Out { get; } = new("--out")
     {
-        Description = "the folder for plots and other files",
+        Description = T.HelpOut,
         HelpName = "DIR",
         DefaultValueFactory = _ => DefaultOut,
     };
@@ -30,7 +30,7 @@ internal sealed class CommonOptions
     {
         var option = new Option<string>("--lang")
         {
-            Description = "the language of the report, the tables and the plots (--json is the same in every language) [default: from LANG]",
+            Description = T.HelpLang,
             HelpName = string.Join("|", Language.Supported),
             DefaultValueFactory = _ => Language.FromEnvironment(),
         };

@@ -22,11 +22,11 @@ internal static class GraphExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seed 002: J(a,b,c) = 3(a + b·c), its gradients, and the computational graph as Graphviz DOT (SVG too when dot is installed)");
+        var command = new Command(Name, T.HelpGraph);
         var a = Values.Number("--a", 1.0, "a");
         var b = Values.Number("--b", 2.0, "b");
         var c = Values.Number("--c", 3.0, "c");
-        var dot = Values.File("--dot", "write the graph as DOT to FILE, and FILE with .svg when Graphviz's dot is installed; the human report writes <out>/graph.dot");
+        var dot = Values.File("--dot", T.HelpGraphDot);
         foreach (var option in new Option[] { a, b, c, dot }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
         command.SetAction(parse =>

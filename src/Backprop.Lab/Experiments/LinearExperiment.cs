@@ -35,14 +35,14 @@ internal static class LinearExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seed 001: y = w·x, one SGD step per sample on the squared error, the prediction at x = 4");
-        var x = Values.NumberList("--x", "1,2,3", "the inputs");
-        var y = Values.NumberList("--y", "2,4,6", "the targets, one per input");
-        var w = Values.Number("--w", 1.0, "the initial weight");
-        var lr = Values.Number("--lr", 0.01, "the learning rate");
-        var epochs = Values.Count("--epochs", 100, "passes over the samples");
-        var predict = Values.Number("--predict", 4.0, "the x to predict at");
-        var plot = Values.File("--plot", "draw the loss per epoch to FILE (.png or .svg); without it the human report draws <out>/linear-loss.png");
+        var command = new Command(Name, T.HelpLinear);
+        var x = Values.NumberList("--x", "1,2,3", T.HelpLinearX);
+        var y = Values.NumberList("--y", "2,4,6", T.HelpLinearY);
+        var w = Values.Number("--w", 1.0, T.HelpLinearW);
+        var lr = Values.Number("--lr", 0.01, T.HelpLinearLr);
+        var epochs = Values.Count("--epochs", 100, T.HelpLinearEpochs);
+        var predict = Values.Number("--predict", 4.0, T.HelpLinearPredict);
+        var plot = Values.File("--plot", T.HelpLinearPlot);
         foreach (var option in new Option[] { x, y, w, lr, epochs, predict, plot }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
         command.SetAction(parse =>

@@ -89,13 +89,13 @@ internal static class ManualVsAutogradExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seed 003 q2-4: the first hand-derived gradients (wrong d_w1..d_w4) vs autograd vs finite differences, then the corrected ones");
-        var x = Values.NumberList("--x", "0.5,0.3", "the inputs x1,x2", 2);
-        var y = Values.NumberList("--y", "0.23,-0.07", "the targets y1,y2", 2);
-        var weights = Values.NumberList("--weights", "0.2,-0.4,0.5,0.6,0.1,-0.5,-0.3,0.8", "the weights w1..w8", 8);
-        var init = Values.Choice("--init", "fixed", "weights: --weights, or torch.rand(1) each after torch.manual_seed(--seed)", "fixed", "random");
+        var command = new Command(Name, T.HelpManualVsAutograd);
+        var x = Values.NumberList("--x", "0.5,0.3", T.HelpManualVsAutogradX, 2);
+        var y = Values.NumberList("--y", "0.23,-0.07", T.HelpManualVsAutogradY, 2);
+        var weights = Values.NumberList("--weights", "0.2,-0.4,0.5,0.6,0.1,-0.5,-0.3,0.8", T.HelpManualVsAutogradWeights, 8);
+        var init = Values.Choice("--init", "fixed", T.HelpManualVsAutogradInit, "fixed", "random");
         var seed = Values.Seed();
-        var tolerance = Values.Number("--tolerance", 1e-7, "a gradient disagrees when |g - autograd| > tolerance·max(1, |autograd|)");
+        var tolerance = Values.Number("--tolerance", 1e-7, T.HelpManualVsAutogradTolerance);
         foreach (var option in new Option[] { x, y, weights, init, seed, tolerance }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
         command.SetAction(parse =>

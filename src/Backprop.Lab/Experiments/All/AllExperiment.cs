@@ -19,7 +19,7 @@ internal static class AllExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Every experiment at its seed defaults: plots and <out>/REPORT.md with the tables and the answers to seed 003's questions (the default)");
+        var command = new Command(Name, T.HelpAll);
         var common = CommonOptions.AddTo(command);
         command.SetAction(parse => Execute(common.Read(parse, io)));
         return command;

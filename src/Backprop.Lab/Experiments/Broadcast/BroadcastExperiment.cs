@@ -63,10 +63,10 @@ internal static class BroadcastExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seed 001: broadcasting: the seed's examples and failing cases with their messages, or any --a and --b");
-        var a = ListOption("--a", "tensor a as a nested list, e.g. \"[1,2,3]\" (giving --a or --b runs that one case; the other defaults to the seed's)");
-        var b = ListOption("--b", "tensor b as a nested list, e.g. \"[[1],[2],[3]]\"");
-        var op = Values.Choice("--op", "add", "the operation", "add", "sub", "mul", "div");
+        var command = new Command(Name, T.HelpBroadcast);
+        var a = ListOption("--a", T.HelpBroadcastA);
+        var b = ListOption("--b", T.HelpBroadcastB);
+        var op = Values.Choice("--op", "add", T.HelpBroadcastOp, "add", "sub", "mul", "div");
         foreach (var option in new Option[] { a, b, op }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command, dtype: false);
         command.SetAction(parse =>

@@ -28,25 +28,25 @@ internal static class CharLmExperiment
             "Train charlm_torch.py's gpt or lstm on a text, character by character: loss, validation loss, a generated continuation, --save/--resume");
         var corpus = new Option<string>("--corpus")
         {
-            Description = $"tang300 or song100 (Debian's fortunes-zh), fortunes (fortunes), or a UTF-8 FILE (any name with a '/') [default: tang300]",
+            Description = T.HelpCharLmCorpus,
             HelpName = "NAME|FILE",
             DefaultValueFactory = _ => "tang300",
         };
-        var model = Values.Choice("--model", CharLmSettings.Gpt, "gpt: a pre-norm decoder (nanoGPT); lstm: Embedding(V,64)-LSTM(64,256)-Linear(256,V)",
+        var model = Values.Choice("--model", CharLmSettings.Gpt, T.HelpCharLmModel,
             CharLmSettings.Gpt, CharLmSettings.Lstm);
-        var steps = Values.Count("--steps", 200, "AdamW steps");
-        var batch = Values.Count("--batch", 32, "sequences per step");
-        var block = Values.Count("--block", 64, "characters per sequence (the context)");
-        var embd = Values.Count("--embd", 128, "gpt: the model width");
-        var heads = Values.Count("--heads", 4, "gpt: attention heads");
-        var layers = Values.Count("--layers", 2, "gpt: blocks");
-        var lr = Values.Number("--lr", 3e-3, "the learning rate (AdamW, PyTorch's defaults otherwise)");
-        var seed = Values.Seed("seed for the initial weights and the batches (torch.manual_seed)");
-        var sample = Values.Count("--sample", 48, "characters to generate after the text's first", min: 0);
-        var threads = Values.Count("--threads", 0, "worker threads (0: all cores); sets DOTNET_PROCESSOR_COUNT and restarts the lab", min: 0);
-        var temperature = Values.OptionalNumber("--temperature", "sample the text from softmax(logits / T) (Multinomial) instead of greedily");
-        var save = Values.File("--save", "write a checkpoint (model, optimizer, generator, step) to FILE when training ends");
-        var resume = Values.File("--resume", "continue the run saved in FILE (the same settings) up to --steps");
+        var steps = Values.Count("--steps", 200, T.HelpCharLmSteps);
+        var batch = Values.Count("--batch", 32, T.HelpCharLmBatch);
+        var block = Values.Count("--block", 64, T.HelpCharLmBlock);
+        var embd = Values.Count("--embd", 128, T.HelpCharLmEmbd);
+        var heads = Values.Count("--heads", 4, T.HelpCharLmHeads);
+        var layers = Values.Count("--layers", 2, T.HelpCharLmLayers);
+        var lr = Values.Number("--lr", 3e-3, T.HelpCharLmLr);
+        var seed = Values.Seed(T.HelpCharLmSeed);
+        var sample = Values.Count("--sample", 48, T.HelpCharLmSample, min: 0);
+        var threads = Values.Count("--threads", 0, T.HelpCharLmThreads, min: 0);
+        var temperature = Values.OptionalNumber("--temperature", T.HelpCharLmTemperature);
+        var save = Values.File("--save", T.HelpCharLmSave);
+        var resume = Values.File("--resume", T.HelpCharLmResume);
         foreach (var option in new Option[] { corpus, model, steps, batch, block, embd, heads, layers, lr, seed, sample, threads, temperature, save, resume })
             command.Options.Add(option);
         var common = CommonOptions.AddTo(command, dtype: false);

@@ -83,17 +83,17 @@ internal static class FashionMnistExperiment
             "Train the mlp or cnn of fmnist_torch.py on Fashion-MNIST: per-epoch loss and test accuracy, a confusion matrix, curves, --save to safetensors");
         var data = new Option<string?>("--data")
         {
-            Description = $"an MNIST-format folder (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-…, raw or .gz) [default: {FashionMnistData.DefaultFolder}]",
+            Description = Language.Format(T.HelpFashionMnistData, FashionMnistData.DefaultFolder),
             HelpName = "DIR",
         };
-        var model = Values.Choice("--model", FashionMnistModels.Mlp, "mlp: Flatten-Linear(784,256)-ReLU-Linear(256,10); cnn: conv5x5(16)-ReLU-pool-conv5x5(32)-ReLU-pool-Linear(1568,10)",
+        var model = Values.Choice("--model", FashionMnistModels.Mlp, T.HelpFashionMnistModel,
             FashionMnistModels.Mlp, FashionMnistModels.Cnn);
-        var epochs = Values.Count("--epochs", 1, "passes over the training set");
-        var batch = Values.Count("--batch", 64, "samples per SGD step", max: int.MaxValue);
-        var lr = Values.Number("--lr", 0.05, "the learning rate (SGD, momentum 0.9)");
-        var seed = Values.Seed("seed for the initial weights and the batch orders (torch.manual_seed)");
-        var limit = Values.Count("--limit", 0, "use only the first N training images (0: all)", min: 0, max: int.MaxValue);
-        var save = Values.File("--save", "write the trained model's state dict to FILE (safetensors; torch's Sequential names)");
+        var epochs = Values.Count("--epochs", 1, T.HelpFashionMnistEpochs);
+        var batch = Values.Count("--batch", 64, T.HelpFashionMnistBatch, max: int.MaxValue);
+        var lr = Values.Number("--lr", 0.05, T.HelpFashionMnistLr);
+        var seed = Values.Seed(T.HelpFashionMnistSeed);
+        var limit = Values.Count("--limit", 0, T.HelpFashionMnistLimit, min: 0, max: int.MaxValue);
+        var save = Values.File("--save", T.HelpFashionMnistSave);
         foreach (var option in new Option[] { data, model, epochs, batch, lr, seed, limit, save }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command, dtype: false);
         command.SetAction(parse =>

@@ -41,17 +41,17 @@ internal static class RegressionExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seed 002: fit y = w·x + b (y = 3x + 1 generated, or --data CSV) by gradient descent on the mean squared error");
-        var data = Values.File("--data", "a CSV of x,y rows (a header row starting with x is skipped); default: generated points");
-        var points = Values.Count("--points", 500, "how many points to generate: x = torch.rand(n, 1), y = 3x + 1");
-        var seed = Values.Seed("seed for torch.manual_seed before generating the points");
-        var w0 = Values.Number("--w0", 0.5, "the initial w");
-        var b0 = Values.Number("--b0", 0.5, "the initial b");
-        var lr = Values.Number("--lr", 0.01, "the learning rate");
-        var iters = Values.Count("--iters", 2000, "gradient descent steps");
-        var mode = Values.Choice("--mode", "manual", "manual: tensors and a hand update; module: Linear + MSELoss + SGD", "manual", "module");
-        var plot = Values.File("--plot", "draw the points and the fitted line to FILE (.png or .svg); the human report draws <out>/regression-fit.png");
-        var lossPlot = Values.File("--loss-plot", "draw the loss curve to FILE; the human report draws <out>/regression-loss.png");
+        var command = new Command(Name, T.HelpRegression);
+        var data = Values.File("--data", T.HelpRegressionData);
+        var points = Values.Count("--points", 500, T.HelpRegressionPoints);
+        var seed = Values.Seed(T.HelpRegressionSeed);
+        var w0 = Values.Number("--w0", 0.5, T.HelpRegressionW0);
+        var b0 = Values.Number("--b0", 0.5, T.HelpRegressionB0);
+        var lr = Values.Number("--lr", 0.01, T.HelpLinearLr);
+        var iters = Values.Count("--iters", 2000, T.HelpRegressionIters);
+        var mode = Values.Choice("--mode", "manual", T.HelpRegressionMode, "manual", "module");
+        var plot = Values.File("--plot", T.HelpRegressionPlot);
+        var lossPlot = Values.File("--loss-plot", T.HelpRegressionLossPlot);
         foreach (var option in new Option[] { data, points, seed, w0, b0, lr, iters, mode, plot, lossPlot }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
         command.SetAction(parse =>

@@ -83,12 +83,12 @@ internal static class SweepExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seed 003 q5-10: learning rates × epochs, activations, losses, fixed vs random initial weights; tables, curves and a heatmap");
-        var lrs = Values.NumberList("--lrs", "0.1,0.5,1,5,10,50,100,200,500,1000", "learning rates for the lr × epochs grid (SGD, sigmoid, half-mse)");
-        var epochCounts = Values.IntList("--epochs-list", "1,10,100,1000", "epoch counts for the grid", min: 0, max: Values.MaxCount);
-        var lr = Values.Number("--lr", 1.0, "the learning rate of the activation, loss and init comparisons");
-        var epochs = Values.Count("--epochs", 100, "epochs of the activation, loss and init comparisons");
-        var seeds = Values.IntList("--seeds", "0,1,2,3,4", "seeds for the random initial weights", min: int.MinValue);
+        var command = new Command(Name, T.HelpSweep);
+        var lrs = Values.NumberList("--lrs", "0.1,0.5,1,5,10,50,100,200,500,1000", T.HelpSweepLrs);
+        var epochCounts = Values.IntList("--epochs-list", "1,10,100,1000", T.HelpSweepEpochsList, min: 0, max: Values.MaxCount);
+        var lr = Values.Number("--lr", 1.0, T.HelpSweepLr);
+        var epochs = Values.Count("--epochs", 100, T.HelpSweepEpochs);
+        var seeds = Values.IntList("--seeds", "0,1,2,3,4", T.HelpSweepSeeds, min: int.MinValue);
         foreach (var option in new Option[] { lrs, epochCounts, lr, epochs, seeds }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
         command.SetAction(parse =>

@@ -51,16 +51,16 @@ internal static class ThreeByThreeExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seed 004: Linear(3,3,bias=False) + sigmoid + MSE; the hand-written gradient, SGD and Adam beside autograd and the library's optimizers");
-        var x = Values.NumberList("--x", "-0.5,0.1,1.1", "the input", 3);
-        var y = Values.NumberList("--y", "0.1,0.2,9.9", "the target", 3);
-        var weights = Values.NumberList("--weights", "0.1,-0.2,0.3,-0.4,0.5,-0.6,0.7,-0.8,0.9", "the weight, row-major as [out, in]", 9);
-        var optimizer = Values.Choice("--optimizer", "adam", "the optimizer", "sgd", "adam");
-        var lr = Values.OptionalNumber("--lr", "the learning rate (default: 1e-3 for adam, 0.1 for sgd)");
-        var steps = Values.Count("--steps", 1, "optimizer steps");
-        var init = Values.Choice("--init", "fixed", "initial weight: --weights, or nn.Linear(3, 3, bias=False)'s own after torch.manual_seed(--seed)", "fixed", "random");
+        var command = new Command(Name, T.HelpThreeByThree);
+        var x = Values.NumberList("--x", "-0.5,0.1,1.1", T.HelpThreeByThreeX, 3);
+        var y = Values.NumberList("--y", "0.1,0.2,9.9", T.HelpThreeByThreeY, 3);
+        var weights = Values.NumberList("--weights", "0.1,-0.2,0.3,-0.4,0.5,-0.6,0.7,-0.8,0.9", T.HelpThreeByThreeWeights, 9);
+        var optimizer = Values.Choice("--optimizer", "adam", T.HelpThreeByThreeOptimizer, "sgd", "adam");
+        var lr = Values.OptionalNumber("--lr", T.HelpThreeByThreeLr);
+        var steps = Values.Count("--steps", 1, T.HelpThreeByThreeSteps);
+        var init = Values.Choice("--init", "fixed", T.HelpThreeByThreeInit, "fixed", "random");
         var seed = Values.Seed();
-        var plot = Values.File("--plot", "draw the loss per step to FILE (.png or .svg); the human report draws <out>/three-by-three-loss.png when --steps > 1");
+        var plot = Values.File("--plot", T.HelpThreeByThreePlot);
         foreach (var option in new Option[] { x, y, weights, optimizer, lr, steps, init, seed, plot }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
         command.SetAction(parse =>

@@ -63,22 +63,22 @@ internal static class TwoLayerExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seeds 000/003: the 2-2-2 network (w1..w8), one or more training steps, gradients by autograd or by hand");
-        var x = Values.NumberList("--x", "0.5,0.3", "the inputs x1,x2", 2);
-        var y = Values.NumberList("--y", "0.23,-0.07", "the targets y1,y2", 2);
-        var weights = Values.NumberList("--weights", "0.2,-0.4,0.5,0.6,0.1,-0.5,-0.3,0.8", "the initial weights w1..w8", 8);
-        var activation = Values.Choice("--activation", "sigmoid", "the activation of every unit", "sigmoid", "relu", "tanh");
-        var loss = Values.Choice("--loss", "half-mse", "the loss", "half-mse", "mse", "cross-entropy");
-        var optimizer = Values.Choice("--optimizer", "sgd", "the optimizer (the library's)", "sgd", "adam");
-        var lr = Values.Number("--lr", 1.0, "the learning rate");
-        var epochs = Values.Count("--epochs", 1, "training steps");
-        var init = Values.Choice("--init", "fixed", "initial weights: --weights, or each torch.rand(1) after torch.manual_seed(--seed), w1 first", "fixed", "random");
+        var command = new Command(Name, T.HelpTwoLayer);
+        var x = Values.NumberList("--x", "0.5,0.3", T.HelpManualVsAutogradX, 2);
+        var y = Values.NumberList("--y", "0.23,-0.07", T.HelpManualVsAutogradY, 2);
+        var weights = Values.NumberList("--weights", "0.2,-0.4,0.5,0.6,0.1,-0.5,-0.3,0.8", T.HelpTwoLayerWeights, 8);
+        var activation = Values.Choice("--activation", "sigmoid", T.HelpTwoLayerActivation, "sigmoid", "relu", "tanh");
+        var loss = Values.Choice("--loss", "half-mse", T.HelpTwoLayerLoss, "half-mse", "mse", "cross-entropy");
+        var optimizer = Values.Choice("--optimizer", "sgd", T.HelpTwoLayerOptimizer, "sgd", "adam");
+        var lr = Values.Number("--lr", 1.0, T.HelpLinearLr);
+        var epochs = Values.Count("--epochs", 1, T.HelpTwoLayerEpochs);
+        var init = Values.Choice("--init", "fixed", T.HelpTwoLayerInit, "fixed", "random");
         var seed = Values.Seed();
-        var gradients = Values.Choice("--gradients", "autograd", "where the gradients come from (compare: all three side by side; training uses autograd's)",
+        var gradients = Values.Choice("--gradients", "autograd", T.HelpTwoLayerGradients,
             "autograd", "manual", "numeric", "compare");
-        var explain = new Option<bool>("--explain") { Description = "print every forward value and each weight's chain-rule product with its numbers" };
-        var plot = Values.File("--plot", "draw the loss curve to FILE (.png or .svg); without it the human report draws <out>/two-layer-loss.png when --epochs > 1");
-        var dot = Values.File("--dot", "write the first epoch's graph as DOT to FILE, every box with its value and gradient (w1..w8, out_h1.., loss), and FILE with .svg when Graphviz's dot is installed");
+        var explain = new Option<bool>("--explain") { Description = T.HelpTwoLayerExplain };
+        var plot = Values.File("--plot", T.HelpTwoLayerPlot);
+        var dot = Values.File("--dot", T.HelpTwoLayerDot);
         foreach (var option in new Option[] { x, y, weights, activation, loss, optimizer, lr, epochs, init, seed, gradients, explain, plot, dot })
             command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
