@@ -1,3 +1,4 @@
+using Backprop.Playground.Texts;
 using System.Globalization;
 
 namespace Backprop.Playground;
@@ -20,13 +21,13 @@ internal static class InputRules
     }
 }
 
-/// <summary>The messages of <see cref="InputRules"/>, in one place for translation.</summary>
+/// <summary>The messages of <see cref="InputRules"/>, read from Texts/PlaygroundText.resx in the current UI language (zh-CN: PlaygroundText.zh-CN.resx).</summary>
 internal static class InputText
 {
-    public const string Empty = "Type a number.";
-    public const string TooLong = "Too long for a number.";
-    public const string NotANumber = "'{0}' is not a number; the last good value is kept.";
-    public const string NotFinite = "Only finite numbers (no NaN or infinity).";
-    public const string OutOfRange = "Must be between {0} and {1}.";
-    public const string NotWhole = "Must be a whole number.";
+    public static string Empty => PlaygroundText.Input_Empty;
+    public static string TooLong => PlaygroundText.Input_TooLong;
+    public static string NotANumber => PlaygroundText.Input_NotANumber;
+    public static string NotFinite => PlaygroundText.Input_NotFinite;
+    public static string OutOfRange => PlaygroundText.Input_OutOfRange;
+    public static string NotWhole => PlaygroundText.Input_NotWhole;
 }

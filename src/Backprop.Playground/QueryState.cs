@@ -61,7 +61,10 @@ internal sealed class QueryState
         string path = nav.ToBaseRelativePath(nav.Uri);
         int q = path.IndexOf('?');
         if (q >= 0) path = path[..q];
-        string query = string.Join("&", settings.Select(s => Uri.EscapeDataString(s.Key) + "=" + Uri.EscapeDataString(s.Value)));
+        // The language (?lang=) is the site's setting, not the page's: it stays in the address.
+        var all = settings.Where(s => s.Key != PageLanguage.QueryKey);
+        if (Read(nav).String(PageLanguage.QueryKey) is { } lang) all = all.Append((PageLanguage.QueryKey, lang));
+        string query = string.Join("&", all.Select(s => Uri.EscapeDataString(s.Key) + "=" + Uri.EscapeDataString(s.Value)));
         nav.NavigateTo(nav.BaseUri + path + (query.Length > 0 ? "?" + query : ""), new NavigationOptions { ReplaceHistoryEntry = true });
     }
 

@@ -1,21 +1,30 @@
+using Backprop.Playground.Texts;
+
 namespace Backprop.Playground;
 
-/// <summary>The strings of the frame around every page (navigation, not-found), kept in one place for translation.</summary>
+/// <summary>The strings of the frame around every page (navigation, not-found), read from Texts/PlaygroundText.resx in the current UI language (zh-CN: PlaygroundText.zh-CN.resx).</summary>
 internal static class SiteText
 {
-    public const string Brand = "Backprop playground";
-    public const string NavLabel = "Pages";
-    public const string NotFoundTitle = "Not found";
-    public const string NotFoundBody = "There is no page at this address.";
+    public static string Brand => PlaygroundText.Site_Brand;
+    public static string NavLabel => PlaygroundText.Site_NavLabel;
+    public static string NotFoundTitle => PlaygroundText.Site_NotFoundTitle;
+    public static string NotFoundBody => PlaygroundText.Site_NotFoundBody;
+    public static string Language => PlaygroundText.Site_Language;
+    /// <summary>Between a label and its value: ": " in English, "：" in Chinese.</summary>
+    public static string Colon => PlaygroundText.Site_Colon;
+    /// <summary>After a label with nothing following on the line: ":" in English, "：" in Chinese.</summary>
+    public static string ColonEnd => PlaygroundText.Site_ColonEnd;
+    public static string LanguageEnglish => PlaygroundText.Site_LanguageEnglish;
+    public static string LanguageChinese => PlaygroundText.Site_LanguageChinese;
 
     /// <summary>The pages in the navigation bar: relative address and title.</summary>
-    public static readonly (string Href, string Title)[] Pages =
+    public static (string Href, string Title)[] Pages =>
     [
-        ("", "2-2-2 network"),
-        ("graph", "Computational graph"),
-        ("broadcast", "Broadcasting"),
-        ("regression", "Linear regression"),
-        ("adam", "3×3 layer and Adam"),
-        ("classify", "Classification"),
+        ("", PlaygroundText.Site_Page_home),
+        ("graph", PlaygroundText.Site_Page_graph),
+        ("broadcast", PlaygroundText.Site_Page_broadcast),
+        ("regression", PlaygroundText.Site_Page_regression),
+        ("adam", PlaygroundText.Site_Page_adam),
+        ("classify", PlaygroundText.Site_Page_classify),
     ];
 }

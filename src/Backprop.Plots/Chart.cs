@@ -4,13 +4,17 @@ namespace Backprop.Plots;
 
 /// <summary>
 /// The lab's pictures: loss curves, a scatter with its fitted line, and heatmaps. Each call writes one file,
-/// PNG or SVG by its extension, completely or not at all (a temporary file, then a rename).
+/// PNG or SVG by its extension, completely or not at all (a temporary file, then a rename). Texts in Chinese (or any
+/// CJK script) are drawn with a CJK font (<see cref="ChartFonts"/>), so the glyphs render instead of empty boxes.
 /// </summary>
 public static class Chart
 {
-    /// <summary>Training curves: one line per series against the step number; optionally a log-scaled y axis.</summary>
+    /// <summary>
+    /// Training curves: one line per series against the step number; optionally a log-scaled y axis, whose label gets
+    /// <paramref name="logScaleNote"/> appended (" (log scale)"; pass the note in the labels' language).
+    /// </summary>
     public static void Lines(string path, IReadOnlyList<Series> series, string title, string xLabel = "epoch",
-        string yLabel = "loss", bool logY = false, int width = 800, int height = 500)
+        string yLabel = "loss", bool logY = false, int width = 800, int height = 500, string logScaleNote = " (log scale)")
     {
         ArgumentNullException.ThrowIfNull(series);
         if (series.Count == 0) throw new ArgumentException("Chart.Lines: no series to draw", nameof(series));
@@ -28,26 +32,26 @@ public static class Chart
         }
         if (logY) LabelLogAxis(plot);
         if (series.Count > 1) plot.ShowLegend(Alignment.UpperRight);
-        Finish(plot, title, xLabel, logY ? yLabel + " (log scale)" : yLabel);
+        Finish(plot, title, xLabel, logY ? yLabel + logScaleNote : yLabel, series.Select(s => s.Name));
         Save(plot, path, width, height);
     }
 
-    /// <summary>Data points and the line y = slope·x + intercept through their x range.</summary>
+    /// <summary>Data points (in the legend as <paramref name="dataLabel"/>) and the line y = slope·x + intercept through their x range.</summary>
     public static void ScatterWithLine(string path, IReadOnlyList<double> xs, IReadOnlyList<double> ys, double slope, double intercept,
-        string title, string xLabel = "x", string yLabel = "y", int width = 800, int height = 500)
+        string title, string xLabel = "x", string yLabel = "y", int width = 800, int height = 500, string dataLabel = "data")
     {
         if (xs.Count != ys.Count) throw new ArgumentException($"Chart.ScatterWithLine: {xs.Count} x values but {ys.Count} y values");
         if (xs.Count == 0) throw new ArgumentException("Chart.ScatterWithLine: no points to draw");
         var plot = new Plot();
         var points = plot.Add.ScatterPoints(xs.ToArray(), ys.ToArray());
-        points.LegendText = "data";
+        points.LegendText = dataLabel;
         points.MarkerSize = 4;
         double lo = xs.Min(), hi = xs.Max();
         var fit = plot.Add.Line(lo, slope * lo + intercept, hi, slope * hi + intercept);
         fit.LegendText = $"y = {slope:0.####}x + {intercept:0.####}";
         fit.LineWidth = 2;
         plot.ShowLegend(Alignment.UpperLeft);
-        Finish(plot, title, xLabel, yLabel);
+        Finish(plot, title, xLabel, yLabel, [dataLabel]);
         Save(plot, path, width, height);
     }
 
@@ -69,7 +73,7 @@ public static class Chart
             Enumerable.Range(0, columns).Select(c => (double)c).ToArray(), columnLabels.ToArray());
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, rows).Select(r => (double)(rows - 1 - r)).ToArray(), rowLabels.ToArray());
-        Finish(plot, title, xLabel, yLabel);
+        Finish(plot, title, xLabel, yLabel, rowLabels.Concat(columnLabels));
         Save(plot, path, width, height);
     }
 
@@ -86,11 +90,19 @@ public static class Chart
         plot.Axes.Left.TickGenerator = ticks;
     }
 
-    private static void Finish(Plot plot, string title, string xLabel, string yLabel)
+    /// <summary>Titles the plot; when any of its texts is CJK, every text is drawn in the CJK font (which has Latin glyphs too).</summary>
+    private static void Finish(Plot plot, string title, string xLabel, string yLabel, IEnumerable<string> otherTexts)
     {
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
+        if (!new[] { title, xLabel, yLabel }.Concat(otherTexts).Any(ChartFonts.HasCjk)) return;
+        plot.Font.Set(ChartFonts.Cjk ?? throw new InvalidOperationException(
+            $"Chart: '{title}' has Chinese (CJK) characters but no CJK font is installed ({ChartFonts.Wanted}; Debian: apt-get install fonts-noto-cjk)"));
+        // CJK glyphs reach higher than ScottPlot's layout expects of a Latin font: a taller legend row and the y label
+        // moved in keep the first legend entry and the y label from being cut at the top.
+        plot.Legend.SymbolHeight = Math.Max(plot.Legend.SymbolHeight, 28);
+        plot.Axes.Left.Label.OffsetX += 5;
     }
 
     /// <summary>Writes PNG or SVG by extension into a temporary file beside path, then renames it over path.</summary>

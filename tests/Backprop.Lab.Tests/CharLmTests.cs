@@ -161,6 +161,17 @@ public sealed class CharLmTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void The_human_report_in_chinese_says_the_same_in_chinese()
+    {
+        var result = Lab.Run(["char-lm", "--corpus", TrickyCorpus(), .. Small, "--out", _dir.File("zh"), "--lang", "zh-CN"]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("第 10/10 步：损失 ", result.Stdout);
+        Assert.Contains("验证损失 ", result.Stdout);
+        Assert.Contains("从文本的第一个字符开始，每次取概率最大的字符续写：", result.Stdout);
+        Assert.DoesNotContain("validation loss", result.Stdout);
+    }
+
+    [Fact]
     public void The_human_report_shows_progress_validation_sample_and_writes_the_loss_curve()
     {
         string outDir = _dir.File("out");

@@ -177,6 +177,24 @@ public sealed class FashionMnistTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void The_human_report_in_chinese_names_the_classes_and_the_columns_in_chinese()
+    {
+        string folder = SyntheticFolder(gzip: false);
+        var en = Lab.Run("fashion-mnist", "--data", folder, "--epochs", "1", "--batch", "32", "--limit", "300", "--out", _dir.File("en"), "--lang", "en");
+        var zh = Lab.Run("fashion-mnist", "--data", folder, "--epochs", "1", "--batch", "32", "--limit", "300", "--out", _dir.File("zh"), "--lang", "zh-CN");
+        Assert.True(zh.ExitCode == 0, zh.Stderr);
+        Assert.Contains("fashion-mnist：mlp 模型，300 张训练图像，在 200 张图像上测试", zh.Stdout);
+        Assert.Contains("第 1/1 轮：训练损失", zh.Stdout);
+        Assert.Contains("测试集上的混淆矩阵（行：真实类别，列：预测类别）", zh.Stdout);
+        foreach (var name in new[] { "T恤/上衣", "裤子", "运动鞋", "短靴" }) Assert.Contains(name, zh.Stdout);
+        Assert.DoesNotContain("Ankle boot", zh.Stdout);
+        // The same run in both languages: the same test accuracy in the totals line.
+        static string Accuracy(string text) =>
+            System.Text.RegularExpressions.Regex.Matches(text, @"(?:test accuracy|测试准确率) (\d\.\d{4})").Last().Groups[1].Value;
+        Assert.Equal(Accuracy(en.Stdout), Accuracy(zh.Stdout));
+    }
+
+    [Fact]
     public void The_human_report_has_the_epochs_the_confusion_matrix_the_curves_and_the_saved_model()
     {
         string folder = SyntheticFolder(gzip: true);

@@ -1,26 +1,42 @@
 using System.CommandLine;
+using System.Globalization;
 using Backprop.Lab.Output;
 
 namespace Backprop.Lab.Cli;
 
-/// <summary>What every experiment takes: --json, --dtype and --out.</summary>
+/// <summary>What every experiment takes: --json, --dtype, --out and --lang.</summary>
 internal sealed class CommonOptions
 {
     public const string DefaultOut = "lab-out";
 
     public Option<bool> Json { get; } = new("--json")
     {
-        Description = "print exactly one JSON object (the keys of lab_torch.py) on stdout and nothing else",
+        Description = T.HelpJson,
     };
 
-    public Option<string> DType { get; } = Values.Choice("--dtype", "float64", "the dtype of every tensor", "float64", "float32");
+    public Option<string> DType { get; } = Values.Choice("--dtype", "float64", T.HelpDtype, "float64", "float32");
 
     public Option<string> Out { get; } = new("--out")
     {
-        Description = "the folder for plots and other files",
+        Description = T.HelpOut,
         HelpName = "DIR",
         DefaultValueFactory = _ => DefaultOut,
     };
+
+    public Option<string> Lang { get; } = LangOption();
+
+    /// <summary>--lang en|zh-CN; the default is the environment's (LC_ALL, LC_MESSAGES, LANG), English when it names neither.</summary>
+    private static Option<string> LangOption()
+    {
+        var option = new Option<string>("--lang")
+        {
+            Description = T.HelpLang,
+            HelpName = string.Join("|", Language.Supported),
+            DefaultValueFactory = _ => Language.FromEnvironment(),
+        };
+        option.AcceptOnlyFromAmong([.. Language.Supported]);
+        return option;
+    }
 
     /// <summary>Creates the options and adds them to the command.</summary>
     public static CommonOptions AddTo(Command command, bool dtype = true)
@@ -29,14 +45,19 @@ internal sealed class CommonOptions
         command.Options.Add(options.Json);
         if (dtype) command.Options.Add(options.DType);
         command.Options.Add(options.Out);
+        command.Options.Add(options.Lang);
         return options;
     }
 
-    public RunContext Read(ParseResult result, LabIo io) => new(
-        io,
+    /// <summary>Reads the settings and switches this thread's UI culture to --lang (LabCommandLine.Run restores it).</summary>
+    public RunContext Read(ParseResult result, LabIo io)
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(result.GetValue(Lang) ?? Language.English);
+        return new(io,
         result.GetValue(Json),
         result.GetValue(DType) == "float32" ? Backprop.DType.Float32 : Backprop.DType.Float64,
         result.GetValue(Out) ?? DefaultOut);
+    }
 }
 
 /// <summary>The streams the lab writes to (the console, or a test's writers).</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using Backprop.Lab.Experiments;
@@ -39,9 +40,7 @@ internal static class LabCommandLine
 
     public static RootCommand Build(LabIo io)
     {
-        var root = new RootCommand(
-            "The Backprop lab: the seed exercises on backpropagation, hand-derived gradients beside autograd, checked against PyTorch.\n" +
-            "With no experiment it runs them all (like `all`).")
+        var root = new RootCommand(T.HelpRoot)
         {
             // The same name in help whether it runs as the program or inside a test host.
             HelpName = "Backprop.Lab",
@@ -59,6 +58,9 @@ internal static class LabCommandLine
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var io = new LabIo(stdout, stderr);
+        var uiCulture = CultureInfo.CurrentUICulture;   // --lang changes it for the run only
+        // The help texts are read when the commands are built: in --lang's language if the arguments name one.
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(LanguageOf(args));
         var root = Build(io);
         var result = root.Parse(args);
         try
@@ -76,9 +78,22 @@ internal static class LabCommandLine
         }
         finally
         {
+            CultureInfo.CurrentUICulture = uiCulture;
             stdout.Flush();
             stderr.Flush();
         }
+    }
+
+    /// <summary>The language the arguments ask for (--lang X or --lang=X, if supported), else the environment's.</summary>
+    private static string LanguageOf(string[] args)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            string? value = args[i] == "--lang" && i + 1 < args.Length ? args[i + 1]
+                : args[i].StartsWith("--lang=", StringComparison.Ordinal) ? args[i]["--lang=".Length..] : null;
+            if (value is not null && Language.Supported.Contains(value)) return value;
+        }
+        return Language.FromEnvironment();
     }
 
     /// <summary>

@@ -113,9 +113,9 @@ internal static class Values
     };
 
     /// <summary>A seed for the random generator (any integer, as torch.manual_seed takes; negatives wrap as in PyTorch).</summary>
-    public static Option<long> Seed(string description = "seed for torch.manual_seed") => new("--seed")
+    public static Option<long> Seed(string? description = null) => new("--seed")
     {
-        Description = description,
+        Description = description ?? T.HelpSeed,
         DefaultValueFactory = _ => 0,
         CustomParser = result =>
         {

@@ -21,11 +21,11 @@ internal static class GraphExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seed 002: J(a,b,c) = 3(a + b·c), its gradients, and the computational graph as SVG and Graphviz DOT");
+        var command = new Command(Name, T.HelpGraph);
         var a = Values.Number("--a", 1.0, "a");
         var b = Values.Number("--b", 2.0, "b");
         var c = Values.Number("--c", 3.0, "c");
-        var dot = Values.File("--dot", "write the graph as DOT to FILE and drawn as SVG to FILE with .svg; the human report writes <out>/graph.dot and <out>/graph.svg");
+        var dot = Values.File("--dot", T.HelpGraphDot);
         foreach (var option in new Option[] { a, b, c, dot }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -73,16 +73,16 @@ internal static class GraphExperiment
 
     public static void Print(Report report, GraphResult r, string? dotPath, string? svgPath)
     {
-        report.Heading("graph (seed 002): J(a, b, c) = 3(a + b·c)");
-        report.Line("  forward: u = b·c, v = a + u, J = 3v");
+        report.Heading(T.GraphHeading);
+        report.Line(T.GraphForward);
         report.Line($"  u = {Fmt.G(r.B)}·{Fmt.G(r.C)} = {Fmt.G(r.B * r.C)}, v = {Fmt.G(r.A)} + {Fmt.G(r.B * r.C)} = {Fmt.G(r.A + r.B * r.C)}, J = 3·{Fmt.G(r.A + r.B * r.C)} = {Fmt.R(r.J)}");
-        report.Table(["gradient", "chain rule", "value"],
+        report.Table([T.Gradient, T.ChainRule, T.Value],
         [
             ["dJ/da", "dJ/dv · dv/da = 3 · 1", Fmt.R(r.GradA)],
             ["dJ/db", $"dJ/dv · dv/du · du/db = 3 · 1 · c = 3·{Fmt.G(r.C)}", Fmt.R(r.GradB)],
             ["dJ/dc", $"dJ/dv · dv/du · du/dc = 3 · 1 · b = 3·{Fmt.G(r.B)}", Fmt.R(r.GradC)],
         ]);
-        if (dotPath is not null) report.Wrote("graph (DOT)", dotPath);
-        if (svgPath is not null) report.Wrote("graph (SVG)", svgPath);
+        if (dotPath is not null) report.Wrote(T.GraphDot, dotPath);
+        if (svgPath is not null) report.Wrote(T.GraphSvg, svgPath);
     }
 }

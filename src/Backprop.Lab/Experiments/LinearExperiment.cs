@@ -35,14 +35,14 @@ internal static class LinearExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seed 001: y = w·x, one SGD step per sample on the squared error, the prediction at x = 4");
-        var x = Values.NumberList("--x", "1,2,3", "the inputs");
-        var y = Values.NumberList("--y", "2,4,6", "the targets, one per input");
-        var w = Values.Number("--w", 1.0, "the initial weight");
-        var lr = Values.Number("--lr", 0.01, "the learning rate");
-        var epochs = Values.Count("--epochs", 100, "passes over the samples");
-        var predict = Values.Number("--predict", 4.0, "the x to predict at");
-        var plot = Values.File("--plot", "draw the loss per epoch to FILE (.png or .svg); without it the human report draws <out>/linear-loss.png");
+        var command = new Command(Name, T.HelpLinear);
+        var x = Values.NumberList("--x", "1,2,3", T.HelpLinearX);
+        var y = Values.NumberList("--y", "2,4,6", T.HelpLinearY);
+        var w = Values.Number("--w", 1.0, T.HelpLinearW);
+        var lr = Values.Number("--lr", 0.01, T.HelpLinearLr);
+        var epochs = Values.Count("--epochs", 100, T.HelpLinearEpochs);
+        var predict = Values.Number("--predict", 4.0, T.HelpLinearPredict);
+        var plot = Values.File("--plot", T.HelpLinearPlot);
         foreach (var option in new Option[] { x, y, w, lr, epochs, predict, plot }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -91,21 +91,21 @@ internal static class LinearExperiment
     }
 
     public static void Draw(LinearResult r, string path) =>
-        Chart.Lines(path, [new Series("loss of the last sample", r.Losses)], $"linear: y = w·x, SGD lr={Fmt.G(r.Settings.Lr)}",
-            logY: r.Losses.All(l => l > 0));
+        Chart.Lines(path, [new Series(T.LinearSeries, r.Losses)], Language.Format(T.ChartLinear, Fmt.G(r.Settings.Lr)),
+            xLabel: T.AxisEpoch, yLabel: T.AxisLoss, logY: r.Losses.All(l => l > 0), logScaleNote: T.AxisLogScale);
 
     public static void Print(Report report, LinearResult r, string? plotPath)
     {
         var s = r.Settings;
-        report.Heading($"linear (seed 001): y = w·x, SGD lr {Fmt.G(s.Lr)}, {s.Epochs} epoch(s), {s.DType.ToString().ToLowerInvariant()}");
-        report.Line($"  data: {string.Join(", ", s.X.Zip(s.Y, (a, b) => $"({Fmt.G(a)}, {Fmt.G(b)})"))}; loss (x·w - y)², gradient 2x(x·w - y)");
-        report.Line($"predict before: x = {Fmt.G(s.Predict)}, y = {Fmt.R(r.PredictionBefore)}");
-        report.Table(["sample (epoch 1)", "x", "y", "dloss/dw"],
+        report.Heading(Language.Format(T.LinearHeading, Fmt.G(s.Lr), Language.Format(T.Epochs, s.Epochs), s.DType.ToString().ToLowerInvariant()));
+        report.Line(Language.Format(T.LinearData, string.Join(", ", s.X.Zip(s.Y, (a, b) => $"({Fmt.G(a)}, {Fmt.G(b)})"))));
+        report.Line(Language.Format(T.LinearPredictBefore, Fmt.G(s.Predict), Fmt.R(r.PredictionBefore)));
+        report.Table([T.LinearSample, "x", "y", "dloss/dw"],
             r.FirstEpochGrads.Select((g, i) => (IReadOnlyList<string>)[Fmt.I(i + 1), Fmt.G(s.X[i]), Fmt.G(s.Y[i]), Fmt.R(g)]));
         var shown = Enumerable.Range(0, r.Losses.Count).Where(e => e < 3 || e >= r.Losses.Count - 2 || (e + 1) % 25 == 0);
-        report.Table(["epoch", "loss (last sample)"], shown.Select(e => (IReadOnlyList<string>)[Fmt.I(e + 1), Fmt.R(r.Losses[e])]));
+        report.Table([T.LinearEpoch, T.LinearLastSampleLoss], shown.Select(e => (IReadOnlyList<string>)[Fmt.I(e + 1), Fmt.R(r.Losses[e])]));
         report.Line($"w = {Fmt.R(r.W)}");
-        report.Line($"predict after: x = {Fmt.G(s.Predict)}, y = {Fmt.R(r.Prediction)}");
-        if (plotPath is not null) report.Wrote("loss curve", plotPath);
+        report.Line(Language.Format(T.LinearPredictAfter, Fmt.G(s.Predict), Fmt.R(r.Prediction)));
+        if (plotPath is not null) report.Wrote(T.LossCurve, plotPath);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using Backprop.Lab.Cli;
 using Backprop.Lab.Experiments.TwoLayer;
@@ -32,26 +33,29 @@ internal sealed record ManualVsAutogradResult(
     private string[] Disagreeing(double[] errors) =>
         errors.Select((e, i) => (e, i)).Where(p => !(p.e <= Tolerance * Math.Max(1, Math.Abs(Autograd[p.i])))).Select(p => $"w{p.i + 1}").ToArray();
 
-    /// <summary>The conclusion, in words, from the numbers.</summary>
-    public string Verdict
+    /// <summary>The conclusion, in words, from the numbers: in English, as the JSON record carries it (the same in every language).</summary>
+    public string Verdict => VerdictIn(CultureInfo.InvariantCulture);
+
+    /// <summary>The conclusion in the current UI language, as the report prints it.</summary>
+    public string LocalVerdict => VerdictIn(CultureInfo.CurrentUICulture);
+
+    private string VerdictIn(CultureInfo culture)
     {
-        get
-        {
-            var first = FirstErrors;
-            int worst = Array.IndexOf(first, first.Max());
-            string firstPart = FirstDisagree.Length == 0
-                ? "the first hand-derived formulas agree with autograd on every weight"
-                : $"the first hand-derived formulas disagree with autograd on {string.Join(", ", FirstDisagree)} " +
-                  $"(largest error {Fmt.G(first[worst])} on w{worst + 1}, {Fmt.G(100 * first[worst] / Math.Abs(Autograd[worst]))}% of the true gradient)";
-            string numericPart = AutogradMatchesNumeric
-                ? $"autograd agrees with finite differences on all eight (largest difference {Fmt.E(NumericErrors.Max())})"
-                : $"autograd disagrees with finite differences on {string.Join(", ", Disagreeing(NumericErrors))}";
-            string correctedPart = CorrectedDisagree.Length == 0 && SeedCorrectionDisagree.Length == 0
-                ? $"the corrected formulas agree with autograd (largest difference {Fmt.E(Math.Max(CorrectedErrors.Max(), Errors(SeedCorrection).Max()))})"
-                : $"the corrected formulas still disagree on {string.Join(", ", CorrectedDisagree.Union(SeedCorrectionDisagree))}";
-            string right = AutogradMatchesNumeric && CorrectedDisagree.Length == 0 ? "; autograd and the corrected formulas are right" : "";
-            return $"{firstPart}; {numericPart}; {correctedPart}{right}.";
-        }
+        string Text(string key, params object?[] args) => Language.Format(T.ResourceManager.GetString(key, culture)!, args);
+        string list = T.ResourceManager.GetString(nameof(T.ListSeparator), culture)!;
+        var first = FirstErrors;
+        int worst = Array.IndexOf(first, first.Max());
+        string firstPart = FirstDisagree.Length == 0
+            ? Text(nameof(T.VerdictFirstAgree))
+            : Text(nameof(T.VerdictFirstDisagree), string.Join(list, FirstDisagree), Fmt.G(first[worst]), worst + 1, Fmt.G(100 * first[worst] / Math.Abs(Autograd[worst])));
+        string numericPart = AutogradMatchesNumeric
+            ? Text(nameof(T.VerdictNumericAgree), Fmt.E(NumericErrors.Max()))
+            : Text(nameof(T.VerdictNumericDisagree), string.Join(list, Disagreeing(NumericErrors)));
+        string correctedPart = CorrectedDisagree.Length == 0 && SeedCorrectionDisagree.Length == 0
+            ? Text(nameof(T.VerdictCorrectedAgree), Fmt.E(Math.Max(CorrectedErrors.Max(), Errors(SeedCorrection).Max())))
+            : Text(nameof(T.VerdictCorrectedDisagree), string.Join(list, CorrectedDisagree.Union(SeedCorrectionDisagree)));
+        string right = AutogradMatchesNumeric && CorrectedDisagree.Length == 0 ? Text(nameof(T.VerdictRight)) : "";
+        return Text(nameof(T.VerdictJoin), firstPart, numericPart, correctedPart, right);
     }
 
     public JsonRecord ToJson() => new()
@@ -85,13 +89,13 @@ internal static class ManualVsAutogradExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seed 003 q2-4: the first hand-derived gradients (wrong d_w1..d_w4) vs autograd vs finite differences, then the corrected ones");
-        var x = Values.NumberList("--x", "0.5,0.3", "the inputs x1,x2", 2);
-        var y = Values.NumberList("--y", "0.23,-0.07", "the targets y1,y2", 2);
-        var weights = Values.NumberList("--weights", "0.2,-0.4,0.5,0.6,0.1,-0.5,-0.3,0.8", "the weights w1..w8", 8);
-        var init = Values.Choice("--init", "fixed", "weights: --weights, or torch.rand(1) each after torch.manual_seed(--seed)", "fixed", "random");
+        var command = new Command(Name, T.HelpManualVsAutograd);
+        var x = Values.NumberList("--x", "0.5,0.3", T.HelpManualVsAutogradX, 2);
+        var y = Values.NumberList("--y", "0.23,-0.07", T.HelpManualVsAutogradY, 2);
+        var weights = Values.NumberList("--weights", "0.2,-0.4,0.5,0.6,0.1,-0.5,-0.3,0.8", T.HelpManualVsAutogradWeights, 8);
+        var init = Values.Choice("--init", "fixed", T.HelpManualVsAutogradInit, "fixed", "random");
         var seed = Values.Seed();
-        var tolerance = Values.Number("--tolerance", 1e-7, "a gradient disagrees when |g - autograd| > tolerance·max(1, |autograd|)");
+        var tolerance = Values.Number("--tolerance", 1e-7, T.HelpManualVsAutogradTolerance);
         foreach (var option in new Option[] { x, y, weights, init, seed, tolerance }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -137,16 +141,15 @@ internal static class ManualVsAutogradExperiment
 
     public static void Print(Report report, ManualVsAutogradResult r)
     {
-        report.Heading("manual-vs-autograd (seed 003, questions 2-4): hand-derived gradients against autograd and finite differences");
-        report.Line("first handed out (作业2): d_w1 = (d_w5 + d_w6) * out_h1 * (1 - out_h1) * x1   (d_w2..d_w4 alike)");
-        report.Line("the seed's correction:  d_w1 = (d_w5 * w5 / out_h1 + d_w6 * w6 / out_h1) * out_h1 * (1 - out_h1) * x1");
-        report.Line("the chain rule:         d_w1 = (d_o1·o1(1-o1)·w5 + d_o2·o2(1-o2)·w6) · h1(1-h1) · x1");
-        report.Table(["weight", "autograd", "finite differences", "first formulas", "error", "corrected", "error"],
+        report.Heading(T.ManualHeading);
+        report.Line(T.ManualFirstHandout);
+        report.Line(T.ManualSeedCorrection);
+        report.Line(T.ManualChainRule);
+        report.Table([T.Weight, T.ColAutograd, T.FiniteDifferences, T.FirstFormulas, T.Error, T.Corrected, T.Error],
             Enumerable.Range(0, 8).Select(i => (IReadOnlyList<string>)[
                 $"w{i + 1}", Fmt.G(r.Autograd[i]), Fmt.G(r.Numeric[i]), Fmt.G(r.FirstFormulas[i]), Fmt.E(r.FirstErrors[i]),
                 Fmt.G(r.CorrectedFormulas[i]), Fmt.E(r.CorrectedErrors[i])]));
-        report.Line($"loss {Fmt.G(r.LossBefore)}; after one SGD step (lr 1): {Fmt.G(r.LossAfterAutogradStep)} with autograd's gradients, " +
-                    $"{Fmt.G(r.LossAfterFirstFormulasStep)} with the first formulas'");
-        report.Styled("verdict: " + r.Verdict, "bold");
+        report.Line(Language.Format(T.ManualStepLosses, Fmt.G(r.LossBefore), Fmt.G(r.LossAfterAutogradStep), Fmt.G(r.LossAfterFirstFormulasStep)));
+        report.Styled(Language.Format(T.VerdictLabel, r.LocalVerdict), "bold");
     }
 }

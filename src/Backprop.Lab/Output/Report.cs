@@ -65,7 +65,7 @@ internal sealed class Report
     }
 
     /// <summary>Where a file was written.</summary>
-    public void Wrote(string what, string path) => Line($"{what}: {path}");
+    public void Wrote(string what, string path) => Line(Backprop.Seeds.Texts.Language.Format(T.WroteFile, what, path));
 
     /// <summary>
     /// Runs work that reports its progress through the callback, with a live progress bar on a terminal and

@@ -1,18 +1,20 @@
+using Backprop.Playground.Texts;
+
 namespace Backprop.Playground.Pages;
 
-/// <summary>The user-visible strings of the broadcasting page, in one place for translation.</summary>
+/// <summary>The user-visible strings of the broadcasting page, read from Texts/PlaygroundText.resx in the current UI language (zh-CN: PlaygroundText.zh-CN.resx).</summary>
 internal static class BroadcastText
 {
-    public const string Title = "Broadcasting";
-    public const string Intro = "Seed 001: two tensors typed as Python nested lists (torch.Tensor(list), float32). Shapes are aligned from the right; a missing dimension counts as 1; a 1 is stretched; two different sizes where neither is 1 cannot broadcast, and PyTorch's message says so.";
-    public const string A = "a";
-    public const string B = "b";
-    public const string Operation = "operation";
-    public const string Rules = "The rule, dimension by dimension";
-    public const string Result = "Result";
-    public const string Shape = "shape {0}";
-    public const string Refused = "PyTorch refuses it";
-    public const string TooLong = "At most {0} characters.";
-    public const string Examples = "Examples";
-    public const string NotFinite = "{0}: only finite numbers (no nan or inf); the last good tensor is kept.";
+    public static string Title => PlaygroundText.Broadcast_Title;
+    public static string Intro => PlaygroundText.Broadcast_Intro;
+    public static string A => PlaygroundText.Broadcast_A;
+    public static string B => PlaygroundText.Broadcast_B;
+    public static string Operation => PlaygroundText.Broadcast_Operation;
+    public static string Rules => PlaygroundText.Broadcast_Rules;
+    public static string Result => PlaygroundText.Broadcast_Result;
+    public static string Shape => PlaygroundText.Broadcast_Shape;
+    public static string Refused => PlaygroundText.Broadcast_Refused;
+    public static string TooLong => PlaygroundText.Broadcast_TooLong;
+    public static string Examples => PlaygroundText.Broadcast_Examples;
+    public static string NotFinite => PlaygroundText.Broadcast_NotFinite;
 }

@@ -1,18 +1,20 @@
+using Backprop.Playground.Texts;
+
 namespace Backprop.Playground.Pages;
 
-/// <summary>The user-visible strings of the computational-graph page, in one place for translation.</summary>
+/// <summary>The user-visible strings of the computational-graph page, read from Texts/PlaygroundText.resx in the current UI language (zh-CN: PlaygroundText.zh-CN.resx).</summary>
 internal static class GraphText
 {
-    public const string Title = "Computational graph";
-    public const string Intro = "Seed 002: type an expression; the graph drawn is the one autograd recorded (PyTorch's grad_fn names), every node with its value, and after Backward its gradient. Operators + - * / ^, unary minus, parentheses, and sigmoid, tanh, relu, exp, log, sqrt, sin, cos.";
-    public const string ExpressionLabel = "J =";
-    public const string Variables = "Variables";
-    public const string Backward = "Backward";
-    public const string Result = "J";
-    public const string Gradient = "dJ/d{0}";
-    public const string NoVariables = "The expression has no variables: nothing to differentiate.";
-    public const string ErrorAt = "Position {0}: {1}";
-    public const string GraphLabel = "The recorded autograd graph";
-    public const string Constant = "J is a constant ({0}): no graph was recorded.";
-    public const string TooManyVariables = "At most {0} variables.";
+    public static string Title => PlaygroundText.Graph_Title;
+    public static string Intro => PlaygroundText.Graph_Intro;
+    public static string ExpressionLabel => PlaygroundText.Graph_ExpressionLabel;
+    public static string Variables => PlaygroundText.Graph_Variables;
+    public static string Backward => PlaygroundText.Graph_Backward;
+    public static string Result => PlaygroundText.Graph_Result;
+    public static string Gradient => PlaygroundText.Graph_Gradient;
+    public static string NoVariables => PlaygroundText.Graph_NoVariables;
+    public static string ErrorAt => PlaygroundText.Graph_ErrorAt;
+    public static string GraphLabel => PlaygroundText.Graph_GraphLabel;
+    public static string Constant => PlaygroundText.Graph_Constant;
+    public static string TooManyVariables => PlaygroundText.Graph_TooManyVariables;
 }

@@ -1,32 +1,34 @@
+using Backprop.Playground.Texts;
+
 namespace Backprop.Playground.Pages;
 
-/// <summary>The user-visible strings of the linear-regression page, in one place for translation.</summary>
+/// <summary>The user-visible strings of the linear-regression page, read from Texts/PlaygroundText.resx in the current UI language (zh-CN: PlaygroundText.zh-CN.resx).</summary>
 internal static class RegressionText
 {
-    public const string Title = "Linear regression";
-    public const string Intro = "Seeds 001 and 002: fit y = w·x + b by gradient descent on the mean squared error. The points are y = 3x + 1 with seeded noise, or your own: click on the plot to add points.";
-    public const string Points = "points";
-    public const string Noise = "noise";
-    public const string Seed = "seed";
-    public const string W0 = "initial w";
-    public const string B0 = "initial b";
-    public const string LearningRate = "learning rate";
-    public const string Mode = "update";
-    public const string Manual = "by hand (w -= lr·w.grad)";
-    public const string Module = "Linear + MSELoss + SGD";
-    public const string Source = "data";
-    public const string Generated = "y = 3x + 1 + noise";
-    public const string Clicked = "my clicked points";
-    public const string StepsToRun = "steps to run";
-    public const string Run = "Run steps";
-    public const string Play = "Play";
-    public const string Pause = "Pause";
-    public const string Reset = "Reset";
-    public const string Clear = "Clear points";
-    public const string Loss = "loss";
-    public const string Steps = "steps";
-    public const string LossCurve = "mean squared error per step";
-    public const string PlotLabel = "The points and the fitted line; click to add a point";
-    public const string NeedPoints = "Click at least two points onto the plot.";
-    public const string Diverged = "Training stopped: the loss became {0}. Lower the learning rate and reset.";
+    public static string Title => PlaygroundText.Regression_Title;
+    public static string Intro => PlaygroundText.Regression_Intro;
+    public static string Points => PlaygroundText.Regression_Points;
+    public static string Noise => PlaygroundText.Regression_Noise;
+    public static string Seed => PlaygroundText.Regression_Seed;
+    public static string W0 => PlaygroundText.Regression_W0;
+    public static string B0 => PlaygroundText.Regression_B0;
+    public static string LearningRate => PlaygroundText.Regression_LearningRate;
+    public static string Mode => PlaygroundText.Regression_Mode;
+    public static string Manual => PlaygroundText.Regression_Manual;
+    public static string Module => PlaygroundText.Regression_Module;
+    public static string Source => PlaygroundText.Regression_Source;
+    public static string Generated => PlaygroundText.Regression_Generated;
+    public static string Clicked => PlaygroundText.Regression_Clicked;
+    public static string StepsToRun => PlaygroundText.Regression_StepsToRun;
+    public static string Run => PlaygroundText.Regression_Run;
+    public static string Play => PlaygroundText.Regression_Play;
+    public static string Pause => PlaygroundText.Regression_Pause;
+    public static string Reset => PlaygroundText.Regression_Reset;
+    public static string Clear => PlaygroundText.Regression_Clear;
+    public static string Loss => PlaygroundText.Regression_Loss;
+    public static string Steps => PlaygroundText.Regression_Steps;
+    public static string LossCurve => PlaygroundText.Regression_LossCurve;
+    public static string PlotLabel => PlaygroundText.Regression_PlotLabel;
+    public static string NeedPoints => PlaygroundText.Regression_NeedPoints;
+    public static string Diverged => PlaygroundText.Regression_Diverged;
 }

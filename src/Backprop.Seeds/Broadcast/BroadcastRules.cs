@@ -1,3 +1,5 @@
+using Backprop.Seeds.Texts;
+
 namespace Backprop.Seeds.Broadcast;
 
 /// <summary>Seed 001's broadcasting rule, dimension by dimension, as the lab prints it and the playground shows it.</summary>
@@ -14,14 +16,14 @@ public static class BroadcastRules
             string sa = ai >= 0 ? a[ai].ToString(System.Globalization.CultureInfo.InvariantCulture) : "-";
             string sb = bi >= 0 ? b[bi].ToString(System.Globalization.CultureInfo.InvariantCulture) : "-";
             string verdict =
-                ai < 0 || bi < 0 ? $"missing in {(ai < 0 ? "a" : "b")}: counts as 1, stretched to {(ai < 0 ? sb : sa)}" :
-                a[ai] == b[bi] ? "equal" :
-                a[ai] == 1 ? $"a has 1: stretched to {sb}" :
-                b[bi] == 1 ? $"b has 1: stretched to {sa}" :
-                "different and neither is 1: cannot broadcast";
-            lines.Add($"dim {i}: {sa} vs {sb}: {verdict}");
+                ai < 0 || bi < 0 ? Language.Format(SeedText.BroadcastMissing, ai < 0 ? "a" : "b", ai < 0 ? sb : sa) :
+                a[ai] == b[bi] ? SeedText.BroadcastEqual :
+                a[ai] == 1 ? Language.Format(SeedText.BroadcastStretched, "a", sb) :
+                b[bi] == 1 ? Language.Format(SeedText.BroadcastStretched, "b", sa) :
+                SeedText.BroadcastIncompatible;
+            lines.Add(Language.Format(SeedText.BroadcastDim, i, sa, sb, verdict));
         }
-        if (n == 0) lines.Add("both 0-d: nothing to align");
+        if (n == 0) lines.Add(SeedText.BroadcastBothScalars);
         return lines;
     }
 }

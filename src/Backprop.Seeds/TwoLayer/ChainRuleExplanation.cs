@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backprop.Seeds.Texts;
 
 namespace Backprop.Seeds.TwoLayer;
 
@@ -17,7 +18,7 @@ public static class ChainRuleExplanation
         string act = ActivationName(net.Activation);
         var lines = new List<string>();
 
-        lines.Add("forward");
+        lines.Add(SeedText.ChainForward);
         lines.Add($"  in_h1 = w1·x1 + w3·x2 = {N(w[0])}·{N(x1)} + {N(w[2])}·{N(x2)} = {G(V(f.InH1))}");
         lines.Add($"  h1 = {act}(in_h1) = {G(h1)}");
         lines.Add($"  in_h2 = w2·x1 + w4·x2 = {N(w[1])}·{N(x1)} + {N(w[3])}·{N(x2)} = {G(V(f.InH2))}");
@@ -34,7 +35,7 @@ public static class ChainRuleExplanation
         double sH1 = V(HandDerivedGradients.Slope(net, f.OutH1.Detach())), sH2 = V(HandDerivedGradients.Slope(net, f.OutH2.Detach()));
         var grads = HandDerivedGradients.Corrected(net, f).Select(V).ToArray();
 
-        lines.Add("backward: the chain rule, one factor per step back from L");
+        lines.Add(SeedText.ChainBackward);
         if (net.Loss == LossKind.CrossEntropy)
         {
             var p = TwoLayerNetwork.Outputs(f.OutO1.Detach(), f.OutO2.Detach()).Softmax(0).ToDoubleArray();
@@ -74,11 +75,11 @@ public static class ChainRuleExplanation
 
         if (sgd)
         {
-            lines.Add($"update (SGD): w <- w - lr · dL/dw, lr = {G(lr)}");
+            lines.Add(Language.Format(SeedText.ChainUpdateSgd, G(lr)));
             for (int i = 0; i < 8; i++)
                 lines.Add($"  w{i + 1} = {N(w[i])} - {N(lr)} · {N(grads[i])} = {G(w[i] - lr * grads[i])}");
         }
-        else lines.Add("update (Adam): the first step moves every weight with a non-zero gradient by about lr, against its gradient's sign");
+        else lines.Add(SeedText.ChainUpdateAdam);
         return lines;
     }
 
@@ -103,13 +104,26 @@ public static class ChainRuleExplanation
         return result;
     }
 
+    /// <summary>
+    /// In words, how the chain rule reaches wk (k = 1..8): an output weight's three factors, or a hidden weight's two
+    /// paths through o1 and o2 added up; in the current UI language.
+    /// </summary>
+    public static string Describe(int k)
+    {
+        if (k is < 1 or > 8) throw new ArgumentOutOfRangeException(nameof(k), k, "ChainRuleExplanation.Describe: the weights are w1..w8");
+        if (k >= 5)
+            return Language.Format(SeedText.ChainOutputWeight, k, k is 5 or 6 ? "h1" : "h2", k is 5 or 7 ? "o1" : "o2");
+        string hidden = k is 1 or 3 ? "h1" : "h2";
+        return Language.Format(SeedText.ChainHiddenWeight, k, k <= 2 ? "x1" : "x2", hidden, hidden == "h1" ? "w5" : "w7", hidden == "h1" ? "w6" : "w8");
+    }
+
     /// <summary>A number in six significant digits, negative ones in parentheses so that products read unambiguously.</summary>
     private static string N(double v) => v < 0 ? $"({G(v)})" : G(v);
 
     public static string ActivationName(Activation a) => a switch
     {
         Activation.Sigmoid => "sigmoid",
-        Activation.SigmoidByHand => "sigmoid (by hand)",
+        Activation.SigmoidByHand => SeedText.SigmoidByHand,
         Activation.Relu => "relu",
         _ => "tanh",
     };

@@ -19,7 +19,7 @@ internal static class AllExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Every experiment at its seed defaults: plots and <out>/REPORT.md with the tables and the answers to seed 003's questions (the default)");
+        var command = new Command(Name, T.HelpAll);
         var common = CommonOptions.AddTo(command);
         command.SetAction(parse => Execute(common.Read(parse, io)));
         return command;
@@ -36,7 +36,7 @@ internal static class AllExperiment
     {
         LabRun run = null!;
         if (ctx.Json) run = LabRun.Execute(ctx.DType);
-        else ctx.Report.Progress("all experiments", LabRun.ExperimentCount, tick => run = LabRun.Execute(ctx.DType, tick));
+        else ctx.Report.Progress(T.AllExperiments, LabRun.ExperimentCount, tick => run = LabRun.Execute(ctx.DType, tick));
 
         var (plots, graphSvg) = Draw(run, ctx.OutDir);
         string reportPath = ctx.OutPath(LabRun.Files.Report);
@@ -54,7 +54,7 @@ internal static class AllExperiment
         BroadcastExperiment.Print(report, run.Broadcast);
         SweepExperiment.Print(report, run.Sweep, plots.Where(p => p.What.StartsWith("sweep:", StringComparison.Ordinal)).Select(p => (p.What[7..], ctx.OutPath(p.File))).ToList());
         report.Heading("all");
-        report.Wrote("report", reportPath);
+        report.Wrote(T.ReportFile, reportPath);
         return 0;
     }
 

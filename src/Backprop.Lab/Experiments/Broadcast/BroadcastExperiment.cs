@@ -7,6 +7,15 @@ namespace Backprop.Lab.Experiments.Broadcast;
 /// <summary>One a (op) b: its shapes, the right-aligned comparison dim by dim, and the result or the error's message.</summary>
 internal sealed record BroadcastCase(string Name, NestedList A, NestedList B, string Op, int[]? ResultShape, Tensor? Result, string? Error, IReadOnlyList<string> Rules)
 {
+    /// <summary>The case as the report titles it, in the report's language (Name, the JSON's, stays English).</summary>
+    public string Title
+    {
+        get => _title ?? Name;
+        init => _title = value;
+    }
+
+    private readonly string? _title;
+
     public JsonRecord ToJson()
     {
         var record = new JsonRecord
@@ -54,10 +63,10 @@ internal static class BroadcastExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seed 001: broadcasting: the seed's examples and failing cases with their messages, or any --a and --b");
-        var a = ListOption("--a", "tensor a as a nested list, e.g. \"[1,2,3]\" (giving --a or --b runs that one case; the other defaults to the seed's)");
-        var b = ListOption("--b", "tensor b as a nested list, e.g. \"[[1],[2],[3]]\"");
-        var op = Values.Choice("--op", "add", "the operation", "add", "sub", "mul", "div");
+        var command = new Command(Name, T.HelpBroadcast);
+        var a = ListOption("--a", T.HelpBroadcastA);
+        var b = ListOption("--b", T.HelpBroadcastB);
+        var op = Values.Choice("--op", "add", T.HelpBroadcastOp, "add", "sub", "mul", "div");
         foreach (var option in new Option[] { a, b, op }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command, dtype: false);
         command.SetAction(parse =>
@@ -65,7 +74,7 @@ internal static class BroadcastExperiment
             var ctx = common.Read(parse, io);
             var cases = parse.GetValue(a) is null && parse.GetValue(b) is null
                 ? SeedCases()
-                : [Run("a (op) b", parse.GetValue(a) ?? NestedList.Parse("--a", SeedA), parse.GetValue(b) ?? NestedList.Parse("--b", SeedB), parse.GetValue(op)!)];
+                : [Run("a (op) b", parse.GetValue(a) ?? NestedList.Parse("--a", SeedA), parse.GetValue(b) ?? NestedList.Parse("--b", SeedB), parse.GetValue(op)!) with { Title = T.BroadcastCaseGiven }];
             if (ctx.Json) return ctx.WriteJson(ToJson(cases));
             Print(ctx.Report, cases);
             return 0;
@@ -98,12 +107,12 @@ internal static class BroadcastExperiment
         NestedList L(string text) => NestedList.Parse("seed", text);
         return
         [
-            Run("c = a + b (seed 001)", L(SeedA), L(SeedB), "add"),
-            Run("c = b + a (seed 001)", L(SeedB), L(SeedA), "add"),
-            Run("sizes differ and neither is 1: a + torch.Tensor([2,3])", L(SeedA), L("[2,3]"), "add"),
-            Run("a tensor with no elements: a + torch.Tensor([])", L(SeedA), L("[]"), "add"),
-            Run("a 0-d tensor broadcasts (the seed's 'at least one dimension' rule is from older PyTorch)", L(SeedA), L("5"), "add"),
-            Run("missing leading dims count as 1: [2,3] - [3]", L("[[1,2,3],[4,5,6]]"), L(SeedA), "sub"),
+            Run("c = a + b (seed 001)", L(SeedA), L(SeedB), "add") with { Title = T.BroadcastCaseSeedAb },
+            Run("c = b + a (seed 001)", L(SeedB), L(SeedA), "add") with { Title = T.BroadcastCaseSeedBa },
+            Run("sizes differ and neither is 1: a + torch.Tensor([2,3])", L(SeedA), L("[2,3]"), "add") with { Title = T.BroadcastCaseMismatch },
+            Run("a tensor with no elements: a + torch.Tensor([])", L(SeedA), L("[]"), "add") with { Title = T.BroadcastCaseEmpty },
+            Run("a 0-d tensor broadcasts (the seed's 'at least one dimension' rule is from older PyTorch)", L(SeedA), L("5"), "add") with { Title = T.BroadcastCaseScalar },
+            Run("missing leading dims count as 1: [2,3] - [3]", L("[[1,2,3],[4,5,6]]"), L(SeedA), "sub") with { Title = T.BroadcastCaseLeading },
         ];
     }
 
@@ -133,20 +142,20 @@ internal static class BroadcastExperiment
 
     public static void Print(Report report, List<BroadcastCase> cases)
     {
-        report.Heading("broadcast (seed 001): align shapes from the right; sizes must be equal, one of them 1, or missing");
+        report.Heading(T.BroadcastHeading);
         foreach (var c in cases)
         {
             report.Line();
-            report.Line($"{c.Name}");
+            report.Line(c.Title);
             string symbol = c.Op switch { "sub" => "-", "mul" => "*", "div" => "/", _ => "+" };
             report.Line($"  {c.A.Text} {NestedList.FormatShape(c.A.Shape)} {symbol} {c.B.Text} {NestedList.FormatShape(c.B.Shape)}");
             foreach (var rule in c.Rules) report.Line("    " + rule);
             if (c.Result is not null)
             {
-                report.Line($"  result {NestedList.FormatShape(c.ResultShape!)}:");
+                report.Line(Language.Format(T.BroadcastResult, NestedList.FormatShape(c.ResultShape!)));
                 foreach (var line in c.Result.ToString().Split('\n')) report.Line("    " + line);
             }
-            else report.Styled($"  error: {c.Error}", "red");
+            else report.Styled(Language.Format(T.BroadcastError, c.Error), "red");
         }
     }
 }

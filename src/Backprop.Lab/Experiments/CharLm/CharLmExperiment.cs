@@ -29,26 +29,26 @@ internal static class CharLmExperiment
             "Train charlm_torch.py's gpt or lstm on a text, character by character: loss, validation loss, a generated continuation, --save/--resume");
         var corpus = new Option<string>("--corpus")
         {
-            Description = $"tang300 or song100 (Debian's fortunes-zh), fortunes (fortunes), or a UTF-8 FILE (any name with a '/') [default: tang300]",
+            Description = T.HelpCharLmCorpus,
             HelpName = "NAME|FILE",
             DefaultValueFactory = _ => "tang300",
         };
-        var model = Values.Choice("--model", CharLmSettings.Gpt, "gpt: a pre-norm decoder (nanoGPT); lstm: Embedding(V,64)-LSTM(64,256)-Linear(256,V)",
+        var model = Values.Choice("--model", CharLmSettings.Gpt, T.HelpCharLmModel,
             CharLmSettings.Gpt, CharLmSettings.Lstm);
-        var steps = Values.Count("--steps", 200, "AdamW steps");
-        var batch = Values.Count("--batch", 32, "sequences per step");
-        var block = Values.Count("--block", 64, "characters per sequence (the context)");
-        var embd = Values.Count("--embd", 128, "gpt: the model width");
-        var heads = Values.Count("--heads", 4, "gpt: attention heads");
-        var layers = Values.Count("--layers", 2, "gpt: blocks");
-        var lr = Values.Number("--lr", 3e-3, "the learning rate (AdamW, PyTorch's defaults otherwise)");
-        var seed = Values.Seed("seed for the initial weights and the batches (torch.manual_seed)");
-        var sample = Values.Count("--sample", 48, "characters to generate after the text's first", min: 0);
-        var threads = Values.Count("--threads", 0, "worker threads (0: all cores); sets DOTNET_PROCESSOR_COUNT and restarts the lab", min: 0);
-        var temperature = Values.OptionalNumber("--temperature", "sample the text from softmax(logits / T) (Multinomial) instead of greedily");
-        var save = Values.File("--save", "write a checkpoint (model, optimizer, generator, step) to FILE when training ends");
-        var resume = Values.File("--resume", "continue the run saved in FILE (the same settings) up to --steps");
-        var onnx = Values.File("--onnx", "export the trained model to FILE as ONNX (opset 17): ids [batch, block] in, logits [batch, block, vocab] out");
+        var steps = Values.Count("--steps", 200, T.HelpCharLmSteps);
+        var batch = Values.Count("--batch", 32, T.HelpCharLmBatch);
+        var block = Values.Count("--block", 64, T.HelpCharLmBlock);
+        var embd = Values.Count("--embd", 128, T.HelpCharLmEmbd);
+        var heads = Values.Count("--heads", 4, T.HelpCharLmHeads);
+        var layers = Values.Count("--layers", 2, T.HelpCharLmLayers);
+        var lr = Values.Number("--lr", 3e-3, T.HelpCharLmLr);
+        var seed = Values.Seed(T.HelpCharLmSeed);
+        var sample = Values.Count("--sample", 48, T.HelpCharLmSample, min: 0);
+        var threads = Values.Count("--threads", 0, T.HelpCharLmThreads, min: 0);
+        var temperature = Values.OptionalNumber("--temperature", T.HelpCharLmTemperature);
+        var save = Values.File("--save", T.HelpCharLmSave);
+        var resume = Values.File("--resume", T.HelpCharLmResume);
+        var onnx = Values.File("--onnx", T.HelpCharLmOnnx);
         foreach (var option in new Option[] { corpus, model, steps, batch, block, embd, heads, layers, lr, seed, sample, threads, temperature, save, resume, onnx })
             command.Options.Add(option);
         var common = CommonOptions.AddTo(command, dtype: false);
@@ -77,11 +77,11 @@ internal static class CharLmExperiment
             {
                 var report = ctx.Report;
                 PrintSetup(report, run, resumePath);
-                report.ProgressWithStatus($"char-lm {settings.Model}", settings.Steps, tick => rate = run.Train((step, loss, tokens) =>
+                report.ProgressWithStatus(Language.Format(T.CharLmProgress, settings.Model), settings.Steps, tick => rate = run.Train((step, loss, tokens) =>
                 {
-                    string status = string.Create(CultureInfo.InvariantCulture, $"loss {loss:F4} · {(double.IsNaN(tokens) ? "-" : tokens.ToString("N0", CultureInfo.InvariantCulture))} tokens/s");
+                    string status = Language.Format(T.CharLmStatus, loss.ToString("F4", CultureInfo.InvariantCulture), double.IsNaN(tokens) ? "-" : tokens.ToString("N0", CultureInfo.InvariantCulture));
                     tick(step, status);
-                    if (step % 50 == 0 || step == settings.Steps) report.Line($"step {step}/{settings.Steps}: {status}");
+                    if (step % 50 == 0 || step == settings.Steps) report.Line(Language.Format(T.CharLmStepLine, step, settings.Steps, status));
                 }));
             }
             // Saved as training ends, before validation draws batches: a resumed run continues the training stream.
@@ -174,17 +174,18 @@ internal static class CharLmExperiment
     private static void PrintSetup(Report report, CharLmRun run, string? resumePath)
     {
         var s = run.Settings;
-        report.Heading($"char-lm: the {s.Model} on {run.Corpus.Name}, {run.Corpus.Text.Count:N0} characters, a vocabulary of {run.Corpus.Chars.Count:N0}");
+        static string N0(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
+        report.Heading(Language.Format(T.CharLmHeading, s.Model, run.Corpus.Name, N0(run.Corpus.Text.Count), N0(run.Corpus.Chars.Count)));
         string model = s.Model == CharLmSettings.Gpt
-            ? $"gpt: {s.Layers} pre-norm block(s), width {s.Embd}, {s.Heads} heads, context {s.Block}"
+            ? Language.Format(T.CharLmGptModel, s.Layers, s.Embd, s.Heads, s.Block)
             : "lstm: Embedding(V, 64), LSTM(64, 256), Linear(256, V)";
         report.Pairs(
         [
-            ("corpus", $"{run.Corpus.Path} ({run.Corpus.Train.Numel:N0} training, {run.Corpus.Validation.Numel:N0} validation characters)"),
-            ("model", model),
-            ("parameters", run.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)),
-            ("training", string.Create(CultureInfo.InvariantCulture, $"AdamW lr {s.Lr}, batch {s.Batch} × {s.Block} characters, {s.Steps} steps, seed {s.Seed}, cross-entropy")),
-            .. resumePath is null ? Array.Empty<(string, string)>() : [("resumed", $"{resumePath} at step {run.Step}")],
+            (T.CharLmCorpus, Language.Format(T.CharLmCorpusValue, run.Corpus.Path, N0(run.Corpus.Train.Numel), N0(run.Corpus.Validation.Numel))),
+            (T.FmnistModel, model),
+            (T.FmnistParameters, run.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)),
+            (T.FmnistTraining, Language.Format(T.CharLmTrainingValue, s.Lr, s.Batch, s.Block, s.Steps, s.Seed)),
+            .. resumePath is null ? Array.Empty<(string, string)>() : [(T.CharLmResumed, Language.Format(T.CharLmResumedValue, resumePath, run.Step))],
         ]);
     }
 
@@ -196,22 +197,20 @@ internal static class CharLmExperiment
         var steps = r.Curve.Select(p => (double)p.Step).ToList();
         var losses = r.Curve.Select(p => p.Loss).ToList();
         var mean = losses.Select((_, i) => losses.Skip(Math.Max(0, i - 19)).Take(Math.Min(20, i + 1)).Average()).ToList();
-        Chart.Lines(path, [new Series("train loss", losses, steps), new Series("running mean (20 steps)", mean, steps)],
-            string.Create(CultureInfo.InvariantCulture, $"char-lm {r.Settings.Model} on {r.Settings.Corpus}: AdamW lr {r.Settings.Lr}, batch {r.Settings.Batch}×{r.Settings.Block}"),
-            xLabel: "step", yLabel: "cross-entropy");
+        Chart.Lines(path, [new Series(T.CharLmSeriesLoss, losses, steps), new Series(T.CharLmSeriesMean, mean, steps)],
+            Language.Format(T.CharLmChart, r.Settings.Model, r.Settings.Corpus, r.Settings.Lr, r.Settings.Batch, r.Settings.Block),
+            xLabel: T.AxisStep, yLabel: T.FmnistAxisCrossEntropy, logScaleNote: T.AxisLogScale);
     }
 
     private static void Print(Report report, CharLmResult r, string lossPath, string? savePath)
     {
-        report.Table(["step", "loss"], r.ReportedLosses.Select(p => (IReadOnlyList<string>)[Fmt.I(p.Key), p.Value.ToString("F4", CultureInfo.InvariantCulture)]));
-        report.Line(string.Create(CultureInfo.InvariantCulture,
-            $"validation loss {r.ValidationLoss:F4} (mean of {r.Settings.ValidationBatches} batches); {(r.TokensPerSecond is { } t ? t.ToString("N0", CultureInfo.InvariantCulture) : "-")} tokens/s"));
-        report.Line(r.Settings.Temperature is { } temp
-            ? string.Create(CultureInfo.InvariantCulture, $"sampled at temperature {temp}:")
-            : "greedy continuation of the text's first character:");
+        report.Table([T.CharLmStepColumn, T.Loss], r.ReportedLosses.Select(p => (IReadOnlyList<string>)[Fmt.I(p.Key), p.Value.ToString("F4", CultureInfo.InvariantCulture)]));
+        report.Line(Language.Format(T.CharLmValidation, r.ValidationLoss.ToString("F4", CultureInfo.InvariantCulture), r.Settings.ValidationBatches,
+            r.TokensPerSecond is { } t ? t.ToString("N0", CultureInfo.InvariantCulture) : "-"));
+        report.Line(r.Settings.Temperature is { } temp ? Language.Format(T.CharLmSampled, temp) : T.CharLmGreedy);
         report.Line(r.Sample);
-        report.Wrote("loss curve", lossPath);
-        if (savePath is not null) report.Wrote("checkpoint", savePath);
+        report.Wrote(T.LossCurve, lossPath);
+        if (savePath is not null) report.Wrote(T.CharLmCheckpoint, savePath);
     }
 
     // The thread pool and Environment.ProcessorCount are sized at start-up; DOTNET_PROCESSOR_COUNT sets both (as

@@ -83,18 +83,18 @@ internal static class FashionMnistExperiment
             "Train the mlp or cnn of fmnist_torch.py on Fashion-MNIST: per-epoch loss and test accuracy, a confusion matrix, curves, --save to safetensors");
         var data = new Option<string?>("--data")
         {
-            Description = $"an MNIST-format folder (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-…, raw or .gz) [default: {FashionMnistData.DefaultFolder}]",
+            Description = Language.Format(T.HelpFashionMnistData, FashionMnistData.DefaultFolder),
             HelpName = "DIR",
         };
-        var model = Values.Choice("--model", FashionMnistModels.Mlp, "mlp: Flatten-Linear(784,256)-ReLU-Linear(256,10); cnn: conv5x5(16)-ReLU-pool-conv5x5(32)-ReLU-pool-Linear(1568,10)",
+        var model = Values.Choice("--model", FashionMnistModels.Mlp, T.HelpFashionMnistModel,
             FashionMnistModels.Mlp, FashionMnistModels.Cnn);
-        var epochs = Values.Count("--epochs", 1, "passes over the training set");
-        var batch = Values.Count("--batch", 64, "samples per SGD step", max: int.MaxValue);
-        var lr = Values.Number("--lr", 0.05, "the learning rate (SGD, momentum 0.9)");
-        var seed = Values.Seed("seed for the initial weights and the batch orders (torch.manual_seed)");
-        var limit = Values.Count("--limit", 0, "use only the first N training images (0: all)", min: 0, max: int.MaxValue);
-        var save = Values.File("--save", "write the trained model's state dict to FILE (safetensors; torch's Sequential names)");
-        var onnx = Values.File("--onnx", "export the trained model to FILE as ONNX (opset 17, dynamic batch) for ONNX Runtime (samples/DeployWithOnnxRuntime)");
+        var epochs = Values.Count("--epochs", 1, T.HelpFashionMnistEpochs);
+        var batch = Values.Count("--batch", 64, T.HelpFashionMnistBatch, max: int.MaxValue);
+        var lr = Values.Number("--lr", 0.05, T.HelpFashionMnistLr);
+        var seed = Values.Seed(T.HelpFashionMnistSeed);
+        var limit = Values.Count("--limit", 0, T.HelpFashionMnistLimit, min: 0, max: int.MaxValue);
+        var save = Values.File("--save", T.HelpFashionMnistSave);
+        var onnx = Values.File("--onnx", T.HelpFashionMnistOnnx);
         foreach (var option in new Option[] { data, model, epochs, batch, lr, seed, limit, save, onnx }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command, dtype: false);
         command.SetAction(parse =>
@@ -114,7 +114,7 @@ internal static class FashionMnistExperiment
                 var report = ctx.Report;
                 PrintSetup(report, settings, dataset);
                 // Each epoch's line as it ends (above the live bar on a terminal): a long run shows how it is going.
-                report.ProgressWithStatus($"fashion-mnist {settings.Model}", steps,
+                report.ProgressWithStatus(Language.Format(T.FmnistProgress, settings.Model), steps,
                     tick => result = Run(settings, dataset, tick, e => report.Line(EpochLine(e, settings.Epochs))));
             }
             string? savePath = parse.GetValue(save);
@@ -134,8 +134,9 @@ internal static class FashionMnistExperiment
     // In long: samples + batch − 1 overflows an int when the batch is near int.MaxValue.
     private static int StepsPerEpoch(int samples, int batch) => (int)((samples + (long)batch - 1) / batch);
 
-    private static string EpochLine(EpochRecord e, int epochs) => string.Create(CultureInfo.InvariantCulture,
-        $"epoch {e.Epoch}/{epochs}: train loss {e.TrainLoss:F4}, test accuracy {e.TestAccuracy:F4}, {e.Seconds:F1} s, {e.SamplesPerSecond:F0} samples/s");
+    private static string EpochLine(EpochRecord e, int epochs) => Language.Format(T.FmnistEpochLine, e.Epoch, epochs,
+        e.TrainLoss.ToString("F4", CultureInfo.InvariantCulture), e.TestAccuracy.ToString("F4", CultureInfo.InvariantCulture),
+        e.Seconds.ToString("F1", CultureInfo.InvariantCulture), e.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture));
 
     /// <summary>Trains and evaluates; progress gets (steps done, "loss … · … samples/s"), epochDone each epoch's record.</summary>
     public static FashionMnistResult Run(FashionMnistSettings s, FashionMnistData data, Action<int, string?>? progress = null,
@@ -261,15 +262,15 @@ internal static class FashionMnistExperiment
     {
         string? dir = Path.GetDirectoryName(Path.GetFullPath(lossPath));
         if (dir is not null) Directory.CreateDirectory(dir);
-        string what = $"{r.Settings.Model}, SGD lr {Fmt.G(r.Settings.Lr)} momentum {Fmt.G(r.Settings.Momentum)}, batch {r.Settings.Batch}";
+        string what = Language.Format(T.FmnistWhat, r.Settings.Model, Fmt.G(r.Settings.Lr), Fmt.G(r.Settings.Momentum), r.Settings.Batch);
         Chart.Lines(lossPath,
         [
-            new Series("train loss (running mean)", r.LossCurve.Select(p => p.Loss).ToList(), r.LossCurve.Select(p => p.Epoch).ToList()),
-            new Series("epoch mean", r.Epochs.Select(e => e.TrainLoss).ToList(), r.Epochs.Select(e => (double)e.Epoch).ToList()),
-        ], $"Fashion-MNIST training loss: {what}", xLabel: "epoch", yLabel: "cross-entropy");
+            new Series(T.FmnistSeriesRunning, r.LossCurve.Select(p => p.Loss).ToList(), r.LossCurve.Select(p => p.Epoch).ToList()),
+            new Series(T.FmnistSeriesEpochMean, r.Epochs.Select(e => e.TrainLoss).ToList(), r.Epochs.Select(e => (double)e.Epoch).ToList()),
+        ], Language.Format(T.FmnistChartLoss, what), xLabel: T.AxisEpoch, yLabel: T.FmnistAxisCrossEntropy, logScaleNote: T.AxisLogScale);
         Chart.Lines(accuracyPath,
-            [new Series("test accuracy", r.Epochs.Select(e => e.TestAccuracy).ToList(), r.Epochs.Select(e => (double)e.Epoch).ToList())],
-            $"Fashion-MNIST test accuracy: {what}", xLabel: "epoch", yLabel: "test accuracy");
+            [new Series(T.FmnistTestAccuracy, r.Epochs.Select(e => e.TestAccuracy).ToList(), r.Epochs.Select(e => (double)e.Epoch).ToList())],
+            Language.Format(T.FmnistChartAccuracy, what), xLabel: T.AxisEpoch, yLabel: T.FmnistTestAccuracy, logScaleNote: T.AxisLogScale);
     }
 
     /// <summary>What is about to run: the data, the model's layers, the training settings.</summary>
@@ -277,36 +278,37 @@ internal static class FashionMnistExperiment
     {
         // A model drawn only to be described (its layers and size do not depend on the generator).
         var model = FashionMnistModels.Build(s.Model, new Generator());
-        report.Heading($"fashion-mnist: the {s.Model} on {Fmt.I(data.TrainImages.Shape[0])} training images, tested on {Fmt.I(data.TestImages.Shape[0])}");
+        report.Heading(Language.Format(T.FmnistHeading, s.Model, Fmt.I(data.TrainImages.Shape[0]), Fmt.I(data.TestImages.Shape[0])));
         report.Pairs(
         [
-            ("data", data.Folder),
-            ("model", FashionMnistModels.Describe(model)),
-            ("parameters", FashionMnistModels.ParameterCount(model).ToString("N0", CultureInfo.InvariantCulture)),
-            ("training", $"SGD lr {Fmt.G(s.Lr)}, momentum {Fmt.G(s.Momentum)}, batch {s.Batch}, {s.Epochs} epoch(s), seed {s.Seed}, cross-entropy"),
+            (T.FmnistData, data.Folder),
+            (T.FmnistModel, FashionMnistModels.Describe(model)),
+            (T.FmnistParameters, FashionMnistModels.ParameterCount(model).ToString("N0", CultureInfo.InvariantCulture)),
+            (T.FmnistTraining, Language.Format(T.FmnistTrainingValue, Fmt.G(s.Lr), Fmt.G(s.Momentum), s.Batch, Language.Format(T.Epochs, s.Epochs), s.Seed)),
         ]);
     }
 
     /// <summary>The per-epoch table, the confusion matrix, the totals and the files (after <see cref="PrintSetup"/> and the epoch lines).</summary>
     public static void Print(Report report, FashionMnistResult r, string lossPath, string accuracyPath, string? savePath)
     {
-        report.Table(["epoch", "train loss (mean)", "test accuracy", "seconds", "samples/s"],
+        report.Table([T.LinearEpoch, T.FmnistTrainLossMean, T.FmnistTestAccuracy, T.Seconds, T.SamplesPerSecond],
             r.Epochs.Select(e => (IReadOnlyList<string>)[
                 Fmt.I(e.Epoch), e.TrainLoss.ToString("F4", CultureInfo.InvariantCulture), e.TestAccuracy.ToString("F4", CultureInfo.InvariantCulture),
                 e.Seconds.ToString("F2", CultureInfo.InvariantCulture), e.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture)]));
-        var names = FashionMnistModels.ClassNames;
-        report.Table(["true \\ predicted", .. names, "recall"],
+        var names = T.FmnistClassNames.Split('|');   // FashionMnistModels.ClassNames, in the report's language
+        report.Table([T.FmnistTruePredicted, .. names, T.FmnistRecall],
             Enumerable.Range(0, names.Length).Select(t =>
             {
                 long total = Enumerable.Range(0, names.Length).Sum(p => r.Confusion[t, p]);
                 string recall = total == 0 ? "-" : ((double)r.Confusion[t, t] / total).ToString("F3", CultureInfo.InvariantCulture);
                 return (IReadOnlyList<string>)[names[t], .. Enumerable.Range(0, names.Length).Select(p => Fmt.I(r.Confusion[t, p])), recall];
             }),
-            "confusion matrix on the test set (rows: the true class, columns: the predicted one)");
-        report.Line(string.Create(CultureInfo.InvariantCulture,
-            $"test accuracy {r.TestAccuracy:F4} ({r.Correct} of {r.TestSamples}); training {r.TrainSeconds:F2} s, {r.SamplesPerSecond:F0} samples/s; last batch loss {r.FinalTrainLoss:F4}"));
-        report.Wrote("loss curve", lossPath);
-        report.Wrote("test accuracy per epoch", accuracyPath);
-        if (savePath is not null) report.Wrote("model (safetensors)", savePath);
+            T.FmnistConfusion);
+        string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+        report.Line(Language.Format(T.FmnistTotals, F(r.TestAccuracy, "F4"), r.Correct, r.TestSamples, F(r.TrainSeconds, "F2"),
+            F(r.SamplesPerSecond, "F0"), F(r.FinalTrainLoss, "F4")));
+        report.Wrote(T.LossCurve, lossPath);
+        report.Wrote(T.FmnistAccuracyFile, accuracyPath);
+        if (savePath is not null) report.Wrote(T.FmnistModelFile, savePath);
     }
 }

@@ -41,17 +41,17 @@ internal static class RegressionExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seed 002: fit y = w·x + b (y = 3x + 1 generated, or --data CSV) by gradient descent on the mean squared error");
-        var data = Values.File("--data", "a CSV of x,y rows (a header row starting with x is skipped); default: generated points");
-        var points = Values.Count("--points", 500, "how many points to generate: x = torch.rand(n, 1), y = 3x + 1");
-        var seed = Values.Seed("seed for torch.manual_seed before generating the points");
-        var w0 = Values.Number("--w0", 0.5, "the initial w");
-        var b0 = Values.Number("--b0", 0.5, "the initial b");
-        var lr = Values.Number("--lr", 0.01, "the learning rate");
-        var iters = Values.Count("--iters", 2000, "gradient descent steps");
-        var mode = Values.Choice("--mode", "manual", "manual: tensors and a hand update; module: Linear + MSELoss + SGD", "manual", "module");
-        var plot = Values.File("--plot", "draw the points and the fitted line to FILE (.png or .svg); the human report draws <out>/regression-fit.png");
-        var lossPlot = Values.File("--loss-plot", "draw the loss curve to FILE; the human report draws <out>/regression-loss.png");
+        var command = new Command(Name, T.HelpRegression);
+        var data = Values.File("--data", T.HelpRegressionData);
+        var points = Values.Count("--points", 500, T.HelpRegressionPoints);
+        var seed = Values.Seed(T.HelpRegressionSeed);
+        var w0 = Values.Number("--w0", 0.5, T.HelpRegressionW0);
+        var b0 = Values.Number("--b0", 0.5, T.HelpRegressionB0);
+        var lr = Values.Number("--lr", 0.01, T.HelpLinearLr);
+        var iters = Values.Count("--iters", 2000, T.HelpRegressionIters);
+        var mode = Values.Choice("--mode", "manual", T.HelpRegressionMode, "manual", "module");
+        var plot = Values.File("--plot", T.HelpRegressionPlot);
+        var lossPlot = Values.File("--loss-plot", T.HelpRegressionLossPlot);
         foreach (var option in new Option[] { data, points, seed, w0, b0, lr, iters, mode, plot, lossPlot }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -101,22 +101,23 @@ internal static class RegressionExperiment
     public static void Draw(RegressionResult r, string? fitPath, string? lossPath)
     {
         if (fitPath is not null)
-            Chart.ScatterWithLine(fitPath, r.Xs, r.Ys, r.W, r.B, $"regression: fitted y = {Fmt.G(r.W)}x + {Fmt.G(r.B)}");
+            Chart.ScatterWithLine(fitPath, r.Xs, r.Ys, r.W, r.B, Language.Format(T.ChartRegressionFit, Fmt.G(r.W), Fmt.G(r.B)), dataLabel: T.ChartData);
         if (lossPath is not null)
-            Chart.Lines(lossPath, [new Series(r.Settings.Module ? "MSELoss (module)" : "mean squared error (manual)", r.Losses)],
-                $"regression: loss, lr={Fmt.G(r.Settings.Lr)}", xLabel: "iteration", logY: r.Losses.All(l => l > 0));
+            Chart.Lines(lossPath, [new Series(r.Settings.Module ? T.RegressionSeriesModule : T.RegressionSeriesManual, r.Losses)],
+                Language.Format(T.ChartRegressionLoss, Fmt.G(r.Settings.Lr)), xLabel: T.AxisIteration, yLabel: T.AxisLoss,
+                logY: r.Losses.All(l => l > 0), logScaleNote: T.AxisLogScale);
     }
 
     public static void Print(Report report, RegressionResult r, string? fitPath, string? lossPath)
     {
         var s = r.Settings;
-        string source = s.Data is null ? $"{s.Points} points of y = 3x + 1, x = torch.rand(n, 1) after manual_seed({s.Seed})" : $"{r.Xs.Length} points from {s.Data}";
-        report.Heading($"regression (seed 002): y = w·x + b, {(s.Module ? "Linear + MSELoss + SGD" : "tensors and a hand update")}, lr {Fmt.G(s.Lr)}, {s.Iters} iterations");
-        report.Line($"  data: {source}; start w = {Fmt.G(s.W0)}, b = {Fmt.G(s.B0)}");
+        string source = s.Data is null ? Language.Format(T.RegressionSeedData, s.Points, s.Seed) : Language.Format(T.RegressionFileData, r.Xs.Length, s.Data);
+        report.Heading(Language.Format(T.RegressionHeading, s.Module ? T.RegressionModule : T.RegressionManual, Fmt.G(s.Lr), s.Iters));
+        report.Line(Language.Format(T.RegressionData, source, Fmt.G(s.W0), Fmt.G(s.B0)));
         var shown = Enumerable.Range(0, r.Losses.Count).Where(i => i == 0 || (i + 1) % Math.Max(1, s.Iters / 8) == 0 || i == r.Losses.Count - 1).Distinct();
-        report.Table(["iteration", "loss"], shown.Select(i => (IReadOnlyList<string>)[Fmt.I(i + 1), Fmt.R(r.Losses[i])]));
-        report.Line($"fitted: w = {Fmt.R(r.W)}, b = {Fmt.R(r.B)}{(s.Data is null ? " (the data were made with w = 3, b = 1)" : "")}");
-        if (fitPath is not null) report.Wrote("points and fitted line", fitPath);
-        if (lossPath is not null) report.Wrote("loss curve", lossPath);
+        report.Table([T.Iteration, T.Loss], shown.Select(i => (IReadOnlyList<string>)[Fmt.I(i + 1), Fmt.R(r.Losses[i])]));
+        report.Line(Language.Format(T.RegressionFitted, Fmt.R(r.W), Fmt.R(r.B)) + (s.Data is null ? T.RegressionMadeWith : ""));
+        if (fitPath is not null) report.Wrote(T.RegressionFitFile, fitPath);
+        if (lossPath is not null) report.Wrote(T.LossCurve, lossPath);
     }
 }

@@ -83,12 +83,12 @@ internal static class SweepExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seed 003 q5-10: learning rates × epochs, activations, losses, fixed vs random initial weights; tables, curves and a heatmap");
-        var lrs = Values.NumberList("--lrs", "0.1,0.5,1,5,10,50,100,200,500,1000", "learning rates for the lr × epochs grid (SGD, sigmoid, half-mse)");
-        var epochCounts = Values.IntList("--epochs-list", "1,10,100,1000", "epoch counts for the grid", min: 0, max: Values.MaxCount);
-        var lr = Values.Number("--lr", 1.0, "the learning rate of the activation, loss and init comparisons");
-        var epochs = Values.Count("--epochs", 100, "epochs of the activation, loss and init comparisons");
-        var seeds = Values.IntList("--seeds", "0,1,2,3,4", "seeds for the random initial weights", min: int.MinValue);
+        var command = new Command(Name, T.HelpSweep);
+        var lrs = Values.NumberList("--lrs", "0.1,0.5,1,5,10,50,100,200,500,1000", T.HelpSweepLrs);
+        var epochCounts = Values.IntList("--epochs-list", "1,10,100,1000", T.HelpSweepEpochsList, min: 0, max: Values.MaxCount);
+        var lr = Values.Number("--lr", 1.0, T.HelpSweepLr);
+        var epochs = Values.Count("--epochs", 100, T.HelpSweepEpochs);
+        var seeds = Values.IntList("--seeds", "0,1,2,3,4", T.HelpSweepSeeds, min: int.MinValue);
         foreach (var option in new Option[] { lrs, epochCounts, lr, epochs, seeds }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -205,19 +205,22 @@ internal static class SweepExperiment
         for (int i = 0; i < s.Lrs.Length; i++)
             for (int j = 0; j < s.EpochCounts.Length; j++) grid[i, j] = Math.Log10(Math.Max(r.LossAfter[i, j], 1e-300));
         Chart.Heatmap(P("sweep-lr-epochs.png"), grid, s.Lrs.Select(l => $"lr {Fmt.G(l)}").ToList(), s.EpochCounts.Select(e => Fmt.I(e)).ToList(),
-            "log10(loss) after training: learning rate × epochs (SGD, sigmoid, ½Σ(o-y)²)", "epochs", "learning rate");
+            T.ChartHeatmap, T.AxisEpochs, T.LearningRate);
         written.Add(("lr × epochs heatmap", P("sweep-lr-epochs.png")));
-        Chart.Lines(P("sweep-lr-curves.png"), r.LrCurves.Select(c => new Series(c.Name, c.Losses)).ToList(),
-            "loss per epoch for each learning rate", logY: r.LrCurves.All(c => c.Losses.All(l => l > 0)));
+        void Curves(string file, IEnumerable<Series> series, string title, bool logY) =>
+            Chart.Lines(P(file), series.ToList(), title, xLabel: T.AxisEpoch, yLabel: T.AxisLoss, logY: logY, logScaleNote: T.AxisLogScale);
+        Curves("sweep-lr-curves.png", r.LrCurves.Select(c => new Series(c.Name, c.Losses)),
+            T.ChartLrCurves, r.LrCurves.All(c => c.Losses.All(l => l > 0)));
         written.Add(("loss curves per learning rate", P("sweep-lr-curves.png")));
-        Chart.Lines(P("sweep-activations.png"), r.Activations.Select(c => new Series(c.Name, c.Losses)).ToList(),
-            $"activations: ½Σ(o-y)², SGD lr={Fmt.G(s.Lr)}", logY: r.Activations.All(c => c.Losses.All(l => l > 0)));
+        Curves("sweep-activations.png", r.Activations.Select(c => new Series(c.Name, c.Losses)),
+            Language.Format(T.ChartActivations, Fmt.G(s.Lr)), r.Activations.All(c => c.Losses.All(l => l > 0)));
         written.Add(("activation curves", P("sweep-activations.png")));
-        Chart.Lines(P("sweep-losses.png"), r.Losses.Select(c => new Series(c.Name, c.Losses)).ToList(),
-            $"losses: sigmoid, SGD lr={Fmt.G(s.Lr)} (each curve in its own loss)", logY: r.Losses.All(c => c.Losses.All(l => l > 0)));
+        Curves("sweep-losses.png", r.Losses.Select(c => new Series(c.Name, c.Losses)),
+            Language.Format(T.ChartLosses, Fmt.G(s.Lr)), r.Losses.All(c => c.Losses.All(l => l > 0)));
         written.Add(("loss-function curves", P("sweep-losses.png")));
-        Chart.Lines(P("sweep-init.png"), new[] { r.Fixed with { Name = "fixed (the seeds' weights)" } }.Concat(r.Random.Select(x => x.Curve)).Select(c => new Series(c.Name, c.Losses)).ToList(),
-            $"fixed vs torch.rand initial weights, SGD lr={Fmt.G(s.Lr)}", logY: true);
+        Curves("sweep-init.png", new[] { new Series(T.ChartFixedSeries, r.Fixed.Losses) }
+                .Concat(r.Random.Select(x => new Series(Language.Format(T.InitRandomSeedShort, x.Seed), x.Curve.Losses))),
+            Language.Format(T.ChartInit, Fmt.G(s.Lr)), logY: true);
         written.Add(("initial-weight curves", P("sweep-init.png")));
         return written;
     }
@@ -225,24 +228,38 @@ internal static class SweepExperiment
     public static void Print(Report report, SweepResult r, List<(string What, string Path)> plots)
     {
         var s = r.Settings;
-        report.Heading("sweep (seed 003, questions 5-10): the 2-2-2 network under different settings");
-        report.Line("loss after training (SGD, sigmoid, ½Σ(o - y)², the seeds' weights):");
-        report.Table(["learning rate", .. s.EpochCounts.Select(e => $"{e} epochs"), "loss ever rose"],
+        report.Heading(T.SweepHeading);
+        report.Line(T.SweepLossAfterTraining);
+        report.Table([T.LearningRate, .. s.EpochCounts.Select(e => Language.Format(T.EpochsColumn, e)), T.LossEverRose],
             Enumerable.Range(0, s.Lrs.Length).Select(i => (IReadOnlyList<string>)[
-                Fmt.G(s.Lrs[i]), .. Enumerable.Range(0, s.EpochCounts.Length).Select(j => Fmt.G(r.LossAfter[i, j])), r.Rises[i] ? "yes" : "no"]));
-        report.Line($"activations (½Σ(o - y)², SGD lr {Fmt.G(s.Lr)}), targets ({Fmt.List(TwoLayerNetwork.SeedTargets)}):");
-        report.Table(["activation", "loss at epoch 1", $"loss at epoch {s.Epochs}", "outputs at the end"],
+                Fmt.G(s.Lrs[i]), .. Enumerable.Range(0, s.EpochCounts.Length).Select(j => Fmt.G(r.LossAfter[i, j])), r.Rises[i] ? T.Yes : T.No]));
+        report.Line(Language.Format(T.SweepActivations, Fmt.G(s.Lr), Fmt.List(TwoLayerNetwork.SeedTargets)));
+        report.Table([T.ActivationColumn, Language.Format(T.LossAtEpoch, 1), Language.Format(T.LossAtEpoch, s.Epochs), T.OutputsAtEnd],
             r.Activations.Select(c => (IReadOnlyList<string>)[c.Name, Fmt.G(c.Losses[0]), Fmt.G(c.Losses[^1]), Fmt.List(c.FinalOutputs)]));
-        report.Line($"torch.sigmoid vs 1/(1 + exp(-z)) by hand: the loss curves differ by at most {Fmt.E(r.SigmoidByHandMaxDifference)}");
-        report.Line("first gradients of each loss (sigmoid, the seeds' weights):");
-        report.Table(["loss", .. Enumerable.Range(1, 8).Select(i => $"dL/dw{i}")],
+        report.Line(Language.Format(T.SweepSigmoidByHand, Fmt.E(r.SigmoidByHandMaxDifference)));
+        report.Line(T.SweepFirstGradients);
+        report.Table([T.LossFunctionColumn, .. Enumerable.Range(1, 8).Select(i => $"dL/dw{i}")],
             r.FirstGrads.Select(kv => (IReadOnlyList<string>)[kv.Key, .. kv.Value.Select(Fmt.G)]));
-        report.Table(["loss", "loss at epoch 1", $"loss at epoch {s.Epochs}", "outputs at the end"],
+        report.Table([T.LossFunctionColumn, Language.Format(T.LossAtEpoch, 1), Language.Format(T.LossAtEpoch, s.Epochs), T.OutputsAtEnd],
             r.Losses.Select(c => (IReadOnlyList<string>)[c.Name, Fmt.G(c.Losses[0]), Fmt.G(c.Losses[^1]), Fmt.List(c.FinalOutputs)]));
-        report.Line($"initial weights (½Σ(o - y)², sigmoid, SGD lr {Fmt.G(s.Lr)}, {s.Epochs} epochs):");
-        report.Table(["start", "weights", "loss at epoch 1", $"loss at epoch {s.Epochs}"],
-            new[] { (IReadOnlyList<string>)["fixed", Fmt.List(TwoLayerNetwork.SeedWeights), Fmt.G(r.Fixed.Losses[0]), Fmt.G(r.Fixed.Losses[^1])] }
-                .Concat(r.Random.Select(x => (IReadOnlyList<string>)[$"torch.rand, seed {x.Seed}", Fmt.List(x.Start), Fmt.G(x.Curve.Losses[0]), Fmt.G(x.Curve.Losses[^1])])));
-        foreach (var (what, path) in plots) report.Wrote(what, path);
+        report.Line(Language.Format(T.SweepInitialWeights, Fmt.G(s.Lr), s.Epochs));
+        report.Table([T.Start, T.WeightsColumn, Language.Format(T.LossAtEpoch, 1), Language.Format(T.LossAtEpoch, s.Epochs)],
+            new[] { (IReadOnlyList<string>)[T.InitFixed, Fmt.List(TwoLayerNetwork.SeedWeights), Fmt.G(r.Fixed.Losses[0]), Fmt.G(r.Fixed.Losses[^1])] }
+                .Concat(r.Random.Select(x => (IReadOnlyList<string>)[Language.Format(T.InitRandomSeed, x.Seed), Fmt.List(x.Start), Fmt.G(x.Curve.Losses[0]), Fmt.G(x.Curve.Losses[^1])])));
+        foreach (var (what, path) in plots) report.Wrote(PlotCaption(what), path);
     }
+
+    /// <summary>A picture's caption in the report's language, by the name `all` files it under (an English id).</summary>
+    public static string PlotCaption(string what) => what switch
+    {
+        "lr × epochs heatmap" => T.PlotHeatmap,
+        "loss curves per learning rate" => T.PlotLrCurves,
+        "activation curves" => T.PlotActivations,
+        "loss-function curves" => T.PlotLosses,
+        "initial-weight curves" => T.PlotInit,
+        "linear" => T.PlotLinear,
+        "regression fit" => T.PlotRegressionFit,
+        "regression loss" => T.PlotRegressionLoss,
+        _ => what,
+    };
 }

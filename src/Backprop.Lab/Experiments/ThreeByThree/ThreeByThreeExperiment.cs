@@ -51,16 +51,16 @@ internal static class ThreeByThreeExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seed 004: Linear(3,3,bias=False) + sigmoid + MSE; the hand-written gradient, SGD and Adam beside autograd and the library's optimizers");
-        var x = Values.NumberList("--x", "-0.5,0.1,1.1", "the input", 3);
-        var y = Values.NumberList("--y", "0.1,0.2,9.9", "the target", 3);
-        var weights = Values.NumberList("--weights", "0.1,-0.2,0.3,-0.4,0.5,-0.6,0.7,-0.8,0.9", "the weight, row-major as [out, in]", 9);
-        var optimizer = Values.Choice("--optimizer", "adam", "the optimizer", "sgd", "adam");
-        var lr = Values.OptionalNumber("--lr", "the learning rate (default: 1e-3 for adam, 0.1 for sgd)");
-        var steps = Values.Count("--steps", 1, "optimizer steps");
-        var init = Values.Choice("--init", "fixed", "initial weight: --weights, or nn.Linear(3, 3, bias=False)'s own after torch.manual_seed(--seed)", "fixed", "random");
+        var command = new Command(Name, T.HelpThreeByThree);
+        var x = Values.NumberList("--x", "-0.5,0.1,1.1", T.HelpThreeByThreeX, 3);
+        var y = Values.NumberList("--y", "0.1,0.2,9.9", T.HelpThreeByThreeY, 3);
+        var weights = Values.NumberList("--weights", "0.1,-0.2,0.3,-0.4,0.5,-0.6,0.7,-0.8,0.9", T.HelpThreeByThreeWeights, 9);
+        var optimizer = Values.Choice("--optimizer", "adam", T.HelpThreeByThreeOptimizer, "sgd", "adam");
+        var lr = Values.OptionalNumber("--lr", T.HelpThreeByThreeLr);
+        var steps = Values.Count("--steps", 1, T.HelpThreeByThreeSteps);
+        var init = Values.Choice("--init", "fixed", T.HelpThreeByThreeInit, "fixed", "random");
         var seed = Values.Seed();
-        var plot = Values.File("--plot", "draw the loss per step to FILE (.png or .svg); the human report draws <out>/three-by-three-loss.png when --steps > 1");
+        var plot = Values.File("--plot", T.HelpThreeByThreePlot);
         foreach (var option in new Option[] { x, y, weights, optimizer, lr, steps, init, seed, plot }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -75,7 +75,8 @@ internal static class ThreeByThreeExperiment
             var result = Run(settings);
             string? plotPath = parse.GetValue(plot) ?? (ctx.Json || settings.Steps < 2 ? null : ctx.OutPath("three-by-three-loss.png"));
             if (plotPath is not null)
-                Chart.Lines(plotPath, [new Series("loss", result.Losses)], $"three-by-three: {(settings.Adam ? "Adam" : "SGD")} lr={Fmt.G(settings.EffectiveLr)}", xLabel: "step");
+                Chart.Lines(plotPath, [new Series(T.Loss, result.Losses)], Language.Format(T.ChartThree, settings.Adam ? "Adam" : "SGD", Fmt.G(settings.EffectiveLr)),
+                    xLabel: T.AxisStep, yLabel: T.AxisLoss, logScaleNote: T.AxisLogScale);
             if (ctx.Json) return ctx.WriteJson(result.ToJson());
             Print(ctx.Report, result, plotPath);
             return 0;
@@ -116,20 +117,20 @@ internal static class ThreeByThreeExperiment
     {
         var s = r.Settings;
         string opt = s.Adam ? "Adam" : "SGD";
-        report.Heading($"three-by-three (seed 004): Linear(3,3,bias=False) + sigmoid + MSE, {opt} lr {Fmt.G(s.EffectiveLr)}, {s.Steps} step(s), {s.DType.ToString().ToLowerInvariant()}");
-        report.Line($"  x = ({Fmt.List(s.X, Fmt.R)}), y = ({Fmt.List(s.Y, Fmt.R)}), weight {(s.RandomInit ? $"nn.Linear's init after manual_seed({s.Seed})" : "as given")}");
-        report.Line($"  loss (step 1): autograd {Fmt.R(r.Losses[0])}, DiyModel {Fmt.R(r.HandFirstLoss)}");
-        report.Line("  hand-written: grad_mse = 2/n·(y_pred - y), grad_sigmoid = y_pred(1 - y_pred), grad_wij = grad_mse[j]·grad_sigmoid[j]·x[i]");
-        report.Line("  then transposed, as PyTorch stores the weight [out, in]");
-        report.Table(["w[out,in]", "start", "autograd dL/dw", "hand-written (transposed)", "|difference|"],
+        report.Heading(Language.Format(T.ThreeHeading, opt, Fmt.G(s.EffectiveLr), Language.Format(T.Steps, s.Steps), s.DType.ToString().ToLowerInvariant()));
+        report.Line(Language.Format(T.ThreeData, Fmt.List(s.X, Fmt.R), Fmt.List(s.Y, Fmt.R), s.RandomInit ? Language.Format(T.ThreeInitRandom, s.Seed) : T.TwoLayerInitGiven));
+        report.Line(Language.Format(T.ThreeLosses, Fmt.R(r.Losses[0]), Fmt.R(r.HandFirstLoss)));
+        report.Line(T.ThreeHandWritten);
+        report.Line(T.ThreeTransposed);
+        report.Table(["w[out,in]", T.Start, T.ThreeAutogradGrad, T.ThreeHandGrad, T.AbsDifference],
             Enumerable.Range(0, 9).Select(k => (IReadOnlyList<string>)[
                 $"w[{k / 3},{k % 3}]", Fmt.G(r.StartWeights[k]), Fmt.R(r.FirstGrad[k]), Fmt.R(r.HandFirstGrad[k]),
                 Fmt.E(Math.Abs(r.FirstGrad[k] - r.HandFirstGrad[k]))]));
-        report.Table(["w[out,in]", $"after {s.Steps} step(s): torch-style {opt}", $"hand-written {opt}", "|difference|"],
+        report.Table(["w[out,in]", Language.Format(T.ThreeAfterLibrary, Language.Format(T.Steps, s.Steps), opt), Language.Format(T.ThreeAfterHand, opt), T.AbsDifference],
             Enumerable.Range(0, 9).Select(k => (IReadOnlyList<string>)[
                 $"w[{k / 3},{k % 3}]", Fmt.R(r.FinalWeights[k]), Fmt.R(r.HandFinalWeights[k]), Fmt.E(Math.Abs(r.FinalWeights[k] - r.HandFinalWeights[k]))]));
-        report.Line($"largest difference between the library's {opt} and the hand-written one over all steps: {Fmt.E(r.MaxStepDifference)}");
-        report.Line(r.Losses.Count == 1 ? $"loss: {Fmt.R(r.Losses[0])}" : $"loss: {Fmt.R(r.Losses[0])} at step 1 -> {Fmt.R(r.Losses[^1])} at step {r.Losses.Count}");
-        if (plotPath is not null) report.Wrote("loss curve", plotPath);
+        report.Line(Language.Format(T.ThreeLargestStepDifference, opt, Fmt.E(r.MaxStepDifference)));
+        report.Line(r.Losses.Count == 1 ? Language.Format(T.LossOnce, Fmt.R(r.Losses[0])) : Language.Format(T.LossFromToSteps, Fmt.R(r.Losses[0]), Fmt.R(r.Losses[^1]), r.Losses.Count));
+        if (plotPath is not null) report.Wrote(T.LossCurve, plotPath);
     }
 }

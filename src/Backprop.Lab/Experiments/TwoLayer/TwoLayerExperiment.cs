@@ -66,22 +66,22 @@ internal static class TwoLayerExperiment
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seeds 000/003: the 2-2-2 network (w1..w8), one or more training steps, gradients by autograd or by hand");
-        var x = Values.NumberList("--x", "0.5,0.3", "the inputs x1,x2", 2);
-        var y = Values.NumberList("--y", "0.23,-0.07", "the targets y1,y2", 2);
-        var weights = Values.NumberList("--weights", "0.2,-0.4,0.5,0.6,0.1,-0.5,-0.3,0.8", "the initial weights w1..w8", 8);
-        var activation = Values.Choice("--activation", "sigmoid", "the activation of every unit", "sigmoid", "relu", "tanh");
-        var loss = Values.Choice("--loss", "half-mse", "the loss", "half-mse", "mse", "cross-entropy");
-        var optimizer = Values.Choice("--optimizer", "sgd", "the optimizer (the library's)", "sgd", "adam");
-        var lr = Values.Number("--lr", 1.0, "the learning rate");
-        var epochs = Values.Count("--epochs", 1, "training steps");
-        var init = Values.Choice("--init", "fixed", "initial weights: --weights, or each torch.rand(1) after torch.manual_seed(--seed), w1 first", "fixed", "random");
+        var command = new Command(Name, T.HelpTwoLayer);
+        var x = Values.NumberList("--x", "0.5,0.3", T.HelpManualVsAutogradX, 2);
+        var y = Values.NumberList("--y", "0.23,-0.07", T.HelpManualVsAutogradY, 2);
+        var weights = Values.NumberList("--weights", "0.2,-0.4,0.5,0.6,0.1,-0.5,-0.3,0.8", T.HelpTwoLayerWeights, 8);
+        var activation = Values.Choice("--activation", "sigmoid", T.HelpTwoLayerActivation, "sigmoid", "relu", "tanh");
+        var loss = Values.Choice("--loss", "half-mse", T.HelpTwoLayerLoss, "half-mse", "mse", "cross-entropy");
+        var optimizer = Values.Choice("--optimizer", "sgd", T.HelpTwoLayerOptimizer, "sgd", "adam");
+        var lr = Values.Number("--lr", 1.0, T.HelpLinearLr);
+        var epochs = Values.Count("--epochs", 1, T.HelpTwoLayerEpochs);
+        var init = Values.Choice("--init", "fixed", T.HelpTwoLayerInit, "fixed", "random");
         var seed = Values.Seed();
-        var gradients = Values.Choice("--gradients", "autograd", "where the gradients come from (compare: all three side by side; training uses autograd's)",
+        var gradients = Values.Choice("--gradients", "autograd", T.HelpTwoLayerGradients,
             "autograd", "manual", "numeric", "compare");
-        var explain = new Option<bool>("--explain") { Description = "print every forward value and each weight's chain-rule product with its numbers" };
-        var plot = Values.File("--plot", "draw the loss curve to FILE (.png or .svg); without it the human report draws <out>/two-layer-loss.png when --epochs > 1");
-        var dot = Values.File("--dot", "write the first epoch's graph as DOT to FILE, every box with its value and gradient (w1..w8, out_h1.., loss), and drawn as SVG to FILE with .svg (no Graphviz needed)");
+        var explain = new Option<bool>("--explain") { Description = T.HelpTwoLayerExplain };
+        var plot = Values.File("--plot", T.HelpTwoLayerPlot);
+        var dot = Values.File("--dot", T.HelpTwoLayerDot);
         foreach (var option in new Option[] { x, y, weights, activation, loss, optimizer, lr, epochs, init, seed, gradients, explain, plot, dot })
             command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
@@ -112,8 +112,8 @@ internal static class TwoLayerExperiment
             if (plotPath is not null) DrawLoss(result, plotPath);
             if (ctx.Json) return ctx.WriteJson(result.ToJson());
             Print(ctx.Report, result, plotPath);
-            if (dotPath is not null) ctx.Report.Wrote("graph (DOT)", dotPath);
-            if (svgPath is not null) ctx.Report.Wrote("graph (SVG)", svgPath);
+            if (dotPath is not null) ctx.Report.Wrote(T.GraphDot, dotPath);
+            if (svgPath is not null) ctx.Report.Wrote(T.GraphSvg, svgPath);
             return 0;
         });
         return command;
@@ -215,39 +215,46 @@ internal static class TwoLayerExperiment
     {
         var s = r.Settings;
         Chart.Lines(path, [new Series(LossName(s.Loss), r.Losses)],
-            $"two-layer: {ChainRuleExplanation.ActivationName(s.Activation)}, {LossName(s.Loss)}, {(s.Adam ? "Adam" : "SGD")} lr={Fmt.G(s.Lr)}",
-            yLabel: "loss");
+            Language.Format(T.ChartTwoLayer, ChainRuleExplanation.ActivationName(s.Activation), LossName(s.Loss), s.Adam ? "Adam" : "SGD", Fmt.G(s.Lr)),
+            xLabel: T.AxisEpoch, yLabel: T.AxisLoss, logScaleNote: T.AxisLogScale);
     }
 
     public static void Print(Report report, TwoLayerResult r, string? plotPath)
     {
         var s = r.Settings;
-        report.Heading($"two-layer (seeds 000, 003): 2-2-2 network, {ChainRuleExplanation.ActivationName(s.Activation)}, loss {LossName(s.Loss)}, " +
-                       $"{(s.Adam ? "Adam" : "SGD")} lr {Fmt.G(s.Lr)}, {s.Epochs} epoch(s), {s.DType.ToString().ToLowerInvariant()}");
+        report.Heading(Language.Format(T.TwoLayerHeading, ChainRuleExplanation.ActivationName(s.Activation), LossName(s.Loss),
+            s.Adam ? "Adam" : "SGD", Fmt.G(s.Lr), Language.Format(T.Epochs, s.Epochs), s.DType.ToString().ToLowerInvariant()));
         report.Line("  in_h1 = w1·x1 + w3·x2    h1 = act(in_h1)    in_o1 = w5·h1 + w7·h2    o1 = act(in_o1)");
         report.Line("  in_h2 = w2·x1 + w4·x2    h2 = act(in_h2)    in_o2 = w6·h1 + w8·h2    o2 = act(in_o2)");
         report.Line($"  L = {ChainRuleExplanation.LossFormula(s.Loss)}");
-        report.Line($"  x = ({Fmt.List(s.X, Fmt.R)}), y = ({Fmt.List(s.Y, Fmt.R)}), initial weights {(s.RandomInit ? $"torch.rand(1) × 8 after manual_seed({s.Seed})" : "as given")}");
+        report.Line(Language.Format(T.TwoLayerData, Fmt.List(s.X, Fmt.R), Fmt.List(s.Y, Fmt.R),
+            s.RandomInit ? Language.Format(T.TwoLayerInitRandom, s.Seed) : T.TwoLayerInitGiven));
         foreach (var line in r.Explanation) report.Line(line);
 
         report.Line();
-        report.Line($"first epoch: o = ({Fmt.List(r.FirstOutputs, Fmt.R)}), L = {Fmt.R(r.FirstLoss)}, gradients by {(s.Gradients == GradientSource.Compare ? "autograd (compared below)" : s.Gradients.ToString().ToLowerInvariant())}");
+        string source = s.Gradients switch
+        {
+            GradientSource.Compare => T.GradientsCompared,
+            GradientSource.Manual => T.GradientsManual,
+            GradientSource.Numeric => T.GradientsNumeric,
+            _ => T.GradientsAutograd,
+        };
+        report.Line(Language.Format(T.TwoLayerFirstEpoch, Fmt.List(r.FirstOutputs, Fmt.R), Fmt.R(r.FirstLoss), source));
         if (r.Comparison is { } c)
         {
-            report.Table(["weight", "autograd", "hand-derived", "finite differences", "|hand - autograd|", "|numeric - autograd|"],
+            report.Table([T.Weight, T.ColAutograd, T.HandDerived, T.FiniteDifferences, T.HandMinusAutograd, T.NumericMinusAutograd],
                 Enumerable.Range(0, 8).Select(i => (IReadOnlyList<string>)[
                     $"w{i + 1}", G12(c.Autograd[i]), G12(c.Manual[i]), G12(c.Numeric[i]),
                     Fmt.E(Math.Abs(c.Manual[i] - c.Autograd[i])), Fmt.E(Math.Abs(c.Numeric[i] - c.Autograd[i]))]));
             double hand = MaxAbsDiff(c.Manual, c.Autograd), numeric = MaxAbsDiff(c.Numeric, c.Autograd);
-            report.Line($"largest difference: hand-derived {Fmt.E(hand)}, finite differences {Fmt.E(numeric)} " +
-                        $"(step h = {Fmt.G(HandDerivedGradients.FiniteDifferenceStep(s.DType))}: error of order h²)");
+            report.Line(Language.Format(T.TwoLayerLargestDifference, Fmt.E(hand), Fmt.E(numeric), Fmt.G(HandDerivedGradients.FiniteDifferenceStep(s.DType))));
         }
-        report.Table(["weight", "start", "dL/dw (epoch 1)", "final"],
+        report.Table([T.Weight, T.Start, T.GradEpoch1, T.Final],
             Enumerable.Range(0, 8).Select(i => (IReadOnlyList<string>)[$"w{i + 1}", Fmt.R(r.StartWeights[i]), Fmt.R(r.FirstGrads[i]), Fmt.R(r.FinalWeights[i])]));
         report.Line(r.Losses.Count == 1
-            ? $"loss: {Fmt.R(r.Losses[0])}"
-            : $"loss: {Fmt.R(r.Losses[0])} at epoch 1 -> {Fmt.R(r.Losses[^1])} at epoch {r.Losses.Count}");
-        if (plotPath is not null) report.Wrote("loss curve", plotPath);
+            ? Language.Format(T.LossOnce, Fmt.R(r.Losses[0]))
+            : Language.Format(T.LossFromTo, Fmt.R(r.Losses[0]), Fmt.R(r.Losses[^1]), r.Losses.Count));
+        if (plotPath is not null) report.Wrote(T.LossCurve, plotPath);
     }
 
     private static string G12(double v) => v.ToString("G12", System.Globalization.CultureInfo.InvariantCulture);

@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+using Backprop.Tests.Shared;
+using Microsoft.Playwright;
+
+namespace Backprop.Playground.Tests;
+
+/// <summary>
+/// The playground in Chinese (issue 17): the language follows the browser, a switch in the navigation bar reloads the
+/// page in the other language and keeps the choice (and the page's settings) in the address, and every text the pages
+/// show comes from the resources, in both languages.
+/// </summary>
+[Collection(PlaygroundCollection.Name)]
+public sealed partial class LanguageTests(PlaygroundFixture app)
+{
+    private static string Source(params string[] parts) => Path.Combine([PlaygroundFixture.RepoRoot, "src", "Backprop.Playground", .. parts]);
+
+    [Fact]
+    public void Every_playground_text_is_translated_with_the_same_placeholders()
+    {
+        HashSet<string> same = ["Broadcast_A", "Broadcast_B", "Graph_ExpressionLabel", "Graph_Result", "Graph_Gradient", "Regression_Module",
+            "TwoLayer_Gradient", "Site_LanguageEnglish"];
+        var problems = ResourceCompleteness.ProblemsOfResx(Source("Texts", "PlaygroundText.resx"), same);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>A page's texts are properties read from the resources; an English constant in a *Text class was missed.</summary>
+    [Fact]
+    public void No_page_text_is_an_untranslated_constant()
+    {
+        var files = Directory.GetFiles(Source(), "*Text.cs", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")).ToList();
+        Assert.True(files.Count >= 6, $"only {files.Count} *Text.cs files found");
+        var constants = files.SelectMany(f => ConstString().Matches(File.ReadAllText(f)).Select(m => $"{Path.GetFileName(f)}: {m.Value}")).ToList();
+        Assert.True(constants.Count == 0, "texts outside Texts/PlaygroundText.resx (move them there, with a zh-CN translation):\n" + string.Join("\n", constants));
+    }
+
+    [GeneratedRegex(@"const string \w+ = ""[^""]*""")]
+    private static partial Regex ConstString();
+
+    [BrowserFact]
+    public async Task A_chinese_browser_gets_the_chinese_playground()
+    {
+        var page = await app.Browser.NewPageAsync(new BrowserNewPageOptions { Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        page.SetDefaultTimeout(20_000);
+        await page.GotoAsync(app.BaseUrl);
+        await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("2-2-2 网络");
+        Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
+        await Assertions.Expect(page.Locator("nav")).ToContainTextAsync("计算图");
+        await Screens.AssertNoErrorBarAsync(page);
+    }
+
+    [BrowserFact]
+    public async Task The_switch_reloads_in_chinese_keeps_the_settings_and_explains_the_chain_rule_in_chinese()
+    {
+        var page = await app.OpenAsync("?lr=0.5");
+        await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("The 2-2-2 network");
+        await page.GetByTestId("lang-zh-CN").ClickAsync();
+        await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("2-2-2 网络");
+        Assert.Contains("lang=zh-CN", page.Url);
+        Assert.Contains("lr=0.5", page.Url);
+        Assert.Equal("0.5", await page.InputValueAsync("#lr"));
+
+        // A label, the buttons and the chain-rule explanation in Chinese; the numbers are the English page's.
+        await Assertions.Expect(page.Locator("label.field", new() { HasText = "学习率" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#backward")).ToHaveTextAsync("反向传播");
+        await page.ClickAsync("#backward");
+        await page.GetByTestId("edge-w1").ClickAsync();
+        await Assertions.Expect(page.Locator("h2", new() { HasText = "w1 的链式法则" })).ToHaveCountAsync(1);
+        string words = await page.GetByTestId("chain-rule-words").InnerTextAsync();
+        Assert.Contains("h1 沿两条路径影响损失", words);
+        Assert.Contains("链式法则先把两条路径上的乘积相加", words);
+        Assert.Contains("dL/dw1 = (dL/do1 · do1/din_o1 · w5 + dL/do2 · do2/din_o2 · w6)", await page.GetByTestId("chain-rule").InnerTextAsync());
+        Assert.Contains("错误", await page.GetByTestId("first-handout").InnerTextAsync());
+        string zhGradient = await page.GetByTestId("grad-w1").InnerTextAsync();
+
+        // A setting changed in Chinese keeps ?lang= in the address.
+        await page.FillAsync("#lr", "0.25");
+        await page.PressAsync("#lr", "Tab");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("lr=0.25"));
+        Assert.Contains("lang=zh-CN", page.Url);
+        await Screens.SaveAsync(page, "1-two-layer-zh-CN");
+
+        // And back to English, with the same numbers.
+        await page.GetByTestId("lang-en").ClickAsync();
+        await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("The 2-2-2 network");
+        Assert.Contains("lang=en", page.Url);
+        await page.ClickAsync("#backward");
+        await page.GetByTestId("edge-w1").ClickAsync();
+        Assert.Contains("h1 reaches the loss along two paths", await page.GetByTestId("chain-rule-words").InnerTextAsync());
+        await Screens.AssertNoErrorBarAsync(page);
+        Assert.NotEqual("", zhGradient);
+    }
+
+    [BrowserFact]
+    public async Task Every_page_speaks_chinese_with_lang_in_the_address()
+    {
+        (string Path, string Title)[] pages =
+            [("graph", "计算图"), ("broadcast", "广播机制"), ("regression", "线性回归"), ("adam", "3×3 层与 Adam")];
+        foreach (var (path, title) in pages)
+        {
+            var page = await app.OpenAsync(path + "?lang=zh-CN");
+            await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync(title);
+            // The navigation keeps the language.
+            Assert.Contains("lang=zh-CN", await page.Locator("nav a", new() { HasText = "2-2-2 网络" }).GetAttributeAsync("href"));
+            await Screens.AssertNoErrorBarAsync(page);
+            await page.CloseAsync();
+        }
+    }
+}
