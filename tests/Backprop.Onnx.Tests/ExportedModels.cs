@@ -7,7 +7,7 @@ namespace Backprop.Onnx.Tests;
 internal static class ExportedModels
 {
     public static readonly string[] Names = ["mlp", "cnn", "two-layer-sigmoid", "two-layer-relu", "two-layer-tanh", "two-layer-sigmoid-by-hand",
-        "three-by-three", "regression", "gpt", "lstm", "gru", "op-zoo", "cnn-zoo"];
+        "three-by-three", "regression", "gpt", "lstm", "gru", "transformer", "op-zoo", "cnn-zoo"];
 
     /// <summary>The model called name, its weights drawn after ManualSeed(seed); and a function giving an input of a batch size.</summary>
     public static (Module<Tensor, Tensor> Model, Func<int, Tensor> Input) Build(string name, ulong seed = 0)
@@ -28,6 +28,7 @@ internal static class ExportedModels
             case "gpt": return (new MiniGpt(vocab: 11, block: 8, embd: 16, heads: 2, layers: 2), n => Tensor.RandInt(0, 11, [n, 8]));
             case "lstm": return (new Recurrent(new LSTM(5, 7, numLayers: 2, batchFirst: true)), n => Tensor.RandInt(0, 11, [n, 6]));
             case "gru": return (new Recurrent(new GRU(5, 7, batchFirst: true)), n => Tensor.RandInt(0, 11, [n, 6]));
+            case "transformer": return (new Encoder(), n => Tensor.Randn([n, 5, 8]));
             case "op-zoo": return (new OpZoo(), n => Tensor.Randn([n, 4, 6]));
             case "cnn-zoo": return (CnnZoo(), n => Tensor.Randn([n, 3, 13, 13]));
             default: throw new ArgumentException(name);
@@ -114,6 +115,20 @@ internal static class ExportedModels
             var flat = joined.Unsqueeze(1).Squeeze(1).Reshape(joined.Shape[0], -1);   // [B, 60]
             return Tensor.Stack([flat.Select(1, 0), flat.Select(1, 59), flat.Sum(1)], dim: 1).Add(flat.Slice(1, 2, 20, 6).Mean(1, keepDim: true)).Gelu();
         }
+    }
+
+    /// <summary>Two TransformerEncoderLayers (batch first, causal mask, GELU, a final LayerNorm): MultiheadAttention inside.</summary>
+    private sealed class Encoder : Module<Tensor, Tensor>
+    {
+        private readonly TransformerEncoder _encoder;
+
+        public Encoder()
+        {
+            var layer = new TransformerEncoderLayer(8, 2, dimFeedforward: 16, dropout: 0.1, activation: x => F.Gelu(x), batchFirst: true);
+            _encoder = RegisterModule("encoder", new TransformerEncoder(layer, 2, new LayerNorm(8)));
+        }
+
+        public override Tensor Forward(Tensor x) => _encoder.Forward(x, TransformerEncoder.GenerateSquareSubsequentMask(x.Shape[1]), isCausal: true);
     }
 
     /// <summary>
