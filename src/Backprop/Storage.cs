@@ -14,10 +14,20 @@ internal abstract class Storage(DType dtype)
     public int Version;
 
     /// <summary>
-    /// For a pooled storage, its place in the order they were made (<see cref="StoragePool.Births"/>); 0 for others.
-    /// A backward pass takes as a leaf's Grad, without a copy, a gradient whose storage was born during the pass.
+    /// For a storage an op made for its result from the pool, its place in the order such storages were made
+    /// (<see cref="BornSoFar"/>); 0 for others (a caller's array, a small result). An ownership fact the op layer
+    /// gives the engine: a backward pass takes as a leaf's Grad, without a copy, a gradient whose storage was born
+    /// during the pass, so nothing made before the pass can share it.
     /// </summary>
     public long Birth { get; private protected init; }
+
+    private static long _born;
+
+    /// <summary>How many storages with a birth number have been made: a pass that reads it first knows the ones born after.</summary>
+    public static long BornSoFar => Volatile.Read(ref _born);
+
+    /// <summary>The next birth number.</summary>
+    private protected static long NextBirth() => Interlocked.Increment(ref _born);
 
     /// <summary>A storage of length elements, zero-filled unless clear is false (for callers that write every element).</summary>
     public static Storage Allocate(DType dtype, int length, bool clear = true) => dtype switch
@@ -47,7 +57,7 @@ internal class Storage<T>(T[] data) : Storage(DTypeOf<T>.Value) where T : unmana
 /// <summary>A storage over an array lent by <see cref="StoragePool"/>, which takes the array back once this storage is unreachable.</summary>
 internal sealed class PooledStorage<T> : Storage<T> where T : unmanaged
 {
-    public PooledStorage(T[] data) : base(data) => Birth = StoragePool.NextBirth();
+    public PooledStorage(T[] data) : base(data) => Birth = NextBirth();
 }
 
 /// <summary>Maps a CLR element type to its <see cref="DType"/> at JIT time.</summary>

@@ -57,13 +57,6 @@ internal static class StoragePool
     private static long _lentBudget;                  // 0 while collections give back what was lent
     private static long _lastEnd, _typicalDuration;   // Stopwatch ticks
     private static bool _fullNext;                    // a young collection gave back little: the next one is full
-    private static long _births;
-
-    /// <summary>How many pooled storages have been made: a pass that reads it first knows the ones born after.</summary>
-    public static long Births => Volatile.Read(ref _births);
-
-    /// <summary>The next birth number, for a new pooled storage.</summary>
-    public static long NextBirth() => Interlocked.Increment(ref _births);
 
     static StoragePool() => _ = new FullCollectionWatch();
 

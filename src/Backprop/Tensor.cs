@@ -84,11 +84,6 @@ public partial class Tensor
     /// <summary>True when both tensors are views of the same storage.</summary>
     public bool SharesStorageWith(Tensor other) => ReferenceEquals(Storage, other.Storage);
 
-    internal T[] Data<T>() where T : unmanaged => ((Storage<T>)Storage).Data;
-
-    /// <summary>The elements of a contiguous tensor as a span (callers check IsContiguous).</summary>
-    internal Span<T> Span<T>() where T : unmanaged => ((Storage<T>)Storage).Data.AsSpan(StorageOffset, Numel);
-
     /// <summary>Storage index of the element at a flat row-major position.</summary>
     internal int StorageIndex(int flat)
     {

@@ -258,12 +258,12 @@ internal sealed class TensorFormatter
             return text.Length >= Width ? text : new string(' ', Width - text.Length) + text;
         }
 
-        private static double Value(Tensor t, int index) => t.DType == DType.Float32 ? t.Data<float>()[index] : t.Data<double>()[index];
+        private static double Value(Tensor t, int index) => t.DType == DType.Float32 ? Dispatch.Element<float>(t, index) : Dispatch.Element<double>(t, index);
 
         private static string Raw(Tensor t, int index) => t.DType switch
         {
-            DType.Int64 => t.Data<long>()[index].ToString(CultureInfo.InvariantCulture),
-            DType.Bool => t.Data<bool>()[index] ? "True" : "False",
+            DType.Int64 => Dispatch.Element<long>(t, index).ToString(CultureInfo.InvariantCulture),
+            DType.Bool => Dispatch.Element<bool>(t, index) ? "True" : "False",
             _ => throw new InvalidOperationException($"ToString: unexpected dtype {t.DType.TorchName()}"),
         };
 

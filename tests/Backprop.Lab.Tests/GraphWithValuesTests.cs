@@ -36,7 +36,24 @@ public sealed class GraphWithValuesTests : IDisposable
         Assert.Equal("-0.0084", grads[0].ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture));
         for (int i = 1; i <= 8; i++) Assert.Contains($"label=\"w{i}\\n(1)\\ndata [", dot, StringComparison.Ordinal);
         Assert.Contains("label=\"out_h1 = SigmoidBackward0\\n(1)\\ndata [", dot, StringComparison.Ordinal);
-        Assert.Contains("out [label=\"loss\\n()\\ndata 0.2097\"", dot, StringComparison.Ordinal);
+        Assert.Contains("out [label=\"loss\\n()\\ndata 0.2097\\ngrad 1.0000\"", dot, StringComparison.Ordinal);   // the loss retains its gradient for the drawing
+    }
+
+    [Fact]
+    public void Two_layer_dot_comes_with_the_same_graph_drawn_as_svg()
+    {
+        string path = _dir.File("two-layer.dot");
+        var json = Lab.Run("two-layer", "--dot", path, "--json").Json();
+        var grads = json.GetProperty("first").GetProperty("grads").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var svg = System.Xml.Linq.XDocument.Load(_dir.File("two-layer.svg"));
+        var lines = svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToList();
+        for (int i = 1; i <= 8; i++)
+            Assert.Contains("grad " + grads[i - 1].ToString("G6", System.Globalization.CultureInfo.InvariantCulture), lines);
+        Assert.Contains("w1", lines);
+        Assert.Contains("data 0.2", lines);
+        Assert.Equal(4, lines.Count(l => l == "SigmoidBackward0"));   // out_h1, out_h2, out_o1, out_o2
+        Assert.Equal(5, lines.Count(l => l.StartsWith("grad ", StringComparison.Ordinal)) - 8);   // and the units' and loss's gradients
+        Assert.Contains("grad 1", lines);   // dloss/dloss
     }
 
     [Fact]

@@ -38,6 +38,14 @@ public static class Prerequisites
     /// <summary>Skips the calling test (reported as skipped by the runner) unless the onnx Python package imports.</summary>
     public static void RequireOnnx() => Skip.If(WhyNoOnnx is not null, WhyNoOnnx);
 
+    /// <summary>Null when Graphviz's dot is on the PATH; otherwise why not, with the install command.</summary>
+    public static string? WhyNoGraphviz =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => d.Length > 0 && File.Exists(Path.Combine(d, "dot"))) ? null
+            : "Graphviz's dot is not on the PATH; apt-get install graphviz to run this test";
+
+    /// <summary>Skips the calling test (reported as skipped by the runner) unless Graphviz's dot is on the PATH.</summary>
+    public static void RequireGraphviz() => Skip.If(WhyNoGraphviz is not null, WhyNoGraphviz);
+
     /// <summary>Skips the calling test (reported as skipped by the runner) unless torch imports.</summary>
     public static void RequireTorch() => Skip.If(WhyNoTorch is not null, WhyNoTorch);
 

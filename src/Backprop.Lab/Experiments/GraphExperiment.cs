@@ -1,11 +1,10 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Backprop.Lab.Cli;
 using Backprop.Lab.Output;
 
 namespace Backprop.Lab.Experiments;
 
-internal sealed record GraphResult(double A, double B, double C, double J, double GradA, double GradB, double GradC, string Dot)
+internal sealed record GraphResult(double A, double B, double C, double J, double GradA, double GradB, double GradC, string Dot, string Svg)
 {
     public JsonRecord ToJson() => new()
     {
@@ -15,18 +14,18 @@ internal sealed record GraphResult(double A, double B, double C, double J, doubl
     };
 }
 
-/// <summary>Seed 002: J(a, b, c) = 3(a + b·c), its gradients by autograd, and the recorded graph with every value and gradient as Graphviz DOT (and SVG when dot is installed).</summary>
+/// <summary>Seed 002: J(a, b, c) = 3(a + b·c), its gradients by autograd, and the recorded graph with every value and gradient as Graphviz DOT and as SVG drawn by the library's own layout (no Graphviz needed).</summary>
 internal static class GraphExperiment
 {
     public const string Name = "graph";
 
     public static Command Command(LabIo io)
     {
-        var command = new Command(Name, "Seed 002: J(a,b,c) = 3(a + b·c), its gradients, and the computational graph as Graphviz DOT (SVG too when dot is installed)");
+        var command = new Command(Name, "Seed 002: J(a,b,c) = 3(a + b·c), its gradients, and the computational graph as SVG and Graphviz DOT");
         var a = Values.Number("--a", 1.0, "a");
         var b = Values.Number("--b", 2.0, "b");
         var c = Values.Number("--c", 3.0, "c");
-        var dot = Values.File("--dot", "write the graph as DOT to FILE, and FILE with .svg when Graphviz's dot is installed; the human report writes <out>/graph.dot");
+        var dot = Values.File("--dot", "write the graph as DOT to FILE and drawn as SVG to FILE with .svg; the human report writes <out>/graph.dot and <out>/graph.svg");
         foreach (var option in new Option[] { a, b, c, dot }) command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
         command.SetAction(parse =>
@@ -34,7 +33,7 @@ internal static class GraphExperiment
             var ctx = common.Read(parse, io);
             var result = Run(parse.GetValue(a), parse.GetValue(b), parse.GetValue(c), ctx.DType);
             string? dotPath = parse.GetValue(dot) ?? (ctx.Json ? null : ctx.OutPath("graph.dot"));
-            string? svgPath = dotPath is null ? null : WriteGraph(result.Dot, dotPath);
+            string? svgPath = dotPath is null ? null : WriteGraph(result.Dot, result.Svg, dotPath);
             if (ctx.Json) return ctx.WriteJson(result.ToJson());
             Print(ctx.Report, result, dotPath, svgPath);
             return 0;
@@ -54,38 +53,22 @@ internal static class GraphExperiment
         v.RetainGrad();
         j.Backward();
         // Drawn after backward, as micrograd's draw_dot: every box shows its value and its gradient.
-        string dot = Autograd.ToDot(j, new Dictionary<string, Tensor> { ["a"] = a, ["b"] = b, ["c"] = c, ["u"] = u, ["v"] = v, ["J"] = j },
-            showValues: true);
-        return new GraphResult(aValue, bValue, cValue, j.Item(), a.Grad!.Item(), b.Grad!.Item(), c.Grad!.Item(), dot);
+        var names = new Dictionary<string, Tensor> { ["a"] = a, ["b"] = b, ["c"] = c, ["u"] = u, ["v"] = v, ["J"] = j };
+        string dot = Autograd.ToDot(j, names, showValues: true);
+        string svg = Autograd.ToSvg(j, names, GraphLabels.Values | GraphLabels.Grads);
+        return new GraphResult(aValue, bValue, cValue, j.Item(), a.Grad!.Item(), b.Grad!.Item(), c.Grad!.Item(), dot, svg);
     }
 
-    /// <summary>Writes the DOT file, and an SVG beside it when Graphviz's dot runs; returns the SVG's path or null.</summary>
-    public static string? WriteGraph(string dot, string dotPath)
+    /// <summary>
+    /// Writes the DOT file and, beside it with the extension .svg, the same graph drawn by the library's own layered
+    /// layout (Autograd.ToSvg), so a picture needs no Graphviz; each file is written whole or not at all. Returns the SVG's path.
+    /// </summary>
+    public static string WriteGraph(string dot, string svg, string dotPath)
     {
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(dotPath));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        File.WriteAllText(dotPath, dot);
         string svgPath = Path.ChangeExtension(dotPath, ".svg");
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo("dot", ["-Tsvg", dotPath, "-o", svgPath])
-            {
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            });
-            if (process is null) return null;
-            if (!process.WaitForExit(30_000))
-            {
-                process.Kill();
-                return null;
-            }
-            return process.ExitCode == 0 && File.Exists(svgPath) ? svgPath : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;   // dot is not installed
-        }
+        AtomicText.Write(dotPath, dot);
+        AtomicText.Write(svgPath, svg);
+        return svgPath;
     }
 
     public static void Print(Report report, GraphResult r, string? dotPath, string? svgPath)
@@ -101,6 +84,5 @@ internal static class GraphExperiment
         ]);
         if (dotPath is not null) report.Wrote("graph (DOT)", dotPath);
         if (svgPath is not null) report.Wrote("graph (SVG)", svgPath);
-        else if (dotPath is not null) report.Line("graph (SVG): not drawn (Graphviz's dot is not installed; `apt-get install graphviz`, or paste the DOT into any Graphviz viewer)");
     }
 }

@@ -51,7 +51,7 @@ internal sealed class Engine
         var ready = task.Ready;
         var outer = GraphTask.Running;   // a hook may run a pass of its own
         GraphTask.Running = task;
-        task.BornAfter = StoragePool.Births;
+        task.BornAfter = Storage.BornSoFar;
         try
         {
             Discover(roots, task);
@@ -223,14 +223,20 @@ internal sealed class Engine
         /// <summary>The pass running on this thread (a hook may start another inside it).</summary>
         [ThreadStatic] public static GraphTask? Running;
 
-        // A node's index in _states is found first through its PassSlot (this pass's id and the index in one long),
-        // and through _index when another pass, on another thread, has written the slot since: the dictionary is
-        // the record, the slot saves a hash lookup per edge (seed_2x2's step 13.5 -> ~9 us).
+        // A node's index in _states is kept in the node's PassSlot (this pass's id and the index in one long, written
+        // whole). While this pass is the only one that has run since it started, a slot holding another id can only be
+        // stale, and the slot is all the record a pass needs: no hash per node. Once another pass may have written
+        // slots (a pass on another thread, or one started by a hook), this pass keeps a dictionary, built from the
+        // nodes it visited in order, and reads it wherever its slot was overwritten.
         private const int IndexBits = 24;
         private const long IndexMask = (1L << IndexBits) - 1;
-        private static long _lastId;
+        private static readonly Lock Passes = new();
+        private static long _lastId;    // the newest pass's id; under Passes
+        private static int _running;    // passes begun and not yet returned; under Passes
         private long _id;
+        private bool _shared;           // another pass may have written slots of this pass's nodes: _index is the record
 
+        private readonly List<Entry> _visited = [];
         private readonly Dictionary<Node, int> _index = new(ReferenceEqualityComparer.Instance);
         private NodeState[] _states = new NodeState[16];
 
@@ -246,8 +252,12 @@ internal sealed class Engine
         public bool Visit(Node node)
         {
             if (Volatile.Read(ref node.PassSlot) >> IndexBits == _id) return false;
-            int count = _index.Count;
-            if (!_index.TryAdd(node, count)) return false;
+            // A slot with another id: stale, unless a pass that began after this one may have overwritten it.
+            if (!_shared && Volatile.Read(ref _lastId) != _id) Share();
+            int count = _visited.Count;
+            if (count > IndexMask && !_shared) Share();   // the slot cannot hold the index
+            if (_shared && !_index.TryAdd(node, count)) return false;
+            _visited.Add(new(node));
             if (count == _states.Length) Array.Resize(ref _states, 2 * count);
             _states[count] = default;
             if (count <= IndexMask) Volatile.Write(ref node.PassSlot, _id << IndexBits | (uint)count);
@@ -258,7 +268,17 @@ internal sealed class Engine
         public ref NodeState StateOf(Node node)
         {
             long slot = Volatile.Read(ref node.PassSlot);
-            return ref _states[slot >> IndexBits == _id ? (int)(slot & IndexMask) : _index[node]];
+            if (slot >> IndexBits == _id) return ref _states[(int)(slot & IndexMask)];
+            Share();
+            return ref _states[_index[node]];
+        }
+
+        /// <summary>From now on the dictionary is the record of which state is whose.</summary>
+        private void Share()
+        {
+            if (_shared) return;
+            for (int i = 0; i < _visited.Count; i++) _index.Add(_visited[i].Node, i);
+            _shared = true;
         }
 
         public bool MayTake(Tensor grad, Tensor leaf)
@@ -275,14 +295,23 @@ internal sealed class Engine
         {
             var task = _cached ?? new GraphTask();
             _cached = null;
-            task._id = Interlocked.Increment(ref _lastId);   // 2^39 passes before an id could repeat
+            // One lock orders every pass's start against every other's: a pass that saw no other running gets the
+            // newest id, so any pass that begins later changes _lastId before it writes a slot (2^39 passes before an
+            // id could repeat).
+            lock (Passes)
+            {
+                task._id = ++_lastId;
+                task._shared = ++_running > 1;
+            }
             return task;
         }
 
         public void Return()
         {
-            Array.Clear(_states, 0, _index.Count);   // no gradient kept alive by a finished pass
+            lock (Passes) _running--;
+            Array.Clear(_states, 0, _visited.Count);   // no gradient kept alive by a finished pass
             if (Order.Count > MaxRetained) return;
+            _visited.Clear();
             _index.Clear();
             Order.Clear();
             Pending.Clear();

@@ -53,24 +53,23 @@ public static partial class Autograd
         for (int k = 0; k < diffInputs.Length; k++)
         {
             var x = diffInputs[k];
-            var data = x.Data<double>();
             for (int e = 0; e < x.Numel; e++)
             {
                 int slot = x.StorageIndex(e);
-                double original = data[slot];
+                double original = Dispatch.Element<double>(x, slot);
                 // Grad mode stays on: the function may itself call Autograd.Grad (second-order checks).
                 // The raw writes bypass the version counter on purpose: nothing is saved across them.
                 double[] plus, minus;
                 try
                 {
-                    data[slot] = original + eps;
+                    Dispatch.SetElement(x, slot, original + eps);
                     plus = function(inputs).ToDoubleArray();
-                    data[slot] = original - eps;
+                    Dispatch.SetElement(x, slot, original - eps);
                     minus = function(inputs).ToDoubleArray();
                 }
                 finally
                 {
-                    data[slot] = original;
+                    Dispatch.SetElement(x, slot, original);
                 }
                 for (int j = 0; j < m; j++)
                 {

@@ -146,7 +146,7 @@ public static class SafeTensors
         BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
         stream.Write(length);
         stream.Write(header);
-        foreach (var (_, tensor) in entries) stream.Write(SafeTensorsDType.Bytes(tensor));
+        foreach (var (_, tensor) in entries) Dispatch.WriteBytes(tensor, stream);
     }
 
     internal static void CheckLittleEndian()

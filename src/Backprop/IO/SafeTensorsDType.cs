@@ -87,17 +87,4 @@ internal static class SafeTensorsDType
     }
 
     private static T[] Cast<T>(ReadOnlySpan<byte> bytes) where T : unmanaged => MemoryMarshal.Cast<byte, T>(bytes).ToArray();
-
-    /// <summary>The bytes of a tensor's elements in row-major order (little-endian, as the host is).</summary>
-    public static ReadOnlySpan<byte> Bytes(Tensor t) => t.DType switch
-    {
-        DType.Float32 => BytesOf<float>(t),
-        DType.Float64 => BytesOf<double>(t),
-        DType.Int64 => BytesOf<long>(t),
-        DType.Bool => BytesOf<bool>(t),   // a .NET bool is one byte, 0 or 1, as the format's BOOL
-        _ => throw new ArgumentOutOfRangeException(nameof(t), t.DType, "unknown dtype"),
-    };
-
-    private static ReadOnlySpan<byte> BytesOf<T>(Tensor t) where T : unmanaged =>
-        MemoryMarshal.AsBytes<T>(t.IsContiguous ? t.Span<T>() : t.ToArray<T>());
 }

@@ -1,8 +1,8 @@
 namespace Backprop.NN;
 
 // The regression, binary and divergence losses, composed from tensor ops as PyTorch 1.13 defines them, so autograd
-// gives their gradients. Binary cross-entropy alone records its own node: torch clamps its logs at −100 and
-// bounds its gradient's denominator, and a composed gradient would be 0·∞ = NaN at inputs of exactly 0 or 1.
+// gives their gradients. Binary cross-entropy's elementwise core is an op of its own (Ops/Losses.cs): torch clamps its
+// logs at −100 and bounds its gradient's denominator, which a composed gradient would not.
 public static partial class F
 {
     /// <summary>(x − y)², reduced; input and target broadcast together; like F.mse_loss(input, target, reduction).</summary>
@@ -57,22 +57,10 @@ public static partial class F
                 $"BinaryCrossEntropy: Using a target size ({Shapes.Format(target.ShapeArray)}) that is different to the input size " +
                 $"({Shapes.Format(input.ShapeArray)}) is deprecated. Please ensure they have the same size.");
         CheckFloating("BinaryCrossEntropy", input, target);
-        var x = input;
-        var t = target;
-        Tensor loss;
         using (Autograd.NoGrad())
-        {
-            if (!x.Ge(0).LogicalAnd(x.Le(1)).All())
+            if (!input.Ge(0).LogicalAnd(input.Le(1)).All())
                 throw new ArgumentException("BinaryCrossEntropy: all elements of input should be between 0 and 1");
-            loss = t.Sub(1).Mul((1 - x).Log().ClampMin(-100)).Sub(t.Mul(x.Log().ClampMin(-100)));
-        }
-        // torch's binary_cross_entropy_backward: dL/dx = (x − y) / max(x(1 − x), ε) with ε = 1e-12 as a float,
-        // and binary_cross_entropy_target_backward: dL/dy = −logit(x).
-        const double epsilon = 1e-12f;
-        loss = Graph.Record(loss, "BinaryCrossEntropyBackward0", x, t, g => (
-                x.RequiresGrad ? g.Mul(x.Sub(t)).Div((1 - x).Mul(x).ClampMin(epsilon)) : null,
-                t.RequiresGrad ? x.Div(1 - x).Log().Neg().Mul(g) : null),
-            new SavedTensors(x, t));
+        var loss = Tensor.BinaryCrossEntropyElementwise(input, target);
         if (weight is not null) loss = loss.Mul(WeightFor("BinaryCrossEntropy", weight, target));
         return Reductions.Apply(loss, reduction);
     }

@@ -101,17 +101,9 @@ public static partial class F
         var flat = input.Reshape(-1);
         foreach (var i in flat.ToArray<long>())
             if (i < 0 || i >= rows) throw new ArgumentException($"Embedding: index out of range in self (index {i} for {rows} rows)");
-        Tensor rowsPicked;
-        using (Autograd.NoGrad()) rowsPicked = weight.IndexSelect(0, flat);
-        var result = rowsPicked.View([.. input.ShapeArray, dim]);
+        var result = Tensor.EmbeddingLookup(weight, flat, input.ShapeArray, padding);
         Tracing.Current?.Op(new TracedOp("embedding", result, [weight, input], []));
-        // Each row's gradient is the sum of the gradients of the outputs that picked it; the padding row gets none.
-        return Graph.Record(result, "EmbeddingBackward0", weight, g =>
-        {
-            var perRow = g.Reshape(-1, dim);
-            if (padding is { } p) perRow = Tensor.Where(flat.Eq(p).Unsqueeze(1), 0.0, perRow);
-            return Tensor.Zeros(weight.ShapeArray, g.DType).IndexAdd(0, flat, perRow);
-        }, new SavedTensors(flat));
+        return result;
     }
 
     /// <summary>Int64 one-hot vectors in a new last dim; like F.one_hot(tensor, num_classes).</summary>

@@ -142,34 +142,38 @@ public partial class Tensor
         bool xNeedsGrad = x.RequiresGrad, weightNeedsGrad = weight.RequiresGrad, biasNeedsGrad = bias is not null && bias.RequiresGrad;
         return Graph.Record(y, "ConvolutionBackward0", inputs, g =>
         {
-            // Not itself recorded: the fused kernel, one pass over the samples. Recorded (createGraph): the same
-            // rule composed of recorded ops, so that it can be differentiated again.
-            var grads = GradMode.IsEnabled
-                ? ConvolutionBackwardComposed(x, weight, g, win, groups, xNeedsGrad, weightNeedsGrad, biasNeedsGrad)
-                : ConvolutionBackwardKernel(x, weight, g, geometry, xNeedsGrad, weightNeedsGrad, biasNeedsGrad);
+            var grads = ConvolutionBackward(x, weight, g, geometry, xNeedsGrad, weightNeedsGrad, biasNeedsGrad);
             return bias is null ? grads[..2] : grads;
         }, new SavedTensors(x, weight));
     }
 
     /// <summary>
-    /// The gradients [dX, dW, db] as recorded ops: dX = fold(Wᵀ·G[n]) and dW = Σₙ G[n]·X[n]ᵀ block by block, with
-    /// X = unfold(x) recorded as a function of x, so a second derivative reaches x through dW.
+    /// The gradients [dX, dW, db] (null where not needed) through a convolution, as one op: the fused kernel computes
+    /// them in one pass over the samples, and each is recorded as a function of what it came from (PyTorch's
+    /// convolution_backward, whose grad_fn is ConvolutionBackwardBackward0). dX is linear in (g, weight), dW in (g, x),
+    /// db in g, so their own backward is convolutions again: the same code serves plain and createGraph passes, and
+    /// every order of derivative can be taken.
     /// </summary>
-    private static Tensor?[] ConvolutionBackwardComposed(Tensor x, Tensor weight, Tensor g, Kernels.SlidingWindows win, int groups,
+    private static Tensor?[] ConvolutionBackward(Tensor x, Tensor weight, Tensor g, Kernels.Convolution.Geometry geometry,
         bool xNeedsGrad, bool weightNeedsGrad, bool biasNeedsGrad)
     {
-        int n = x.ShapeArray[0], c = x.ShapeArray[1], h = x.ShapeArray[2], w = x.ShapeArray[3];
-        int o = weight.ShapeArray[0], og = o / groups, kg = c / groups * win.KernelArea, l = win.Blocks;
-        var gy = g.Reshape(n, groups, og, l);
-        var grads = new Tensor?[3];
-        if (xNeedsGrad)
-            grads[0] = Col2ImOp(weight.Reshape(groups, og, kg).Transpose(1, 2).MatMul(gy).Reshape(n, c * win.KernelArea, l), h, w, win);
-        if (weightNeedsGrad)
-        {
-            var cols = x.RequiresGrad ? Im2ColOp(x, win) : Im2ColKernel(x, win);
-            grads[1] = gy.MatMul(cols.View(n, groups, kg, l).Transpose(2, 3)).Sum(0).Reshape(weight.ShapeArray);
-        }
-        if (biasNeedsGrad) grads[2] = g.Sum([0, 2, 3]);
+        var grads = ConvolutionBackwardKernel(x, weight, g, geometry, xNeedsGrad, weightNeedsGrad, biasNeedsGrad);
+        if (grads[0] is { } dx)
+            // ⟨ggx, dX(g, W)⟩ = ⟨conv(ggx, W), g⟩: d/dg = conv(ggx, W), d/dW = dW with ggx in x's place.
+            grads[0] = Graph.Record(dx, "ConvolutionBackwardBackward0", g, weight, (x, weight, g, geometry),
+                static (ggx, s) => (s.g.RequiresGrad ? ConvolutionCore(ggx, s.weight, null, s.geometry.Windows, s.geometry.Groups) : null,
+                                    s.weight.RequiresGrad ? ConvolutionBackward(ggx, s.weight, s.g, s.geometry, false, true, false)[1] : null),
+                new SavedTensors(g, weight));
+        if (grads[1] is { } dw)
+            // ⟨ggW, dW(g, x)⟩ = ⟨conv(x, ggW), g⟩: d/dg = conv(x, ggW), d/dx = dX with ggW in W's place.
+            grads[1] = Graph.Record(dw, "ConvolutionBackwardBackward0", g, x, (x, g, geometry),
+                static (ggw, s) => (s.g.RequiresGrad ? ConvolutionCore(s.x, ggw, null, s.geometry.Windows, s.geometry.Groups) : null,
+                                    s.x.RequiresGrad ? ConvolutionBackward(s.x, ggw, s.g, s.geometry, true, false, false)[0] : null),
+                new SavedTensors(g, x));
+        if (grads[2] is { } db)
+            // db = Σ g over samples and positions: d/dg spreads ggb over them.
+            grads[2] = Graph.Record(db, "ConvolutionBackwardBackward0", g, g.ShapeArray,
+                static (ggb, shape) => ggb.Reshape(1, shape[1], 1, 1).Expand(shape));
         return grads;
     }
 

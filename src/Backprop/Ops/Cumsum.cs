@@ -15,34 +15,34 @@ public partial class Tensor
         int inner = 1;
         for (int j = d + 1; j < Dim; j++) inner *= ShapeArray[j];
         int outer = n == 0 ? 0 : Numel / (n * inner);
-        var x = source.ToDoubleOrLong();
-        switch (source.DType)
-        {
-            case DType.Float32: Scan(x.Doubles!, result.Span<float>(), outer, n, inner, v => (float)v); break;
-            case DType.Float64: Scan(x.Doubles!, result.Span<double>(), outer, n, inner, v => v); break;
-            default:
-                var longs = x.Longs!;
-                var y = result.Span<long>();
-                for (int o = 0; o < outer; o++)
-                    for (int i = 0; i < inner; i++)
-                    {
-                        long sum = 0;
-                        for (int k = 0; k < n; k++) { int at = (o * n + k) * inner + i; sum += longs[at]; y[at] = sum; }
-                    }
-                break;
-        }
+        var (doubles, longs) = source.ToDoubleOrLong();
+        var kernel = new CumsumRun(doubles, longs, outer, n, inner);
+        Dispatch.Number(ref kernel, result);
         if (!DType.IsFloatingPoint()) return result;
         return Graph.Record(result, "CumsumBackward0", this, g => g.Sum(d, keepDim: true).Sub(g.Cumsum(d)).Add(g));
     }
 
-    private static void Scan<T>(double[] x, Span<T> y, int outer, int n, int inner, Func<double, T> cast)
+    /// <summary>The running sums of the source's elements (doubles for floats, longs for integers) written into y.</summary>
+    private readonly struct CumsumRun(double[]? doubles, long[]? longs, int outer, int n, int inner) : INumberKernel
     {
-        for (int o = 0; o < outer; o++)
-            for (int i = 0; i < inner; i++)
-            {
-                double sum = 0;
-                for (int k = 0; k < n; k++) { int at = (o * n + k) * inner + i; sum += x[at]; y[at] = cast(sum); }
-            }
+        public void Run<T>(Lent<T> result, Lent<T> unused1, Lent<T> unused2) where T : unmanaged, System.Numerics.INumber<T>
+        {
+            var y = result.Span;
+            for (int o = 0; o < outer; o++)
+                for (int i = 0; i < inner; i++)
+                {
+                    if (doubles is not null)
+                    {
+                        double sum = 0;
+                        for (int k = 0; k < n; k++) { int at = (o * n + k) * inner + i; sum += doubles[at]; y[at] = T.CreateTruncating(sum); }
+                    }
+                    else
+                    {
+                        long sum = 0;
+                        for (int k = 0; k < n; k++) { int at = (o * n + k) * inner + i; sum += longs![at]; y[at] = T.CreateTruncating(sum); }
+                    }
+                }
+        }
     }
 
     /// <summary>The elements in row-major order, as doubles (floats) or longs (integers).</summary>

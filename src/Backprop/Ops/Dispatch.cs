@@ -255,6 +255,39 @@ internal static class Dispatch
         }
     }
 
+    /// <summary>The element at storageIndex of t's storage (t's dtype must be T), read while t is kept alive.</summary>
+    public static T Element<T>(Tensor t, int storageIndex) where T : unmanaged
+    {
+        T value = ((Storage<T>)t.Storage).Data[storageIndex];
+        KeepAlive(t, null, null);
+        return value;
+    }
+
+    /// <summary>
+    /// Writes the element at storageIndex of t's storage, bypassing the version counter: for GradCheck's nudges, which
+    /// restore every value before anything can have saved it.
+    /// </summary>
+    public static void SetElement<T>(Tensor t, int storageIndex, T value) where T : unmanaged
+    {
+        ((Storage<T>)t.Storage).Data[storageIndex] = value;
+        KeepAlive(t, null, null);
+    }
+
+    /// <summary>Writes the bytes of t's elements, row-major, host byte order, to stream (safetensors' data).</summary>
+    public static void WriteBytes(Tensor t, Stream stream)
+    {
+        var c = t.IsContiguous ? t : t.Contiguous();
+        switch (c.DType)
+        {
+            case DType.Float32: stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Lent<float>(c).Span)); break;
+            case DType.Float64: stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Lent<double>(c).Span)); break;
+            case DType.Int64: stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Lent<long>(c).Span)); break;
+            case DType.Bool: stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Lent<bool>(c).Span)); break;   // one byte, 0 or 1
+            default: throw Unsupported(c.DType, "any dtype");
+        }
+        KeepAlive(t, c, null);
+    }
+
     private static Lent<T> Lend<T>(Tensor? t) where T : unmanaged => t is null ? default : new Lent<T>(t);
 
     // The one GC.KeepAlive of the op layer: the operands stay reachable until every kernel that had their arrays is done.

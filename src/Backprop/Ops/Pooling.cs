@@ -38,17 +38,29 @@ public partial class Tensor
             Dispatch.FloatIndexed(ref kernel, input, values, indices);
         }
         var x = input;
-        int[] lead = input.ShapeArray[..^2];
-        var result = Graph.Record(values, "MaxPool2DWithIndicesBackward0", x, g =>
-        {
-            // Each gradient goes to its window's maximum; windows that share a maximum add up. A scatter by the
-            // saved indices, fused unless this backward is itself recorded (createGraph).
-            if (!GradMode.IsEnabled) return MaxPoolAdjointKernel(g, indices, x.ShapeArray, n * c, h * w);
-            int[] flat = [.. lead, win.Blocks];
-            return Zeros([.. lead, h * w], g.DType).ScatterAdd(-1, indices.Reshape(flat), g.Reshape(flat)).Reshape(x.ShapeArray);
-        }, new SavedTensors(indices));
+        var result = Graph.Record(values, "MaxPool2DWithIndicesBackward0", x, g => MaxPoolBackward(g, x, indices, n * c, h * w),
+            new SavedTensors(indices));
         Tracing.Current?.Op(new TracedOp("max_pool2d", result, [x], [win, ceilMode]));
         return (result, indices);
+    }
+
+    /// <summary>
+    /// The gradient of max pooling, as one op: each gradient goes to its window's maximum (windows that share one add
+    /// up), a scatter by the saved indices in one fused kernel; like torch's max_pool2d_with_indices_backward(g, x, …).
+    /// Its own backward gathers by the same indices for g (PyTorch's max_pool_double_backward) and gives x zeros, as
+    /// PyTorch does: the indices are constants.
+    /// </summary>
+    private static Tensor MaxPoolBackward(Tensor g, Tensor x, Tensor indices, int planes, int planeSize)
+    {
+        var dx = MaxPoolAdjointKernel(g, indices, x.ShapeArray, planes, planeSize);
+        return Graph.Record(dx, "MaxPool2DWithIndicesBackwardBackward0", g, x, (g, x, indices, planeSize),
+            static (gg, s) =>
+            {
+                if (!s.g.RequiresGrad) return (null, s.x.RequiresGrad ? ZerosLike(s.x) : null);
+                int[] lead = s.g.ShapeArray[..^2];
+                var ggy = gg.Reshape([.. lead, s.planeSize]).Gather(-1, s.indices.Reshape([.. lead, -1])).Reshape(s.g.ShapeArray);
+                return (ggy, s.x.RequiresGrad ? ZerosLike(s.x) : null);
+            }, new SavedTensors(indices));
     }
 
     /// <summary>The gradient of max pooling: g scattered onto zeros of inputShape by the saved indices, outside the graph.</summary>

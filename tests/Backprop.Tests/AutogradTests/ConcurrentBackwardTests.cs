@@ -8,6 +8,29 @@ public class ConcurrentBackwardTests
     private const int Iterations = 300;
 
     [Fact]
+    public void A_pass_started_by_a_hook_over_the_same_nodes_leaves_the_outer_pass_exact()
+    {
+        // The inner Autograd.Grad meets y's node and x's AccumulateGrad, which the outer pass has already counted:
+        // the outer pass must still find its own states for them afterwards.
+        var x = Tensor.From(new[] { 0.5, 1.5 }).RequiresGrad_();
+        var y = x * x;
+        var z = y.Sin().Sum();
+        Tensor? inner = null;
+        bool started = false;
+        y.RegisterHook(g =>
+        {
+            if (started) return null;   // the inner pass runs this hook too, as PyTorch's would
+            started = true;
+            using var recording = Autograd.EnableGrad();   // backward runs hooks with grad mode off, as PyTorch does
+            inner = Autograd.Grad([y.Sum()], [x], retainGraph: true)[0];
+            return null;
+        });
+        z.Backward(retainGraph: true);
+        Assert.Equal(new[] { 1.0, 3.0 }, inner!.ToDoubleArray());   // d(Σx²)/dx = 2x
+        Assert.Equal(new[] { Math.Cos(0.25) * 1.0, Math.Cos(2.25) * 3.0 }, x.Grad!.ToDoubleArray());   // cos(x²)·2x
+    }
+
+    [Fact]
     public void Passes_over_separate_graphs_that_share_a_leaf_lose_no_contribution()
     {
         var w = Tensor.From(new[] { 1.0, 2.0, 3.0 }).RequiresGrad_();

@@ -21,10 +21,10 @@ public class GradOwnershipTests
         var a = Leaf(0.1);
         var b = Leaf(0.7);
         var loss = a.Mul(b).Sum();
-        long before = StoragePool.Births;
+        long before = Storage.BornSoFar;
         loss.Backward();
         // MulBackward makes g·b and g·a; taking them as they are makes nothing more (copies would make two).
-        Assert.Equal(2, StoragePool.Births - before);
+        Assert.Equal(2, Storage.BornSoFar - before);
         Assert.Equal(b.ToArray<float>(), a.Grad!.ToArray<float>());
         Assert.Equal(a.ToArray<float>(), b.Grad!.ToArray<float>());
     }
@@ -38,9 +38,9 @@ public class GradOwnershipTests
         var weight = Tensor.Zeros(100, 300).RequiresGrad_();   // 120,000 bytes: pooled
         var bias = Tensor.Zeros(100).RequiresGrad_();
         var loss = Backprop.NN.F.Linear(x, weight, bias).Sum();
-        long before = StoragePool.Births;
+        long before = Storage.BornSoFar;
         loss.Backward();
-        Assert.Equal(1, StoragePool.Births - before);   // the product alone: no copy for the leaf
+        Assert.Equal(1, Storage.BornSoFar - before);   // the product alone: no copy for the leaf
         Assert.Equal([300, 1], weight.Grad!.Strides.ToArray());
         var columnSums = x.Sum(0).ToArray<float>();
         for (int o = 0; o < 100; o += 33) Assert.Equal(columnSums, weight.Grad.Select(0, o).ToArray<float>());

@@ -96,6 +96,33 @@ public class SecondOrderTests
     }
 
     [Fact]
+    public void Convolution_and_max_pool_gradients_are_recorded_backward_ops_that_differentiate_to_third_order()
+    {
+        // PyTorch 1.13: the gradients out of conv2d under create_graph have grad_fn=<ConvolutionBackwardBackward0>
+        // (x's, w's and b's alike); out of max_pool2d's backward, <MaxPool2DWithIndicesBackwardBackward0>.
+        var x = (Tensor.Arange(1 * 2 * 4 * 4).To(DType.Float64).Reshape(1, 2, 4, 4) * 0.37).Sin().Mul(1.5).Detach().RequiresGrad_();
+        var w = (Tensor.Arange(3 * 2 * 2 * 2).To(DType.Float64).Reshape(3, 2, 2, 2) * 0.53).Cos().Detach().RequiresGrad_();
+        var b = Tensor.From(new[] { 0.1, -0.2, 0.3 }).RequiresGrad_();
+        var y = Tensor.Conv2d(x, w, b);
+        var grads = Autograd.Grad([(y * y).Sum()], [x, w, b], createGraph: true);
+        Assert.All(grads, g => Assert.Equal("ConvolutionBackwardBackward0", g!.GradFn!.Name));
+        var pooled = Autograd.Grad([Tensor.MaxPool2d(x, 2).Sum()], [x], createGraph: true)[0]!;
+        Assert.Equal("MaxPool2DWithIndicesBackwardBackward0", pooled.GradFn!.Name);
+        Assert.All(Autograd.Grad([pooled.Sum()], [x])[0]!.ToDoubleArray(), v => Assert.Equal(0.0, v));   // zeros, as PyTorch's
+
+        // Third order: the second derivatives of the first derivatives, against finite differences (the functions
+        // call Grad, so they are given their gradOutput rather than run once without grad to find its shape).
+        Assert.True(Autograd.GradGradCheck(xs =>
+        {
+            var out_ = Tensor.Conv2d(xs[0], xs[1], xs[2]);
+            var g = Autograd.Grad([(out_ * out_ * out_).Sum()], xs, createGraph: true);
+            return g[0]!.Sum() + (g[1]! * g[1]!).Sum() + g[2]!.Sum();
+        }, [x, w, b], Tensor.From(0.7).RequiresGrad_()));
+        Assert.True(Autograd.GradGradCheck(xs => Autograd.Grad([Tensor.MaxPool2d(xs[0] * xs[0] * xs[0], 2).Sum()], xs, createGraph: true)[0]!, [x],
+            (Tensor.Arange(32).To(DType.Float64).Reshape(1, 2, 4, 4) * 0.29).Cos().Detach().RequiresGrad_()));
+    }
+
+    [Fact]
     public void ReLU_gradient_under_createGraph_is_a_recorded_threshold_backward_with_zero_second_derivative()
     {
         // PyTorch 1.13: g, = grad(x.relu().sum(), x, create_graph=True) -> tensor([0., 0., 1.], grad_fn=<ThresholdBackwardBackward0>);

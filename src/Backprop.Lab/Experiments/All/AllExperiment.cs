@@ -40,7 +40,7 @@ internal static class AllExperiment
 
         var (plots, graphSvg) = Draw(run, ctx.OutDir);
         string reportPath = ctx.OutPath(LabRun.Files.Report);
-        WriteAtomically(reportPath, MarkdownReport.Build(run, plots, graphSvg));
+        AtomicText.Write(reportPath, MarkdownReport.Build(run, plots, graphSvg));
         if (ctx.Json) return ctx.WriteJson(run.ToJson(reportPath));
 
         var report = ctx.Report;
@@ -50,7 +50,7 @@ internal static class AllExperiment
         ThreeByThreeExperiment.Print(report, run.ThreeByThree, null);
         LinearExperiment.Print(report, run.Linear, ctx.OutPath(LabRun.Files.LinearLoss));
         RegressionExperiment.Print(report, run.Regression, ctx.OutPath(LabRun.Files.RegressionFit), ctx.OutPath(LabRun.Files.RegressionLoss));
-        GraphExperiment.Print(report, run.Graph, ctx.OutPath(LabRun.Files.Graph), graphSvg is null ? null : ctx.OutPath(graphSvg));
+        GraphExperiment.Print(report, run.Graph, ctx.OutPath(LabRun.Files.Graph), ctx.OutPath(graphSvg));
         BroadcastExperiment.Print(report, run.Broadcast);
         SweepExperiment.Print(report, run.Sweep, plots.Where(p => p.What.StartsWith("sweep:", StringComparison.Ordinal)).Select(p => (p.What[7..], ctx.OutPath(p.File))).ToList());
         report.Heading("all");
@@ -58,8 +58,8 @@ internal static class AllExperiment
         return 0;
     }
 
-    /// <summary>Draws every picture into outDir; returns (what, file name relative to outDir) and the graph's SVG file name when dot ran.</summary>
-    private static (List<(string What, string File)> Plots, string? GraphSvg) Draw(LabRun run, string outDir)
+    /// <summary>Draws every picture into outDir; returns (what, file name relative to outDir) and the graph's SVG file name.</summary>
+    private static (List<(string What, string File)> Plots, string GraphSvg) Draw(LabRun run, string outDir)
     {
         Directory.CreateDirectory(outDir);
         var plots = new List<(string, string)>();
@@ -68,20 +68,12 @@ internal static class AllExperiment
         RegressionExperiment.Draw(run.Regression, Path.Combine(outDir, LabRun.Files.RegressionFit), Path.Combine(outDir, LabRun.Files.RegressionLoss));
         plots.Add(("regression fit", LabRun.Files.RegressionFit));
         plots.Add(("regression loss", LabRun.Files.RegressionLoss));
-        string? svg = GraphExperiment.WriteGraph(run.Graph.Dot, Path.Combine(outDir, LabRun.Files.Graph));
+        string svg = GraphExperiment.WriteGraph(run.Graph.Dot, run.Graph.Svg, Path.Combine(outDir, LabRun.Files.Graph));
         foreach (var (what, path) in SweepExperiment.Draw(run.Sweep, outDir))
         {
             plots.Add((what, Path.GetFileName(path)));
             plots.Add(("sweep: " + what, Path.GetFileName(path)));
         }
-        return (plots, svg is null ? null : Path.GetFileName(svg));
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(temp, text);
-        File.Move(temp, full, overwrite: true);
+        return (plots, Path.GetFileName(svg));
     }
 }

@@ -29,7 +29,7 @@ internal static class MarkdownReport
         "### Random initial weights (question 10)",
     ];
 
-    public static string Build(LabRun run, IReadOnlyList<(string What, string File)> plots, string? graphSvg)
+    public static string Build(LabRun run, IReadOnlyList<(string What, string File)> plots, string graphSvg)
     {
         var md = new StringBuilder();
         string Section(int i) => Sections[i];
@@ -125,7 +125,7 @@ internal static class MarkdownReport
         Line($"J(a, b, c) = 3(a + b·c) at a = {Fmt.G(g.A)}, b = {Fmt.G(g.B)}, c = {Fmt.G(g.C)}: J = {Fmt.R(g.J)}; " +
              $"dJ/da = 3 = {Fmt.R(g.GradA)}, dJ/db = 3c = {Fmt.R(g.GradB)}, dJ/dc = 3b = {Fmt.R(g.GradC)}.");
         Line();
-        Line(graphSvg is not null ? $"![the recorded graph]({graphSvg})" : $"The recorded graph is in [{LabRun.Files.Graph}]({LabRun.Files.Graph}) (Graphviz DOT; install Graphviz for the SVG).");
+        Line($"![the recorded graph, every box with its value and gradient]({graphSvg}) (also as Graphviz DOT: [{LabRun.Files.Graph}]({LabRun.Files.Graph}))");
         Line();
         Line("```dot");
         Line(g.Dot.TrimEnd());

@@ -44,6 +44,9 @@ internal sealed record TwoLayerResult(
     /// <summary>The first epoch's graph with values and gradients as DOT, when Run was asked to draw it.</summary>
     public string? Dot { get; init; }
 
+    /// <summary>The same graph drawn as SVG by the library's own layout, when Run was asked to draw it.</summary>
+    public string? Svg { get; init; }
+
     public JsonRecord ToJson() => new()
     {
         { "experiment", TwoLayerExperiment.Name },
@@ -78,7 +81,7 @@ internal static class TwoLayerExperiment
             "autograd", "manual", "numeric", "compare");
         var explain = new Option<bool>("--explain") { Description = "print every forward value and each weight's chain-rule product with its numbers" };
         var plot = Values.File("--plot", "draw the loss curve to FILE (.png or .svg); without it the human report draws <out>/two-layer-loss.png when --epochs > 1");
-        var dot = Values.File("--dot", "write the first epoch's graph as DOT to FILE, every box with its value and gradient (w1..w8, out_h1.., loss), and FILE with .svg when Graphviz's dot is installed");
+        var dot = Values.File("--dot", "write the first epoch's graph as DOT to FILE, every box with its value and gradient (w1..w8, out_h1.., loss), and drawn as SVG to FILE with .svg (no Graphviz needed)");
         foreach (var option in new Option[] { x, y, weights, activation, loss, optimizer, lr, epochs, init, seed, gradients, explain, plot, dot })
             command.Options.Add(option);
         var common = CommonOptions.AddTo(command);
@@ -103,7 +106,7 @@ internal static class TwoLayerExperiment
             };
             string? dotPath = parse.GetValue(dot);
             var result = Run(settings, parse.GetValue(explain) && !ctx.Json, drawGraph: dotPath is not null);
-            string? svgPath = dotPath is null ? null : GraphExperiment.WriteGraph(result.Dot!, dotPath);
+            string? svgPath = dotPath is null ? null : GraphExperiment.WriteGraph(result.Dot!, result.Svg!, dotPath);
             // One epoch is one point: no default picture for it.
             string? plotPath = parse.GetValue(plot) ?? (ctx.Json || settings.Epochs < 2 ? null : ctx.OutPath("two-layer-loss.png"));
             if (plotPath is not null) DrawLoss(result, plotPath);
@@ -143,7 +146,7 @@ internal static class TwoLayerExperiment
     {
         if (drawGraph && s.Gradients is GradientSource.Manual or GradientSource.Numeric)
             throw new ArgumentException($"two-layer: --dot draws autograd's graph; it needs --gradients autograd or compare (got {s.Gradients.ToString().ToLowerInvariant()})");
-        string? dot = null;
+        (string Dot, string Svg)? graph = null;
         var start = StartWeights(s);
         var net = new TwoLayerNetwork(s.X, s.Y, start, s.Activation, s.Loss, s.DType);
         Optimizer optimizer = s.Adam ? new Adam(net.W, lr: s.Lr) : new SGD(net.W, lr: s.Lr);
@@ -157,6 +160,8 @@ internal static class TwoLayerExperiment
         {
             var f = net.Forward();
             optimizer.ZeroGrad();
+            if (epoch == 0 && drawGraph)
+                foreach (var unit in new[] { f.OutH1, f.OutH2, f.OutO1, f.OutO2, f.Loss }) unit.RetainGrad();   // the drawing shows their gradients too
             if (epoch == 0 && explain) explanation = ChainRuleExplanation.Lines(net, f, s.Lr, !s.Adam);
             switch (s.Gradients)
             {
@@ -177,7 +182,7 @@ internal static class TwoLayerExperiment
                         comparison = new GradientComparison(net.W.Select(w => w.Grad!.Item()).ToArray(), byHand, byDifferences);
                     }
                     else f.Loss.Backward();
-                    if (epoch == 0 && drawGraph) dot = GraphWithValues(net, f);
+                    if (epoch == 0 && drawGraph) graph = GraphWithValues(net, f);
                     break;
             }
             if (epoch == 0)
@@ -190,11 +195,11 @@ internal static class TwoLayerExperiment
             optimizer.Step();
         }
         return new TwoLayerResult(s, start, firstOutputs, firstLoss, firstGrads, losses,
-            net.W.Select(w => w.Item()).ToArray(), comparison, explanation) { Dot = dot };
+            net.W.Select(w => w.Item()).ToArray(), comparison, explanation) { Dot = graph?.Dot, Svg = graph?.Svg };
     }
 
     /// <summary>The recorded graph after backward, each weight, unit output and the loss named as the seed names them, with values and gradients.</summary>
-    private static string GraphWithValues(TwoLayerNetwork net, ForwardPass f)
+    private static (string Dot, string Svg) GraphWithValues(TwoLayerNetwork net, ForwardPass f)
     {
         var names = new Dictionary<string, Tensor>();
         for (int i = 0; i < net.W.Length; i++) names[$"w{i + 1}"] = net.W[i];
@@ -203,7 +208,7 @@ internal static class TwoLayerExperiment
         names["out_o1"] = f.OutO1;
         names["out_o2"] = f.OutO2;
         names["loss"] = f.Loss;
-        return Autograd.ToDot(f.Loss, names, showValues: true);
+        return (Autograd.ToDot(f.Loss, names, showValues: true), Autograd.ToSvg(f.Loss, names, GraphLabels.Values | GraphLabels.Grads));
     }
 
     public static void DrawLoss(TwoLayerResult r, string path)
