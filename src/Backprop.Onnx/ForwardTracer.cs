@@ -30,7 +30,7 @@ internal sealed class ForwardTracer : IOpTracer
     private int _sequence;
 
     /// <summary>The ops whose arguments are sizes or positions, which may depend on the batch size.</summary>
-    public static readonly HashSet<string> ShapeOps = ["reshape", "expand", "slice", "select"];
+    public static readonly HashSet<string> ShapeOps = ["reshape", "expand", "slice", "select", "squeeze"];
 
     /// <summary>The ops of <see cref="ShapeOps"/> in the order the forward called them: paired with those of a trace at another batch size.</summary>
     public List<TracedOp> ShapeOpsInOrder { get; } = [];

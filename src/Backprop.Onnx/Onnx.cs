@@ -14,7 +14,9 @@ namespace Backprop.Onnx;
 /// <remarks>
 /// As with any tracer, the graph is the path this example took: Python-side (here C#-side) control flow and values
 /// read out of tensors (Item, ToArray) are fixed at their traced values, and sizes other than the batch are the
-/// example's. Tracing runs on the calling thread; do not use the module from another thread meanwhile.
+/// example's. Tracing runs on the calling thread and sees only its ops (a forward that runs tensor ops on other threads
+/// is not supported); do not use the module from another thread meanwhile. Exports of different modules on different
+/// threads may run at once.
 /// </remarks>
 public static class Onnx
 {

@@ -67,6 +67,8 @@ internal static class OpConverter
             case "expand": return b.Node("Expand", [b.Resolve(x!), b.Int64s(ExpandTarget(b, op))]);
             case "squeeze":
                 var squeezed = (int[])a[0]!;
+                // Squeeze() of a batch of 1 would drop the batch dim too: at another batch size it keeps it.
+                if (b.AtOtherBatch(op) is { } squeezedThere && !((int[])squeezedThere.Arguments[0]!).SequenceEqual(squeezed)) throw BatchDependent(op);
                 return squeezed.Length == 0 ? b.Node("Identity", [b.Resolve(x!)]) : b.Node("Squeeze", [b.Resolve(x!), b.Int64s(Longs(squeezed))]);
             case "unsqueeze": return b.Node("Unsqueeze", [b.Resolve(x!), b.Int64s((int)a[0]!)]);
             case "select":

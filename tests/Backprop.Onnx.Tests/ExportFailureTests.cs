@@ -50,6 +50,20 @@ public class ExportFailureTests
     }
 
     [Fact]
+    public void Squeezing_a_batch_of_one_fails_a_dynamic_export_and_exports_with_a_static_batch()
+    {
+        var model = new Lambda(x => x.Squeeze().Sigmoid());
+        var e = Assert.Throws<NotSupportedException>(() => Onnx.ExportToBytes(model, [Tensor.Randn([1, 3, 1])]));
+        Assert.StartsWith("Onnx.Export: squeeze of a tensor of shape [1, 3, 1] takes sizes or positions that change with the batch size", e.Message);
+        var x = Tensor.Randn([1, 3, 1]);
+        OnnxRuntimeAgreementTests.AssertClose(model.Forward(x), OnnxRuntimeRunner.Run(Onnx.ExportToBytes(model, [x], new OnnxExportOptions { DynamicBatch = false }), x), "static");
+        var y = Tensor.Randn([4, 3, 1]);   // at another example batch the batch dim stays, and any batch runs
+        var bytes = Onnx.ExportToBytes(model, [y]);
+        var z = Tensor.Randn([2, 3, 1]);
+        OnnxRuntimeAgreementTests.AssertClose(model.Forward(z), OnnxRuntimeRunner.Run(bytes, z), "dynamic");
+    }
+
+    [Fact]
     public void An_unused_op_with_no_mapping_does_not_matter()
     {
         var model = new Lambda(x =>

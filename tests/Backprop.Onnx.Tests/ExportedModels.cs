@@ -7,7 +7,7 @@ namespace Backprop.Onnx.Tests;
 internal static class ExportedModels
 {
     public static readonly string[] Names = ["mlp", "cnn", "two-layer-sigmoid", "two-layer-relu", "two-layer-tanh", "two-layer-sigmoid-by-hand",
-        "three-by-three", "regression", "gpt", "lstm", "gru", "op-zoo", "cnn-zoo"];
+        "three-by-three", "regression", "gpt", "lstm", "gru", "transformer", "op-zoo", "cnn-zoo"];
 
     /// <summary>The model called name, its weights drawn after ManualSeed(seed); and a function giving an input of a batch size.</summary>
     public static (Module<Tensor, Tensor> Model, Func<int, Tensor> Input) Build(string name, ulong seed = 0)
@@ -28,6 +28,7 @@ internal static class ExportedModels
             case "gpt": return (new MiniGpt(vocab: 11, block: 8, embd: 16, heads: 2, layers: 2), n => Tensor.RandInt(0, 11, [n, 8]));
             case "lstm": return (new Recurrent(new LSTM(5, 7, numLayers: 2, batchFirst: true)), n => Tensor.RandInt(0, 11, [n, 6]));
             case "gru": return (new Recurrent(new GRU(5, 7, batchFirst: true)), n => Tensor.RandInt(0, 11, [n, 6]));
+            case "transformer": return (new Encoder(), n => Tensor.Randn([n, 5, 8]));
             case "op-zoo": return (new OpZoo(), n => Tensor.Randn([n, 4, 6]));
             case "cnn-zoo": return (CnnZoo(), n => Tensor.Randn([n, 3, 13, 13]));
             default: throw new ArgumentException(name);
@@ -106,14 +107,30 @@ internal static class ExportedModels
             var h = Norm.Forward(Proj.Forward(x));                                   // MatMul + Add (3-D), LayerNormalization
             var a = h.Transpose(1, 2).Permute(0, 2, 1);                              // back to [B, 4, 6]
             var s = a.Softmax(-1).Add(a.LogSoftmax(1).Mul(0.25));
-            var m = s.Sum(2, keepDim: true).Add(s.Mean([1, 2], keepDim: true)).Sub(1.5);   // [B, 4, 1]
+            var m = s.Sum(2, keepDim: true).Add(s.Mean([1, 2], keepDim: true)).Sub(1.5)   // [B, 4, 1]
+                .Add(a.Bmm(a.Transpose(1, 2)).Sum(2, keepDim: true).Mul(0.01));
             var e = (2 - m).Exp().Add(1).Log().Sqrt().Div(3).Pow(2) + 1 / (1 + m.Abs());
             var masked = s.MaskedFill(s.Gt(0.2), -1.0);
-            var w = Tensor.Where(x.Lt(0), x.Mul(x), x.Neg()).Clamp(-0.5, 2).Add(x.Clamp(min: 0.1)).Sub(x.Clamp(max: -0.2)).Add(x.Gt(0.3).To(DType.Float32));
+            var w = Tensor.Where(x.Lt(0), x.Mul(x), x.Neg()).Add(x.Maximum(x.Neg()).Sin()).Add(x.Minimum(x.Mul(0.5)).Cos())
+                .Add(x.Sign()).Add(x.Erf()).Add(x.Abs().Add(0.5).Pow(x.Mul(0.5))).Clamp(-0.5, 2).Add(x.Clamp(min: 0.1)).Sub(x.Clamp(max: -0.2)).Add(x.Gt(0.3).To(DType.Float32));
             var joined = Tensor.Cat([masked, e.Expand(-1, 4, 6), w.Narrow(2, 1, 3).Sigmoid().Tanh().Relu()], dim: 2);   // [B, 4, 15]
             var flat = joined.Unsqueeze(1).Squeeze(1).Reshape(joined.Shape[0], -1);   // [B, 60]
-            return Tensor.Stack([flat.Select(1, 0), flat.Select(1, 59), flat.Sum(1)], dim: 1).Add(flat.Slice(1, 2, 20, 6).Mean(1, keepDim: true)).Gelu();
+            return Tensor.Stack([flat.Select(1, 0), flat.Select(1, 59), flat.Sum(1)], dim: 1).Add(flat.Abs().Mm(Tensor.Ones([60, 1]).Div(60))).Add(flat.Slice(1, 2, 20, 6).Mean(1, keepDim: true)).Gelu();
         }
+    }
+
+    /// <summary>Two TransformerEncoderLayers (batch first, causal mask, GELU, a final LayerNorm): MultiheadAttention inside.</summary>
+    private sealed class Encoder : Module<Tensor, Tensor>
+    {
+        private readonly TransformerEncoder _encoder;
+
+        public Encoder()
+        {
+            var layer = new TransformerEncoderLayer(8, 2, dimFeedforward: 16, dropout: 0.1, activation: x => F.Gelu(x), batchFirst: true);
+            _encoder = RegisterModule("encoder", new TransformerEncoder(layer, 2, new LayerNorm(8)));
+        }
+
+        public override Tensor Forward(Tensor x) => _encoder.Forward(x, TransformerEncoder.GenerateSquareSubsequentMask(x.Shape[1]), isCausal: true);
     }
 
     /// <summary>

@@ -32,6 +32,12 @@ public static class Prerequisites
         }
     }
 
+    /// <summary>Null when /usr/bin/python3 imports onnx (Debian's python3-onnx: onnx.checker); otherwise why not, with the install command.</summary>
+    public static string? WhyNoOnnx => OnnxMissing.Value;
+
+    /// <summary>Skips the calling test (reported as skipped by the runner) unless the onnx Python package imports.</summary>
+    public static void RequireOnnx() => Skip.If(WhyNoOnnx is not null, WhyNoOnnx);
+
     /// <summary>Null when Graphviz's dot is on the PATH; otherwise why not, with the install command.</summary>
     public static string? WhyNoGraphviz =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => d.Length > 0 && File.Exists(Path.Combine(d, "dot"))) ? null
@@ -39,10 +45,6 @@ public static class Prerequisites
 
     /// <summary>Skips the calling test (reported as skipped by the runner) unless Graphviz's dot is on the PATH.</summary>
     public static void RequireGraphviz() => Skip.If(WhyNoGraphviz is not null, WhyNoGraphviz);
-    /// <summary>Null when /usr/bin/python3 imports onnx (Debian's python3-onnx: onnx.checker); otherwise why not, with the install command.</summary>
-    public static string? WhyNoOnnx => OnnxMissing.Value;
-    /// <summary>Skips the calling test (reported as skipped by the runner) unless the onnx Python package imports.</summary>
-    public static void RequireOnnx() => Skip.If(WhyNoOnnx is not null, WhyNoOnnx);
 
     /// <summary>Skips the calling test (reported as skipped by the runner) unless torch imports.</summary>
     public static void RequireTorch() => Skip.If(WhyNoTorch is not null, WhyNoTorch);
