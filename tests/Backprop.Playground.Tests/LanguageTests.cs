@@ -18,7 +18,7 @@ public sealed partial class LanguageTests(PlaygroundFixture app)
     public void Every_playground_text_is_translated_with_the_same_placeholders()
     {
         HashSet<string> same = ["Broadcast_A", "Broadcast_B", "Graph_ExpressionLabel", "Graph_Result", "Graph_Gradient", "Regression_Module",
-            "TwoLayer_Gradient", "Site_LanguageEnglish"];
+            "TwoLayer_Gradient", "Site_LanguageEnglish", "Classify_AddNeuron", "Classify_RemoveNeuron", "Classify_CSharp", "Classify_PyTorch"];
         var problems = ResourceCompleteness.ProblemsOfResx(Source("Texts", "PlaygroundText.resx"), same);
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
@@ -94,7 +94,7 @@ public sealed partial class LanguageTests(PlaygroundFixture app)
     public async Task Every_page_speaks_chinese_with_lang_in_the_address()
     {
         (string Path, string Title)[] pages =
-            [("graph", "计算图"), ("broadcast", "广播机制"), ("regression", "线性回归"), ("adam", "3×3 层与 Adam")];
+            [("graph", "计算图"), ("broadcast", "广播机制"), ("regression", "线性回归"), ("adam", "3×3 层与 Adam"), ("classify", "分类实验场")];
         foreach (var (path, title) in pages)
         {
             var page = await app.OpenAsync(path + "?lang=zh-CN");
@@ -104,5 +104,43 @@ public sealed partial class LanguageTests(PlaygroundFixture app)
             await Screens.AssertNoErrorBarAsync(page);
             await page.CloseAsync();
         }
+    }
+
+    [BrowserFact]
+    public async Task The_classification_page_speaks_chinese_and_derives_an_edge_in_chinese()
+    {
+        const string settings = "classify?ds=circle&n=200&ratio=0.6&layers=4,2&act=tanh&reg=l1&rate=0.001";
+        var page = await app.OpenAsync(settings + "&lang=zh-CN");
+        await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("分类实验场");
+        await Assertions.Expect(page.Locator("label.field", new() { HasText = "批大小" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#step")).ToHaveTextAsync("训练一步");
+        await Assertions.Expect(page.Locator("[data-testid=network] .column-title").Last).ToHaveTextAsync("输出");
+        Assert.Contains("dL/dw = （请先训练一步）", await page.Locator("[data-testid=edge-1-1-3] title").TextContentAsync());
+        await page.ClickAsync("#step");
+        Assert.Matches(@"^h1\.4 → h2\.2：w = -?[0-9.e-]+，dL/dw = -?[0-9.e-]+$", await page.Locator("[data-testid=edge-1-1-3] title").TextContentAsync());
+        await page.Locator("[data-testid=edge-1-1-3]").ClickAsync(new LocatorClickOptions { Force = true });
+        string rule = await page.GetByTestId("chain-rule").InnerTextAsync();
+        Assert.Contains("w = 第 2 层的 weight[1, 3]（从 h1.4 到 h2.2）= ", rule);
+        Assert.Contains("δ(h2.2)ₙ = (1 − h2.2ₙ²) · Σₖ w(输出 ← h2.2) · δ(输出)ₙ", rule);
+        Assert.Contains("δ(输出)ₙ = (σ(zₙ) − yₙ) / N，N = 120，即训练点的个数", rule);
+        Assert.Contains("第一个训练点（n = 1，y = ", rule);
+        Assert.Contains("对 120 个训练点求和 = ", rule);
+        Assert.Contains("正则化项：λ·sign(w) = 0.001 · ", rule);
+        Assert.Contains("手工推导的 dL/dw = ", rule);
+        Assert.DoesNotContain("training point", rule);
+        Assert.DoesNotContain("penalty", rule);
+        Assert.DoesNotContain("by hand", rule);
+        await Assertions.Expect(page.GetByTestId("chain-methods")).ToContainTextAsync("自动求导");
+        string zhByHand = await page.GetByTestId("chain-by-hand").InnerTextAsync();
+        await Screens.SaveAsync(page, "6-classify-zh-CN");
+
+        // The same edge in English: the same numbers, the English words.
+        var english = await app.OpenAsync(settings + "&lang=en");
+        await english.ClickAsync("#step");
+        await english.Locator("[data-testid=edge-1-1-3]").ClickAsync(new LocatorClickOptions { Force = true });
+        Assert.Contains("w = layer 2 weight[1, 3], from h1.4 to h2.2", await english.GetByTestId("chain-rule").InnerTextAsync());
+        Assert.Equal(zhByHand, await english.GetByTestId("chain-by-hand").InnerTextAsync());
+        await Screens.AssertNoErrorBarAsync(page);
+        await Screens.AssertNoErrorBarAsync(english);
     }
 }

@@ -18,9 +18,9 @@ public sealed partial class Classify
     private const int MapSize = 40;
     private const int StepsPerRedraw = 10;
 
-    private static readonly (string, string)[] Datasets = [("circle", T.Circle), ("xor", T.Xor), ("gauss", T.Gauss), ("spiral", T.Spiral)];
-    private static readonly (string, string)[] Activations = [("tanh", "tanh"), ("relu", "ReLU"), ("sigmoid", "sigmoid"), ("linear", T.Linear)];
-    private static readonly (string, string)[] Regularizations = [("none", T.None), ("l1", "L1"), ("l2", "L2")];
+    private static (string, string)[] Datasets => [("circle", T.Circle), ("xor", T.Xor), ("gauss", T.Gauss), ("spiral", T.Spiral)];
+    private static (string, string)[] Activations => [("tanh", "tanh"), ("relu", "ReLU"), ("sigmoid", "sigmoid"), ("linear", T.Linear)];
+    private static (string, string)[] Regularizations => [("none", T.None), ("l1", "L1"), ("l2", "L2")];
 
     private ClassificationSettings _settings = new();
     private ClassificationSession _session = null!;

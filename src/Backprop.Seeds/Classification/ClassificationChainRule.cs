@@ -1,21 +1,23 @@
 using System.Globalization;
 using System.Text;
+using Backprop.Seeds.Texts;
 
 namespace Backprop.Seeds.Classification;
 
 /// <summary>
 /// The gradient of one weight of a classifier, derived by hand through the layers (backpropagation written out, in
 /// double) beside autograd's, over the whole training set at the current weights: the chain rule's formula, its
-/// terms for the first training point, the sum and the penalty's share.
+/// terms for the first training point, the sum and the penalty's share. The words are SeedText's, in the current UI
+/// language; the numbers are formatted invariantly.
 /// </summary>
 public sealed record ClassificationChainRule(IReadOnlyList<string> Lines, double ByHand, double Autograd)
 {
-    /// <summary>The name of unit <paramref name="unit"/> of layer <paramref name="layer"/> (0: the features, then h1.1…, last: out).</summary>
+    /// <summary>The name of unit <paramref name="unit"/> of layer <paramref name="layer"/> (0: the features, then h1.1…, last: the output, "out" in English).</summary>
     public static string UnitName(ClassificationSettings settings, int layer, int unit)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (layer == 0) return FeatureName(settings.Features[unit]);
-        if (layer == settings.Hidden.Count + 1) return "out";
+        if (layer == settings.Hidden.Count + 1) return SeedText.Classification_Output;
         return $"h{layer}.{unit + 1}";
     }
 
@@ -93,21 +95,21 @@ public sealed record ClassificationChainRule(IReadOnlyList<string> Lines, double
         var objective = session.Objective(x, y);
         double autograd = Backprop.Autograd.Grad([objective], [weight])[0]!.ToDoubleArray()[j * ins + i];
 
-        string from = UnitName(s, layer, i), to = UnitName(s, layer + 1, j);
+        string from = UnitName(s, layer, i), to = UnitName(s, layer + 1, j), output = SeedText.Classification_Output;
         var lines = new List<string>
         {
-            $"w = layer {layer + 1} weight[{j}, {i}], from {from} to {to} = {R(w)}",
+            Language.Format(SeedText.Classification_Weight, layer + 1, j, i, from, to, R(w)),
             $"dL/dw = Σₙ δ({to})ₙ · {from}ₙ" + PenaltyFormula(s.Regularization),
-            $"δ(out)ₙ = (σ(zₙ) − yₙ) / N, N = {n} training points",
+            Language.Format(SeedText.Classification_OutputDelta, output, n),
         };
         for (int k = depth - 2; k >= layer; k--)
         {
             string unit = k == layer ? UnitName(s, k + 1, j) : $"h{k + 1}.u";
-            string next = k + 1 == depth - 1 ? "out" : $"h{k + 2}.k";
+            string next = k + 1 == depth - 1 ? output : $"h{k + 2}.k";
             lines.Add($"δ({unit})ₙ = {DerivativeFormula(s.Activation, unit)} · Σₖ w({next} ← {unit}) · δ({next})ₙ");
         }
-        lines.Add($"The first training point (n = 1, y = {R(labels[0])}):");
-        lines.Add($"  δ(out) = (σ({G(z[depth - 1][0])}) − {R(labels[0])}) / {n} = {G(delta[depth - 1][0])}");
+        lines.Add(Language.Format(SeedText.Classification_FirstPoint, R(labels[0])));
+        lines.Add($"  δ({output}) = (σ({G(z[depth - 1][0])}) − {R(labels[0])}) / {n} = {G(delta[depth - 1][0])}");
         for (int k = depth - 2; k >= layer; k--)
         {
             int units = widths[k], above = widths[k + 1];
@@ -126,12 +128,12 @@ public sealed record ClassificationChainRule(IReadOnlyList<string> Lines, double
             }
         }
         lines.Add($"  δ({to}) · {from} = {G(delta[layer][j])} · {G(a[layer][i])} = {G(delta[layer][j] * a[layer][i])}");
-        lines.Add($"Σ over the {n} points = {R(sumTerms)}");
+        lines.Add(Language.Format(SeedText.Classification_Sum, n, R(sumTerms)));
         if (s.Regularization != Regularization.None)
             lines.Add(s.Regularization == Regularization.L1
-                ? $"penalty: λ·sign(w) = {R(s.RegularizationRate)} · {Math.Sign(w)} = {R(penalty)}"
-                : $"penalty: 2λ·w = 2 · {R(s.RegularizationRate)} · {G(w)} = {R(penalty)}");
-        lines.Add($"dL/dw by hand = {R(byHand)}");
+                ? Language.Format(SeedText.Classification_PenaltyL1, R(s.RegularizationRate), Math.Sign(w), R(penalty))
+                : Language.Format(SeedText.Classification_PenaltyL2, R(s.RegularizationRate), G(w), R(penalty)));
+        lines.Add(Language.Format(SeedText.Classification_ByHand, R(byHand)));
         return new ClassificationChainRule(lines, byHand, autograd);
     }
 
