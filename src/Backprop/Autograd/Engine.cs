@@ -22,12 +22,24 @@ internal sealed class Engine
         _captured = captureNodes is null ? null : new Tensor?[captureNodes.Length];
     }
 
-    // A backward pass that captures nothing keeps no state in its engine: one each for createGraph off and on.
-    private static readonly Engine Accumulating = new(createGraph: false, null), AccumulatingWithGraph = new(createGraph: true, null);
+    // The pass this engine runs: its nodes reach it through the engine they are handed (Deliver, Accumulate), so no
+    // thread-static is read per edge. An engine runs one pass at a time; a hook's nested pass rents another.
+    private GraphTask? _task;
+
+    // Engines that capture nothing, kept per thread between passes (one each for createGraph off and on): a training
+    // loop allocates none.
+    [ThreadStatic] private static Engine? _accumulating, _accumulatingWithGraph;
 
     /// <summary>Backward from roots with the given output gradients, accumulating into leaves' Grad.</summary>
     public static void Backward(ReadOnlySpan<Tensor> roots, ReadOnlySpan<Tensor> rootGrads, bool retainGraph, bool createGraph)
-        => (createGraph ? AccumulatingWithGraph : Accumulating).Run(roots, rootGrads, retainGraph);
+    {
+        Engine engine;
+        if (createGraph) (engine, _accumulatingWithGraph) = (_accumulatingWithGraph ?? new(createGraph: true, null), null);
+        else (engine, _accumulating) = (_accumulating ?? new(createGraph: false, null), null);
+        engine.Run(roots, rootGrads, retainGraph);
+        if (createGraph) _accumulatingWithGraph = engine;   // not kept after a failed pass: the next one makes a new one
+        else _accumulating = engine;
+    }
 
     /// <summary>The gradients of roots with respect to inputs, without touching any Grad; like torch.autograd.grad.</summary>
     public static Tensor?[] Grad(Tensor[] roots, Tensor[] rootGrads, Tensor[] inputs, bool retainGraph, bool createGraph)
@@ -49,8 +61,7 @@ internal sealed class Engine
         using var mode = new GradModeScope(_createGraph);
         var task = GraphTask.Rent();
         var ready = task.Ready;
-        var outer = GraphTask.Running;   // a hook may run a pass of its own
-        GraphTask.Running = task;
+        _task = task;
         task.BornAfter = Storage.BornSoFar;
         try
         {
@@ -86,7 +97,7 @@ internal sealed class Engine
         }
         finally
         {
-            GraphTask.Running = outer;
+            _task = null;
             task.Return();   // a failed pass's half-summed buffers go with its states
         }
     }
@@ -136,7 +147,7 @@ internal sealed class Engine
         var next = from.NextAt(input);
         if (grad is null || next is null) return;
         grad = from.FitToInput(input, grad);
-        ref var state = ref GraphTask.Running!.StateOf(next);
+        ref var state = ref _task!.StateOf(next);
         state.Buffer = state.Buffer is null ? grad : state.Buffer.Add(grad);
     }
 
@@ -156,7 +167,7 @@ internal sealed class Engine
             {
                 // Owned and detached: the gradient itself when nothing else can hold its storage, else a copy (Add
                 // passes one gradient to both its inputs; a root gradient is the caller's).
-                leaf.Grad = GraphTask.Running is { } pass && pass.MayTake(grad, leaf) ? grad : grad.CloneContiguous();
+                leaf.Grad = _task is { } pass && pass.MayTake(grad, leaf) ? grad : grad.CloneContiguous();
                 return;
             }
             // Grad mode is already off here: Run turned it off for a pass that does not create a graph.
@@ -219,9 +230,6 @@ internal sealed class Engine
         private const int MaxRetained = 1 << 12;   // a huge graph's lists are not kept alive after its pass
 
         [ThreadStatic] private static GraphTask? _cached;
-
-        /// <summary>The pass running on this thread (a hook may start another inside it).</summary>
-        [ThreadStatic] public static GraphTask? Running;
 
         // A node's index in _states is kept in the node's PassSlot (this pass's id and the index in one long, written
         // whole). While this pass is the only one that has run since it started, a slot holding another id can only be
