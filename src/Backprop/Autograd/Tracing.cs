@@ -31,8 +31,12 @@ internal static class Tracing
 {
     [ThreadStatic] private static IOpTracer? t_current;
 
+    // How many traces run in the process. Every op asks whether it is traced; a plain static read answers the usual
+    // "no trace anywhere" without the thread-static lookup, which the WebAssembly interpreter pays dearly for.
+    private static int s_running;
+
     /// <summary>The tracer of this thread, or null (the usual case).</summary>
-    public static IOpTracer? Current => t_current;
+    public static IOpTracer? Current => Volatile.Read(ref s_running) == 0 ? null : t_current;
 
     /// <summary>Sets tracer for this thread until the scope is disposed; traces do not nest.</summary>
     public static Scope Begin(IOpTracer tracer)
@@ -40,13 +44,19 @@ internal static class Tracing
         ArgumentNullException.ThrowIfNull(tracer);
         if (t_current is not null) throw new InvalidOperationException("Tracing: a trace is already running on this thread");
         t_current = tracer;
+        Interlocked.Increment(ref s_running);
         return new Scope();
     }
 
     /// <summary>Ends the thread's trace.</summary>
     public readonly struct Scope : IDisposable
     {
-        public void Dispose() => t_current = null;
+        public void Dispose()
+        {
+            if (t_current is null) return;   // disposed twice
+            t_current = null;
+            Interlocked.Decrement(ref s_running);
+        }
     }
 
     /// <summary>
@@ -55,42 +65,42 @@ internal static class Tracing
     /// </summary>
     public static Tensor Constant(Tensor result)
     {
-        if (t_current is { } t) t.Op(new TracedOp("constant", result, [], []));
+        if (Current is { } t) t.Op(new TracedOp("constant", result, [], []));
         return result;
     }
 
     /// <summary>Reports an op of one tensor with no other argument; returns result.</summary>
     public static Tensor Op(Tensor result, string name, Tensor input)
     {
-        if (t_current is { } t) t.Op(new TracedOp(name, result, [input], []));
+        if (Current is { } t) t.Op(new TracedOp(name, result, [input], []));
         return result;
     }
 
     /// <summary>Reports an op of two tensors; returns result.</summary>
     public static Tensor Op(Tensor result, string name, Tensor a, Tensor b)
     {
-        if (t_current is { } t) t.Op(new TracedOp(name, result, [a, b], []));
+        if (Current is { } t) t.Op(new TracedOp(name, result, [a, b], []));
         return result;
     }
 
     /// <summary>Reports an op of one tensor and one argument; returns result (the argument is boxed only while tracing).</summary>
     public static Tensor Op<T1>(Tensor result, string name, Tensor input, T1 arg1)
     {
-        if (t_current is { } t) t.Op(new TracedOp(name, result, [input], [arg1]));
+        if (Current is { } t) t.Op(new TracedOp(name, result, [input], [arg1]));
         return result;
     }
 
     /// <summary>Reports an op of one tensor and two arguments; returns result.</summary>
     public static Tensor Op<T1, T2>(Tensor result, string name, Tensor input, T1 arg1, T2 arg2)
     {
-        if (t_current is { } t) t.Op(new TracedOp(name, result, [input], [arg1, arg2]));
+        if (Current is { } t) t.Op(new TracedOp(name, result, [input], [arg1, arg2]));
         return result;
     }
 
     /// <summary>Reports an op of several tensors (null for an absent optional one) and arguments; returns result.</summary>
     public static Tensor Op(Tensor result, string name, Tensor?[] inputs, params object?[] arguments)
     {
-        t_current?.Op(new TracedOp(name, result, inputs, arguments));
+        Current?.Op(new TracedOp(name, result, inputs, arguments));
         return result;
     }
 }
