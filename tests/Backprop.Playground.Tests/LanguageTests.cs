@@ -49,6 +49,27 @@ public sealed partial class LanguageTests(PlaygroundFixture app)
     }
 
     [BrowserFact]
+    public async Task The_loading_text_and_the_error_bar_speak_the_language_before_the_app_runs()
+    {
+        // The app's script is held back, so the page stays as index.html wrote it: what a reader sees while it loads.
+        foreach (var (locale, query, loading, reload) in new[]
+        {
+            ("en-US", "?lang=zh-CN", "正在加载实验场……", "重新加载"),
+            ("zh-CN", "", "正在加载实验场……", "重新加载"),
+            ("zh-CN", "?lang=en", "Loading the playground…", "Reload"),
+            ("fr-FR", "", "Loading the playground…", "Reload"),
+        })
+        {
+            var page = await app.Browser.NewPageAsync(new BrowserNewPageOptions { Locale = locale });
+            await page.RouteAsync("**/_framework/blazor.webassembly*.js", route => route.AbortAsync());
+            await page.GotoAsync(app.BaseUrl + query);
+            Assert.Equal(loading, await page.Locator("#app .loading").InnerTextAsync());
+            Assert.Equal(reload, await page.Locator("#blazor-error-ui .reload").TextContentAsync());
+            await page.CloseAsync();
+        }
+    }
+
+    [BrowserFact]
     public async Task The_switch_reloads_in_chinese_keeps_the_settings_and_explains_the_chain_rule_in_chinese()
     {
         var page = await app.OpenAsync("?lr=0.5");
