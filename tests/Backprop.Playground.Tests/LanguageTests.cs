@@ -128,6 +128,20 @@ public sealed partial class LanguageTests(PlaygroundFixture app)
     }
 
     [BrowserFact]
+    public async Task The_broadcast_page_refuses_a_ragged_list_in_chinese()
+    {
+        var page = await app.OpenAsync("broadcast?lang=zh-CN");
+        await page.FillAsync("#tensor-a", "[[1,2],[3]]");
+        await page.PressAsync("#tensor-a", "Tab");
+        await Assertions.Expect(page.GetByTestId("error-a")).ToContainTextAsync("各元素形状不一致：第 2 个元素的形状是 [1]，而第 1 个元素是 [2]");
+        await page.FillAsync("#tensor-a", "[1, x]");
+        await page.PressAsync("#tensor-a", "Tab");
+        await Assertions.Expect(page.GetByTestId("error-a")).ToContainTextAsync("“x”不是数字");
+        await Screens.AssertNoErrorBarAsync(page);
+        await page.CloseAsync();
+    }
+
+    [BrowserFact]
     public async Task The_classification_page_speaks_chinese_and_derives_an_edge_in_chinese()
     {
         const string settings = "classify?ds=circle&n=200&ratio=0.6&layers=4,2&act=tanh&reg=l1&rate=0.001";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backprop.Seeds.Texts;
 
 namespace Backprop.Seeds.Broadcast;
 
@@ -30,14 +31,14 @@ public sealed record NestedList(double[] Values, int[] Shape)
             SkipSpace();
             var shape = ParseValue(depth: 0);
             SkipSpace();
-            if (_pos != text.Length) throw Error($"unexpected '{text[_pos]}'");
+            if (_pos != text.Length) throw Error(Language.Format(SeedText.NestedList_Unexpected, text[_pos]));
             return (_values, shape);
         }
 
         /// <summary>Parses a number or a list; returns the shape below this point.</summary>
         private int[] ParseValue(int depth)
         {
-            if (depth > 32) throw Error("nested too deeply");
+            if (depth > 32) throw Error(SeedText.NestedList_TooDeep);
             SkipSpace();
             if (_pos < text.Length && text[_pos] == '[')
             {
@@ -53,21 +54,21 @@ public sealed record NestedList(double[] Values, int[] Shape)
                 {
                     children.Add(ParseValue(depth + 1));
                     SkipSpace();
-                    if (_pos >= text.Length) throw Error("missing ']'");
+                    if (_pos >= text.Length) throw Error(SeedText.NestedList_MissingBracket);
                     if (text[_pos] == ',') { _pos++; continue; }
                     if (text[_pos] == ']') { _pos++; break; }
-                    throw Error($"expected ',' or ']' at position {_pos + 1}, found '{text[_pos]}'");
+                    throw Error(Language.Format(SeedText.NestedList_ExpectedCommaOrBracket, _pos + 1, text[_pos]));
                 }
                 for (int i = 1; i < children.Count; i++)
                     if (!children[i].AsSpan().SequenceEqual(children[0]))
-                        throw Error($"ragged list: element {i + 1} has shape [{string.Join(", ", children[i])}] but element 1 has [{string.Join(", ", children[0])}]");
+                        throw Error(Language.Format(SeedText.NestedList_Ragged, i + 1, string.Join(", ", children[i]), string.Join(", ", children[0])));
                 return [children.Count, .. children[0]];
             }
             int start = _pos;
             while (_pos < text.Length && text[_pos] is not (',' or ']' or '[') && !char.IsWhiteSpace(text[_pos])) _pos++;
             string token = text[start.._pos];
-            if (token.Length == 0) throw Error(_pos < text.Length ? $"expected a number at position {_pos + 1}, found '{text[_pos]}'" : "expected a number");
-            if (!NumberText.TryParse(token, out double v)) throw Error($"'{token}' is not a number");
+            if (token.Length == 0) throw Error(_pos < text.Length ? Language.Format(SeedText.NestedList_ExpectedNumberAt, _pos + 1, text[_pos]) : SeedText.NestedList_ExpectedNumber);
+            if (!NumberText.TryParse(token, out double v)) throw Error(Language.Format(SeedText.NestedList_NotNumber, token));
             _values.Add(v);
             return [];
         }
@@ -77,7 +78,7 @@ public sealed record NestedList(double[] Values, int[] Shape)
             while (_pos < text.Length && char.IsWhiteSpace(text[_pos])) _pos++;
         }
 
-        private FormatException Error(string what) => new($"{option}: {what} in '{text}'");
+        private FormatException Error(string what) => new(Language.Format(SeedText.NestedList_Error, option, what, text));
     }
 
     public static string FormatShape(IReadOnlyList<int> shape) => "[" + string.Join(", ", shape.Select(s => s.ToString(CultureInfo.InvariantCulture))) + "]";
