@@ -4,6 +4,7 @@ using Backprop;
 namespace Backprop.Tests.AutogradTests;
 
 /// <summary>The layered layout and its SVG: well-formed XML, no overlapping boxes, every edge from a layer to a later one.</summary>
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class GraphLayoutTests
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";

@@ -4,6 +4,7 @@ using Backprop.NN;
 namespace Backprop.Tests.AutogradTests;
 
 /// <summary>ToDot with values (micrograd's draw_dot) and with a module's parameter names (torchviz's make_dot(y, params)).</summary>
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class GraphValuesTests
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace Backprop.Tests.AutogradTests;
 /// draws the same boxes and edges as the library's own layout. Skipped, not passed, when Graphviz is not installed;
 /// .ci/run installs it.
 /// </summary>
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class GraphvizTests
 {
     [SkippableFact]

@@ -5,6 +5,7 @@ namespace Backprop.Tests.Convolution;
 
 // The Conv2d layer: PyTorch's default initialisation bit for bit under a seed (Reference/conv_init.json), its
 // parameter names, printing and argument checks, and a small conv → batch-norm → pool network end to end.
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class Conv2dModuleTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Backprop;
 namespace Backprop.Tests.Convolution;
 
 // Forward values and gradients against PyTorch 1.13 (Reference/conv_conv2d.json); gradchecks in Float64.
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class Conv2dTests
 {
     public static TheoryData<string> Cases => ConvReference.Names("conv_conv2d.json", "conv2d");

@@ -5,6 +5,7 @@ using Backprop.NN;
 namespace Backprop.Tests.Convolution;
 
 // Max, average and adaptive average pooling against PyTorch 1.13 (Reference/conv_pool.json); gradchecks in Float64.
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class PoolingTests
 {
     public static TheoryData<string> Cases => ConvReference.Names("conv_pool.json", "pool");

@@ -3,6 +3,7 @@ using Backprop.Data;
 
 namespace Backprop.Tests.Data;
 
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class DataLoaderTests
 {
     /// <summary>n samples: x[i] = [i, 10i, 100i] (Float32), y[i] = i (Int64), so every row says which sample it is.</summary>

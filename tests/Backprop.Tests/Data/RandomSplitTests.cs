@@ -3,6 +3,7 @@ using Backprop.Data;
 
 namespace Backprop.Tests.Data;
 
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class RandomSplitTests
 {
     private sealed class Range(int n) : Dataset<int>

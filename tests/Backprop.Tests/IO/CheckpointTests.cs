@@ -7,6 +7,7 @@ namespace Backprop.Tests.IO;
 
 // Checkpoint: N steps, save, fresh objects, load, M steps is bit for bit what N + M uninterrupted steps give (model,
 // optimizer state, learning rate, generator); a different model is refused naming the first mismatched parameter.
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public sealed class CheckpointTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("checkpoint-tests").FullName;

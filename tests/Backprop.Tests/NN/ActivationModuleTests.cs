@@ -4,6 +4,7 @@ using Backprop.NN;
 namespace Backprop.Tests.NN;
 
 /// <summary>The activation, reshaping and pass-through modules: each equals its functional form, has no parameters, prints as torch.</summary>
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class ActivationModuleTests
 {
     private static readonly Tensor X = Tensor.From([-3.0, -1.2, -0.3, 0.0, 0.4, 1.5, 2.8]);

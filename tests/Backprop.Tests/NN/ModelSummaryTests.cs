@@ -4,6 +4,7 @@ using Backprop.NN;
 namespace Backprop.Tests.NN;
 
 /// <summary>ModelSummary on nested models: the tree drawn by depth, shapes from forward hooks, counts as torch counts them.</summary>
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class ModelSummaryTests
 {
     private sealed class Direct : Module<Tensor, Tensor>

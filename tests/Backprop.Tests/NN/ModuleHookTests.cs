@@ -9,6 +9,7 @@ namespace Backprop.Tests.NN;
 /// Module hooks against PyTorch 1.13 (Reference/module_hooks.json, written by tests/reference/hooks_reference.py): the
 /// same Linear(3, 2) → Tanh with the same hooks logs the same calls there, in the same order, with the same gradients.
 /// </summary>
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class ModuleHookTests
 {
     private static readonly Lazy<JsonElement> Torch = new(() =>

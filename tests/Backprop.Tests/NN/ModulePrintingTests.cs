@@ -4,6 +4,7 @@ using Backprop.NN;
 namespace Backprop.Tests.NN;
 
 /// <summary>Module.ToString() against PyTorch 1.13's print(model) for the same modules (texts copied from torch's output).</summary>
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class ModulePrintingTests
 {
     private sealed class Block : Module<Tensor, Tensor>

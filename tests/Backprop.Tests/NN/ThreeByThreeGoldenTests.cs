@@ -8,6 +8,7 @@ namespace Backprop.Tests.NN;
 /// ../shared/peer/lab_torch.py three-by-three (copied into Golden/: three-by-three.default.json is one Adam step with
 /// lr 1e-3, three-by-three.sgd-20.json is `--optimizer sgd --steps 20`, lr 0.1). The updates are written by hand here.
 /// </summary>
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class ThreeByThreeGoldenTests
 {
     private static readonly double[] X = [-0.5, 0.1, 1.1];

@@ -4,6 +4,7 @@ namespace Backprop.Tests.Ops;
 
 // Large contiguous elementwise ops are split across threads (ElementwiseParallel). The split must not change a
 // single bit: each result is compared with the same op run on small slices, which take the one-thread loop.
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class ElementwiseParallelTests
 {
     private const int N = ElementwiseParallel.MinElements * 2 + 17;   // several chunks and a ragged tail

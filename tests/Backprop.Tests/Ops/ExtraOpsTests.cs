@@ -6,6 +6,7 @@ namespace Backprop.Tests.Ops;
 
 // Conv1d, Repeat, Cumsum, Sort/Argsort/Topk and Pad against PyTorch 1.13 (Reference/ops_extra.json, by
 // tests/reference/ops_reference.py): values and gradients of sum(out · gout); gradchecks in Float64; errors.
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class ExtraOpsTests
 {
     private static readonly JsonElement Root =

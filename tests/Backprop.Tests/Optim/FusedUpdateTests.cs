@@ -4,6 +4,7 @@ namespace Backprop.Tests.Optim;
 
 // SGD with momentum updates buffer and parameter in one fused pass when it can. It must round exactly as the
 // composed in-place ops do (buffer.mul_(μ).add_(g, alpha=1−τ); param.add_(buffer, alpha=−lr)), bit for bit.
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class FusedUpdateTests
 {
     [Theory]

@@ -9,6 +9,7 @@ namespace Backprop.Tests.Optim;
 /// ../shared/peer/lab_torch.py's goldens: two-layer --optimizer adam --activation tanh --epochs 100 (lr 0.5: the
 /// setting that reproduces that golden), and three-by-three with Adam (1 step, lr 1e-3) and SGD (20 steps, lr 0.1).
 /// </summary>
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class GoldenTrainingTests
 {
     private const double Tolerance = 1e-9;

@@ -6,6 +6,7 @@ namespace Backprop.Tests.RandomTests;
 
 // Expected numbers are PyTorch 1.13's (python3-torch, CPU) after the same torch.manual_seed: bit-exact.
 // Each test uses its own Generator, so tests running in parallel do not share a stream.
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class RandomTensorTests
 {
     private static void Exact(double[] expected, Tensor actual) => Assert.Equal(expected, actual.ToDoubleArray());

@@ -3,6 +3,7 @@ using Backprop;
 namespace Backprop.Tests.RandomStreams;
 
 // Bernoulli_ beyond the reference streams: every dtype draws the same mask, and p outside [0, 1] is refused as torch does.
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class BernoulliTests
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace Backprop.Tests.RandomStreams;
 
 // Multinomial against torch.multinomial's CPU draws under torch.manual_seed (Reference/sampling.json, by
 // tests/reference/sampling_reference.py): the indices of two calls in a row, so the numbers each draw consumes match too.
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class MultinomialTests
 {
     private static readonly JsonElement Root =

@@ -6,6 +6,7 @@ namespace Backprop.Tests.Sequence;
 // MultiheadAttention, TransformerEncoderLayer and TransformerEncoder against PyTorch 1.13 (Reference/seq_layers.json,
 // "attention" and "encoder"): initial weights under torch.manual_seed, outputs, attention weights, every gradient;
 // gradchecks in Float64; names, masks and errors.
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class AttentionTests
 {
     public static TheoryData<string> AttentionCases => SeqReference.Names("attention");

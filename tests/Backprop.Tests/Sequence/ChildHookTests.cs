@@ -8,6 +8,7 @@ namespace Backprop.Tests.Sequence;
 /// The sequence layers call their children through Call, so hooks registered on a child fire, in PyTorch 1.13's order
 /// (Reference/module_hooks.json, by tests/reference/hooks_reference.py); and the layers' own Call runs their hooks.
 /// </summary>
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class ChildHookTests
 {
     private static readonly JsonElement Torch =

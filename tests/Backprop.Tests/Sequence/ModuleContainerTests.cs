@@ -4,6 +4,7 @@ using Backprop.NN;
 namespace Backprop.Tests.Sequence;
 
 // ModuleList and ModuleDict: PyTorch's dotted names, order, indexing, replacement and errors.
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class ModuleContainerTests
 {
     private sealed class Blocks : Module

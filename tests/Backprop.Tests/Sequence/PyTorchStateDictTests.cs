@@ -7,6 +7,7 @@ namespace Backprop.Tests.Sequence;
 // A float32 model (TransformerEncoder, bidirectional LSTM, LayerNorm, Linear) whose state dict PyTorch 1.13 wrote as
 // safetensors (Reference/seq_model.safetensors, by tests/reference/seq_reference.py): the names load as they are,
 // and the model gives torch's output for torch's input.
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class PyTorchStateDictTests
 {
     private sealed class SeqModel : Module<Tensor, Tensor>

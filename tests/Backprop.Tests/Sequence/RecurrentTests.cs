@@ -6,6 +6,7 @@ namespace Backprop.Tests.Sequence;
 
 // LSTM, GRU, LSTMCell and GRUCell against PyTorch 1.13 (Reference/seq_layers.json, "recurrent"): the initial weights
 // under torch.manual_seed, outputs, final states and every gradient; gradchecks in Float64; shapes and errors.
+[Collection("DefaultGenerator")]   // draws from, or seeds, the process-wide Generator.Default
 public class RecurrentTests
 {
     public static TheoryData<string> Layers
