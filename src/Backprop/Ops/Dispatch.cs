@@ -223,8 +223,7 @@ internal static class Dispatch
             case DType.Bool: kernel.Run(c, Lend<bool>(a), Lend<bool>(b), Lend<bool>(result)); break;
             default: throw Unsupported(result.DType, "any dtype");
         }
-        KeepAlive(condition, a, b);
-        GC.KeepAlive(result);
+        KeepAlive(condition, a, b, result);
     }
 
     /// <summary>Runs kernel from a's elements to b's, whatever the two dtypes.</summary>
@@ -279,23 +278,27 @@ internal static class Dispatch
         var c = t.IsContiguous ? t : t.Contiguous();
         switch (c.DType)
         {
-            case DType.Float32: stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Lent<float>(c).Span)); break;
-            case DType.Float64: stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Lent<double>(c).Span)); break;
-            case DType.Int64: stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Lent<long>(c).Span)); break;
-            case DType.Bool: stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Lent<bool>(c).Span)); break;   // one byte, 0 or 1
+            case DType.Float32: WriteElements<float>(c, stream); break;
+            case DType.Float64: WriteElements<double>(c, stream); break;
+            case DType.Int64: WriteElements<long>(c, stream); break;
+            case DType.Bool: WriteElements<bool>(c, stream); break;   // one byte, 0 or 1
             default: throw Unsupported(c.DType, "any dtype");
         }
         KeepAlive(t, c, null);
     }
 
+    private static void WriteElements<T>(Tensor contiguous, Stream stream) where T : unmanaged
+        => stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Lent<T>(contiguous).Span));
+
     private static Lent<T> Lend<T>(Tensor? t) where T : unmanaged => t is null ? default : new Lent<T>(t);
 
     // The one GC.KeepAlive of the op layer: the operands stay reachable until every kernel that had their arrays is done.
-    private static void KeepAlive(Tensor a, Tensor? b, Tensor? c)
+    private static void KeepAlive(Tensor a, Tensor? b, Tensor? c, Tensor? d = null)
     {
         GC.KeepAlive(a);
         GC.KeepAlive(b);
         GC.KeepAlive(c);
+        GC.KeepAlive(d);
     }
 
     private static ArgumentException Unsupported(DType dtype, string expected)
