@@ -66,13 +66,7 @@ public sealed class Conv2d : Module<Tensor, Tensor>
     /// </summary>
     public void ResetParameters(Generator? generator = null)
     {
-        Init.KaimingUniform_(Weight, a: Math.Sqrt(5), generator: generator);
-        if (Bias is not null)
-        {
-            int fanIn = Init.FanInAndFanOut(Weight).FanIn;
-            double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-            Init.Uniform_(Bias, -bound, bound, generator);
-        }
+        Init.LayerDefault_(Weight, Bias, generator);
     }
 
     /// <inheritdoc/>

@@ -104,6 +104,20 @@ public static class Init
     }
 
     /// <summary>
+    /// The default initialisation of Linear's and the convolutions' parameters, drawn weight first: the weight from
+    /// kaiming_uniform_ with a = √5, the bias from U(−1/√fanIn, 1/√fanIn) (zero bound when fanIn is 0). PyTorch's
+    /// Linear.reset_parameters and _ConvNd.reset_parameters, which are the same code.
+    /// </summary>
+    internal static void LayerDefault_(Tensor weight, Tensor? bias, Generator? generator)
+    {
+        KaimingUniform_(weight, a: Math.Sqrt(5), generator: generator);
+        if (bias is null) return;
+        int fanIn = FanInAndFanOut(weight).FanIn;
+        double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
+        Uniform_(bias, -bound, bound, generator);
+    }
+
+    /// <summary>
     /// (fan_in, fan_out) = (size(1)·r, size(0)·r), r the product of the sizes past dim 1 (a convolution's receptive field);
     /// fails for fewer than 2 dims. Like torch.nn.init._calculate_fan_in_and_fan_out.
     /// </summary>

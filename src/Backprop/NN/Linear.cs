@@ -35,13 +35,7 @@ public sealed class Linear : Module<Tensor, Tensor>
     /// <summary>Redraws weight and bias as the constructor does; like linear.reset_parameters().</summary>
     public void ResetParameters(Generator? generator = null)
     {
-        Init.KaimingUniform_(Weight, a: Math.Sqrt(5), generator: generator);
-        if (Bias is not null)
-        {
-            int fanIn = Init.FanInAndFanOut(Weight).FanIn;
-            double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-            Init.Uniform_(Bias, -bound, bound, generator);
-        }
+        Init.LayerDefault_(Weight, Bias, generator);
     }
 
     /// <inheritdoc/>
