@@ -1,4 +1,5 @@
 using Backprop.NN;
+using Backprop.Seeds.CharLm;
 using Backprop.Seeds.TwoLayer;
 
 namespace Backprop.Onnx.Tests;
@@ -25,7 +26,8 @@ internal static class ExportedModels
             case "two-layer-sigmoid-by-hand": return (new TwoLayerSeed(Activation.SigmoidByHand), n => Tensor.Randn([n, 2]));
             case "three-by-three": return (new Sequential(new Linear(3, 3, bias: false), new Sigmoid()), n => Tensor.Randn([n, 3]));
             case "regression": return (new Linear(1, 1), n => Tensor.Randn([n, 1]));
-            case "gpt": return (new MiniGpt(vocab: 11, block: 8, embd: 16, heads: 2, layers: 2), n => Tensor.RandInt(0, 11, [n, 8]));
+            // The char-lm decoder the lab and the benchmark train (src/Backprop.Seeds/CharLm), at a small size.
+            case "gpt": return (new CharLmGpt(vocab: 11, block: 8, embd: 16, heads: 2, layers: 2, Generator.Default), n => Tensor.RandInt(0, 11, [n, 8]));
             case "lstm": return (new Recurrent(new LSTM(5, 7, numLayers: 2, batchFirst: true)), n => Tensor.RandInt(0, 11, [n, 6]));
             case "gru": return (new Recurrent(new GRU(5, 7, batchFirst: true)), n => Tensor.RandInt(0, 11, [n, 6]));
             case "transformer": return (new Encoder(), n => Tensor.Randn([n, 5, 8]));
@@ -155,74 +157,6 @@ internal static class ExportedModels
             var x = _emb.Forward(idx);
             var h = _rnn is LSTM lstm ? lstm.Forward(x).Output : ((GRU)_rnn).Forward(x).Output;
             return _head.Forward(h);
-        }
-    }
-
-    /// <summary>
-    /// The lab's char-lm decoder (src/Backprop.Lab/Experiments/CharLm/CharLmGpt.cs) at a small size, written the same
-    /// way: token and position embeddings, pre-norm blocks with causal self-attention (a mask built from Ones, Tril,
-    /// LogicalNot) and a GELU MLP, a final LayerNorm and a bias-free head.
-    /// </summary>
-    private sealed class MiniGpt : Module<Tensor, Tensor>
-    {
-        private readonly Embedding _tok, _pos;
-        private readonly ModuleList _blocks;
-        private readonly LayerNorm _lnF;
-        private readonly Linear _head;
-
-        public MiniGpt(int vocab, int block, int embd, int heads, int layers)
-        {
-            _tok = RegisterModule("tok", new Embedding(vocab, embd));
-            _pos = RegisterModule("pos", new Embedding(block, embd));
-            _blocks = RegisterModule("blocks", new ModuleList(Enumerable.Range(0, layers).Select(_ => (Module)new Block(embd, heads))));
-            _lnF = RegisterModule("ln_f", new LayerNorm(embd));
-            _head = RegisterModule("head", new Linear(embd, vocab, bias: false));
-        }
-
-        public override Tensor Forward(Tensor idx)
-        {
-            int t = idx.Shape[1];
-            var x = _tok.Forward(idx).Add(_pos.Forward(Tensor.Arange(t)));
-            foreach (var block in _blocks) x = ((Block)block).Forward(x);
-            return _head.Forward(_lnF.Forward(x));
-        }
-
-        private sealed class Block : Module<Tensor, Tensor>
-        {
-            private readonly int _heads;
-            private readonly LayerNorm _ln1, _ln2;
-            private readonly Linear _qkv, _proj, _fc, _fc2;
-
-            public Block(int c, int heads)
-            {
-                _heads = heads;
-                _ln1 = RegisterModule("ln1", new LayerNorm(c));
-                _qkv = RegisterModule("qkv", new Linear(c, 3 * c));
-                _proj = RegisterModule("proj", new Linear(c, c));
-                _ln2 = RegisterModule("ln2", new LayerNorm(c));
-                _fc = RegisterModule("fc", new Linear(c, 4 * c));
-                _fc2 = RegisterModule("fc2", new Linear(4 * c, c));
-            }
-
-            private Tensor Attention(Tensor x)
-            {
-                int b = x.Shape[0], t = x.Shape[1], c = x.Shape[2], hs = c / _heads;
-                var qkv = _qkv.Forward(x).Split(c, 2);
-                var q = qkv[0].View(b, t, _heads, hs).Transpose(1, 2);
-                var k = qkv[1].View(b, t, _heads, hs).Transpose(1, 2);
-                var v = qkv[2].View(b, t, _heads, hs).Transpose(1, 2);
-                var att = q.MatMul(k.Transpose(-2, -1)).Mul(1.0 / Math.Sqrt(hs));
-                var future = Tensor.Ones([t, t], DType.Bool).Tril().LogicalNot();
-                att = att.MaskedFill(future, double.NegativeInfinity).Softmax(-1);
-                var y = att.MatMul(v).Transpose(1, 2).Contiguous().View(b, t, c);
-                return _proj.Forward(y);
-            }
-
-            public override Tensor Forward(Tensor x)
-            {
-                x = x.Add(Attention(_ln1.Forward(x)));
-                return x.Add(_fc2.Forward(F.Gelu(_fc.Forward(_ln2.Forward(x)))));
-            }
         }
     }
 }
