@@ -18,7 +18,11 @@ internal static class AnomalyMode
     // Scopes open on any flow: ops read this plain field first, so that without anomaly mode they pay no AsyncLocal read.
     private static int _openScopes;
 
-    public static bool IsEnabled => Volatile.Read(ref _openScopes) > 0 && Enabled.Value is not null;
+    public static bool IsEnabled
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref _openScopes) > 0 && Enabled.Value is not null;
+    }
 
     internal static bool Set(bool enabled)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Backprop;
 
 /// <summary>
@@ -273,6 +275,7 @@ internal sealed class Engine
         }
 
         /// <summary>This pass's state of a node it has visited.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public ref NodeState StateOf(Node node)
         {
             long slot = Volatile.Read(ref node.PassSlot);

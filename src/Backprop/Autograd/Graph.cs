@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Backprop;
 
 /// <summary>
@@ -10,8 +12,10 @@ namespace Backprop;
 /// </summary>
 internal static class Graph
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool ShouldRecord(Tensor a) => a.RequiresGrad && GradMode.IsEnabled;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool ShouldRecord(Tensor a, Tensor b) => (a.RequiresGrad || b.RequiresGrad) && GradMode.IsEnabled;
 
     public static Tensor Record(Tensor result, string name, Tensor input, Func<Tensor, Tensor?> backward, SavedTensors saved = default)

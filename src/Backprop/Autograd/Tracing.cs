@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Backprop;
 
 /// <summary>
@@ -36,7 +38,14 @@ internal static class Tracing
     private static int s_running;
 
     /// <summary>The tracer of this thread, or null (the usual case).</summary>
-    public static IOpTracer? Current => Volatile.Read(ref s_running) == 0 ? null : t_current;
+    public static IOpTracer? Current
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref s_running) == 0 ? null : ThisThreads();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IOpTracer? ThisThreads() => t_current;
 
     /// <summary>Sets tracer for this thread until the scope is disposed; traces do not nest.</summary>
     public static Scope Begin(IOpTracer tracer)

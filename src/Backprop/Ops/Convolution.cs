@@ -196,7 +196,7 @@ public partial class Tensor
         {
             int threads = Environment.ProcessorCount;
             if (!backward)
-                Kernels.Convolution.Forward(x.Array, x.Offset, x.Strides, weight.Array, weight.Offset, c.Array, c.Array is null ? 0 : c.Offset, d.Array, geometry, threads);
+                Kernels.Convolution.Forward(x.Array, x.Offset, x.Strides, weight.Array, weight.Offset, c.Array, c.Offset, d.Array, geometry, threads);
             else
                 Kernels.Convolution.Backward(x.Array, x.Offset, x.Strides, weight.Array, weight.Offset, c.Array, c.Offset, d.Array, e.Array, f.Array, geometry, threads);
         }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Backprop;
 
@@ -8,23 +9,28 @@ namespace Backprop;
 /// </summary>
 internal readonly ref struct Lent<T> where T : unmanaged
 {
-    public readonly T[] Array;
-    public readonly int Offset;
-    public readonly int[] Shape;
-    public readonly int[] Strides;
-    public readonly int Length;
+    // Only the tensor is held: a lease is one register wide, and a kernel reads just the parts it uses.
+    private readonly Tensor _tensor;
 
-    internal Lent(Tensor t)
-    {
-        Array = ((Storage<T>)t.Storage).Data;
-        Offset = t.StorageOffset;
-        Shape = t.ShapeArray;
-        Strides = t.StrideArray;
-        Length = t.Numel;
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Lent(Tensor t) => _tensor = t;
 
-    /// <summary>The elements of a contiguous view.</summary>
-    public Span<T> Span => Array.AsSpan(Offset, Length);
+    /// <summary>True for the lease of an operand the caller did not pass (null).</summary>
+    public bool IsNone => _tensor is null;
+
+    // An operand the caller did not pass (null) has no array, offset 0 and no elements.
+    public T[] Array => _tensor is null ? null! : ((Storage<T>)_tensor.Storage).Data;
+
+    public int Offset => _tensor is null ? 0 : _tensor.StorageOffset;
+
+    public int[] Shape => _tensor is null ? null! : _tensor.ShapeArray;
+
+    public int[] Strides => _tensor is null ? null! : _tensor.StrideArray;
+
+    public int Length => _tensor is null ? 0 : _tensor.Numel;
+
+    /// <summary>The elements of a contiguous view (none for an operand not passed).</summary>
+    public Span<T> Span => _tensor is null ? default : ((Storage<T>)_tensor.Storage).Data.AsSpan(_tensor.StorageOffset, _tensor.Numel);
 }
 
 /// <summary>A kernel over elements of any dtype (Bool included).</summary>
@@ -290,6 +296,7 @@ internal static class Dispatch
     private static void WriteElements<T>(Tensor contiguous, Stream stream) where T : unmanaged
         => stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Lent<T>(contiguous).Span));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Lent<T> Lend<T>(Tensor? t) where T : unmanaged => t is null ? default : new Lent<T>(t);
 
     // The one GC.KeepAlive of the op layer: the operands stay reachable until every kernel that had their arrays is done.

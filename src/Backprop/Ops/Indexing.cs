@@ -188,7 +188,7 @@ public partial class Tensor
         public void Run<T>(Lent<T> a, Lent<T> b, Lent<T> _) where T : unmanaged, System.Numerics.INumber<T>
         {
             var values = System.Runtime.InteropServices.MemoryMarshal.Cast<T, long>(a.Span);
-            if (b.Array is null)
+            if (b.IsNone)
             {
                 long max = -1;
                 foreach (var v in values)

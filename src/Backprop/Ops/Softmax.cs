@@ -110,7 +110,7 @@ public partial class Tensor
     {
         public void Run<T>(Lent<T> a, Lent<T> b, Lent<T> c) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
         {
-            if (c.Array is null) Kernels.Softmax.Forward<T>(a.Span, outer, n, inner, b.Span, log);
+            if (c.IsNone) Kernels.Softmax.Forward<T>(a.Span, outer, n, inner, b.Span, log);
             else Kernels.Softmax.Backward<T>(a.Span, b.Span, outer, n, inner, c.Span, log);
         }
     }
