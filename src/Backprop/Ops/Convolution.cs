@@ -208,7 +208,7 @@ public partial class Tensor
     {
         var dtype = x.DType;
         var grads = new Tensor?[3];
-        // Each is written whole by the kernel; Empty (zeros) where the kernel has nothing to do.
+        // Each is written whole by the kernel (Uninitialized); zero-filled where the kernel has nothing to do.
         bool work = g.Numel > 0;
         if (xNeedsGrad) grads[0] = work ? Uninitialized(dtype, x.ShapeArray) : ZeroFilled(dtype, x.ShapeArray);
         if (weightNeedsGrad) grads[1] = work ? Uninitialized(dtype, weight.ShapeArray) : ZeroFilled(dtype, weight.ShapeArray);
