@@ -81,7 +81,8 @@ public partial class Tensor
     {
         var x = this;
         var y = MapKernel(new LeakyReluFunc(negativeSlope));
-        return Tracing.Op(Graph.Record(y, OpCatalog.LeakyRelu, x, g => Where(x.Gt(0), g, g.Mul(negativeSlope)), new SavedTensors(x)), OpCatalog.LeakyRelu, x, negativeSlope);
+        return Tracing.Op(Graph.Record(y, OpCatalog.LeakyRelu, x, g => Where(x.Gt(0), g, g.Mul(negativeSlope)), new SavedTensors(x)),
+            OpCatalog.LeakyRelu, x, negativeSlope);
     }
 
     /// <summary>x·Φ(x) with the exact normal CDF; like torch.nn.functional.gelu (approximate='none').</summary>

@@ -44,7 +44,8 @@ public partial class Tensor
     internal Tensor ReverseSub(double value)
     {
         if (TypePromotion.ResultType(DType, value) != DType) return Scalar(value, this).Sub(this);
-        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value, reversed: true), OpCatalog.Rsub, this, static g => g.Neg()), OpCatalog.Rsub, this, value);
+        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value, reversed: true), OpCatalog.Rsub, this, static g => g.Neg()),
+            OpCatalog.Rsub, this, value);
     }
 
     /// <summary>this · other elementwise, broadcasting; like torch.mul.</summary>
@@ -62,7 +63,8 @@ public partial class Tensor
     public Tensor Mul(double value)
     {
         if (TypePromotion.ResultType(DType, value) != DType) return Mul(Scalar(value, this));
-        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<MulOp>(this, value), OpCatalog.Mul, this, value, static (g, v) => g.Mul(v), SavedTensors.Number), OpCatalog.Mul, this, value);
+        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<MulOp>(this, value), OpCatalog.Mul, this, value, static (g, v) => g.Mul(v), SavedTensors.Number),
+            OpCatalog.Mul, this, value);
     }
 
     /// <summary>this / other elementwise (true division: integers give floats); like torch.div.</summary>
@@ -81,7 +83,8 @@ public partial class Tensor
     public Tensor Div(double value)
     {
         if (TypePromotion.ToFloating(TypePromotion.ResultType(DType, value)) != DType) return Div(Scalar(value, this));   // int / 2 is a float
-        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<DivOp>(this, value), OpCatalog.Div, this, value, static (g, v) => g.Div(v), SavedTensors.Number), OpCatalog.Div, this, value);
+        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<DivOp>(this, value), OpCatalog.Div, this, value, static (g, v) => g.Div(v), SavedTensors.Number),
+            OpCatalog.Div, this, value);
     }
 
     /// <summary>value / this, as the `/` operator with a number on the left gives it.</summary>
