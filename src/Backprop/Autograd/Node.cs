@@ -48,7 +48,7 @@ public abstract class Node
 
     private protected Node(OpDecl op, Tensor[] inputs, SavedTensors saved) : this(op.GradFn, inputs, saved) => Op = op;
 
-    /// <summary>A node named by the user, not the catalog: a custom Function's (its class name + "Backward").</summary>
+    /// <summary>A node named at run time, not by the catalog: a custom Function's nodes (its class name + "Backward").</summary>
     private protected Node(string name, Tensor[] inputs, SavedTensors saved)
     {
         Name = name;
