@@ -45,7 +45,7 @@ public partial class Tensor
     internal void SetGradFn(Node node) => _gradFn = node;
 
     /// <summary>A view of the same data that is cut off from the graph; like tensor.detach().</summary>
-    public Tensor Detach() => Tracing.Op(new Tensor(Storage, StorageOffset, ShapeArray, StrideArray), "alias", this);
+    public Tensor Detach() => Tracing.Op(new Tensor(Storage, StorageOffset, ShapeArray, StrideArray), OpCatalog.Traced.Detach, this);
 
     /// <summary>Makes Backward fill Grad for this non-leaf too; like tensor.retain_grad().</summary>
     public void RetainGrad()

@@ -89,16 +89,7 @@ public abstract class MultiOutputFunction
         packed.SetGradFn(node);
         foreach (int k in differentiable)
         {
-            var slot = (slots[k].Offset, slots[k].Count, Total: total, DType: dtype);
-            var outputNode = new UnaryNode<(int Offset, int Count, int Total, DType DType)>(Name, packed, slot, static (g, s) =>
-            {
-                var flat = g.Reshape(-1).To(s.DType);
-                var parts = new List<Tensor>(3);
-                if (s.Offset > 0) parts.Add(Tensor.Zeros([s.Offset], s.DType));
-                parts.Add(flat);
-                if (s.Offset + s.Count < s.Total) parts.Add(Tensor.Zeros([s.Total - s.Offset - s.Count], s.DType));
-                return parts.Count == 1 ? flat : Tensor.Cat([.. parts]);
-            }, default, numberOperand: false);
+            var outputNode = new MultiOutputSlotNode(Name, packed, slots[k].Offset, slots[k].Count, total, dtype);
             AnomalyMode.RecordForwardStack(outputNode);
             outputs[k].SetGradFn(outputNode);
             nodes[k] = outputNode;
@@ -150,6 +141,26 @@ internal sealed class MultiOutputFunctionNode : Node
 
     /// <summary>Frees the saved tensors; a later backward that reads them fails as PyTorch's does.</summary>
     internal override void Release() => _ctx.Free();
+
+    private protected override void ReleaseBackward() { }
+}
+
+/// <summary>
+/// The grad_fn of one output of a <see cref="MultiOutputFunction"/>, named as the function (a user's name, not a
+/// catalog op): places the output's gradient at its slot of the packed gradient that flows to the function's node.
+/// </summary>
+internal sealed class MultiOutputSlotNode(string name, Tensor packed, int offset, int count, int total, DType dtype)
+    : Node(name, [packed], default)
+{
+    internal override void Apply(Tensor grad, Engine engine)
+    {
+        var flat = grad.Reshape(-1).To(dtype);
+        var parts = new List<Tensor>(3);
+        if (offset > 0) parts.Add(Tensor.Zeros([offset], dtype));
+        parts.Add(flat);
+        if (offset + count < total) parts.Add(Tensor.Zeros([total - offset - count], dtype));
+        engine.Deliver(this, 0, parts.Count == 1 ? flat : Tensor.Cat([.. parts]));
+    }
 
     private protected override void ReleaseBackward() { }
 }

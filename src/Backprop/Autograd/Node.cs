@@ -27,23 +27,28 @@ public abstract class Node
     /// A node for an op with one tensor input; numberOperand adds a second input with no edge, the number of
     /// a tensor-and-scalar op (x * 2 has next_functions (x's node, None) in PyTorch).
     /// </summary>
-    private protected Node(string name, Tensor input, SavedTensors saved, bool numberOperand)
+    private protected Node(OpDecl op, Tensor input, SavedTensors saved, bool numberOperand)
     {
-        Name = name;
+        Op = op;
+        Name = op.GradFn;
         _inputCount = numberOperand ? 2 : 1;
         _input0 = new InputEdge(input);
         _saved = saved;
     }
 
-    private protected Node(string name, Tensor a, Tensor b, SavedTensors saved)
+    private protected Node(OpDecl op, Tensor a, Tensor b, SavedTensors saved)
     {
-        Name = name;
+        Op = op;
+        Name = op.GradFn;
         _inputCount = 2;
         _input0 = new InputEdge(a);
         _input1 = new InputEdge(b);
         _saved = saved;
     }
 
+    private protected Node(OpDecl op, Tensor[] inputs, SavedTensors saved) : this(op.GradFn, inputs, saved) => Op = op;
+
+    /// <summary>A node named at run time, not by the catalog: a custom Function's nodes (its class name + "Backward").</summary>
     private protected Node(string name, Tensor[] inputs, SavedTensors saved)
     {
         Name = name;
@@ -62,6 +67,12 @@ public abstract class Node
 
     /// <summary>The op's backward name as PyTorch prints it, e.g. "MulBackward0".</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// The declaration of the op this node is the backward of (its <see cref="OpDecl.GradFn"/> is <see cref="Name"/>);
+    /// null for the nodes named at run time: custom Functions, module hooks, AccumulateGrad.
+    /// </summary>
+    internal OpDecl? Op { get; }
 
     /// <summary>The nodes the gradient flows to next, one per input (null for inputs that need none); like grad_fn.next_functions.</summary>
     public IReadOnlyList<Node?> NextFunctions
@@ -202,8 +213,8 @@ internal struct SavedTensors
 /// handed state, what the op passed for it (the tensors and numbers it needs), so that the backward can be a
 /// static lambda: nothing is allocated for it when the op is not recorded.
 /// </summary>
-internal sealed class UnaryNode<TState>(string name, Tensor input, TState state, Func<Tensor, TState, Tensor?> backward,
-    SavedTensors saved, bool numberOperand) : Node(name, input, saved, numberOperand)
+internal sealed class UnaryNode<TState>(OpDecl op, Tensor input, TState state, Func<Tensor, TState, Tensor?> backward,
+    SavedTensors saved, bool numberOperand) : Node(op, input, saved, numberOperand)
 {
     private TState _state = state;
     private Func<Tensor, TState, Tensor?>? _backward = backward;
@@ -218,8 +229,8 @@ internal sealed class UnaryNode<TState>(string name, Tensor input, TState state,
 }
 
 /// <summary>A node whose op had two inputs: backward returns both gradients as a pair; state as for <see cref="UnaryNode{TState}"/>.</summary>
-internal sealed class BinaryNode<TState>(string name, Tensor a, Tensor b, TState state, Func<Tensor, TState, (Tensor?, Tensor?)> backward,
-    SavedTensors saved) : Node(name, a, b, saved)
+internal sealed class BinaryNode<TState>(OpDecl op, Tensor a, Tensor b, TState state, Func<Tensor, TState, (Tensor?, Tensor?)> backward,
+    SavedTensors saved) : Node(op, a, b, saved)
 {
     private TState _state = state;
     private Func<Tensor, TState, (Tensor?, Tensor?)>? _backward = backward;
@@ -239,8 +250,8 @@ internal sealed class BinaryNode<TState>(string name, Tensor a, Tensor b, TState
 }
 
 /// <summary>A node whose op had any number of inputs: backward returns one gradient per input.</summary>
-internal sealed class NaryNode(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, SavedTensors saved)
-    : Node(name, inputs, saved)
+internal sealed class NaryNode(OpDecl op, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, SavedTensors saved)
+    : Node(op, inputs, saved)
 {
     private Func<Tensor, Tensor?[]>? _backward = backward;
 

@@ -78,6 +78,46 @@ internal static class Tracing
         return result;
     }
 
+    /// <summary>Reports a declared op by its aten name (<see cref="OpDecl.Aten"/>) with one tensor and no other argument; returns result.</summary>
+    public static Tensor Op(Tensor result, OpDecl op, Tensor input)
+    {
+        if (Current is { } t) t.Op(new TracedOp(AtenOf(op), result, [input], []));
+        return result;
+    }
+
+    /// <summary>Reports a declared op of one tensor and one argument; returns result (the argument is boxed only while tracing).</summary>
+    public static Tensor Op<T1>(Tensor result, OpDecl op, Tensor input, T1 arg1)
+    {
+        if (Current is { } t) t.Op(new TracedOp(AtenOf(op), result, [input], [arg1]));
+        return result;
+    }
+
+    /// <summary>Reports a declared op of one tensor and two arguments; returns result.</summary>
+    public static Tensor Op<T1, T2>(Tensor result, OpDecl op, Tensor input, T1 arg1, T2 arg2)
+    {
+        if (Current is { } t) t.Op(new TracedOp(AtenOf(op), result, [input], [arg1, arg2]));
+        return result;
+    }
+
+    /// <summary>Reports a declared op of several tensors (null for an absent optional one) and arguments; returns result.</summary>
+    public static Tensor Op(Tensor result, OpDecl op, Tensor?[] inputs, params object?[] arguments)
+    {
+        Current?.Op(new TracedOp(AtenOf(op), result, inputs, arguments));
+        return result;
+    }
+
+    /// <summary>
+    /// Reports a declared op of several tensors (null for an absent optional one) and arguments, to a tracer the
+    /// caller has found (<c>Tracing.Current?.Op(Tracing.Report(...))</c>, so that the arrays are made only while tracing).
+    /// </summary>
+    public static TracedOp Report(OpDecl op, Tensor result, Tensor?[] inputs, object?[] arguments) => new(AtenOf(op), result, inputs, arguments);
+
+    private static string AtenOf(OpDecl op) =>
+        op.Aten ?? throw new InvalidOperationException($"Tracing: {op.GradFn} is reported by aten name but declares none (OpCatalog)");
+
+    // The string forms serve the reports that no declaration holds: OpCatalog.Traced's composites, and the
+    // non-differentiable ops (comparisons, ArgMax), which report by the name their errors give.
+
     /// <summary>Reports an op of one tensor with no other argument; returns result.</summary>
     public static Tensor Op(Tensor result, string name, Tensor input)
     {
@@ -106,10 +146,4 @@ internal static class Tracing
         return result;
     }
 
-    /// <summary>Reports an op of several tensors (null for an absent optional one) and arguments; returns result.</summary>
-    public static Tensor Op(Tensor result, string name, Tensor?[] inputs, params object?[] arguments)
-    {
-        Current?.Op(new TracedOp(name, result, inputs, arguments));
-        return result;
-    }
 }

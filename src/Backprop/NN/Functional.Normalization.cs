@@ -30,7 +30,7 @@ public static partial class F
         var y = centered.Div(variance.Add(eps).Sqrt());
         if (weight is not null) y = y.Mul(weight);
         if (bias is not null) y = y.Add(bias);
-        Tracing.Current?.Op(new TracedOp("layer_norm", y, [input, weight, bias], [normalizedShape, eps]));
+        Tracing.Current?.Op(new TracedOp(OpCatalog.Traced.LayerNorm, y, [input, weight, bias], [normalizedShape, eps]));
         return y;
     }
 }

@@ -21,7 +21,7 @@ public static partial class F
 
         Tensor Traced(Tensor result)
         {
-            Tracing.Current?.Op(new TracedOp("linear", result, [input, weight, bias], []));
+            Tracing.Current?.Op(new TracedOp(OpCatalog.Traced.Linear, result, [input, weight, bias], []));
             return result;
         }
     }

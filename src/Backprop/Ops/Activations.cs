@@ -10,14 +10,14 @@ public partial class Tensor
     public Tensor Sigmoid()
     {
         var y = UnaryKernel<SigmoidOp>();
-        return Graph.Record(y, "SigmoidBackward0", this, y, static (g, y) => SigmoidBackward(g, y), new SavedTensors(y));   // σ' = σ(1 − σ)
+        return Graph.Record(y, OpCatalog.Sigmoid, this, y, static (g, y) => SigmoidBackward(g, y), new SavedTensors(y));   // σ' = σ(1 − σ)
     }
 
     /// <summary>g·(1 − y)·y, the gradient through a sigmoid from its output y, as one op; like torch's sigmoid_backward.</summary>
     internal static Tensor SigmoidBackward(Tensor g, Tensor y)
     {
-        var r = BinaryKernel<SigmoidBackwardOp>("SigmoidBackward", g, y, TypePromotion.ResultType(g, y));
-        return Graph.Record(r, "SigmoidBackwardBackward0", g, y, (g, y),
+        var r = BinaryKernel<SigmoidBackwardOp>(nameof(SigmoidBackward), g, y, TypePromotion.ResultType(g, y));
+        return Graph.Record(r, OpCatalog.SigmoidBackward, g, y, (g, y),
             static (gg, s) => (s.g.RequiresGrad ? SigmoidBackward(gg, s.y) : null,          // ∂/∂g = (1 − y)·y
                                s.y.RequiresGrad ? gg.Mul(s.g).Mul(1 - 2 * s.y) : null),     // ∂/∂y = g·(1 − 2y)
             new SavedTensors(g, y));
@@ -27,14 +27,14 @@ public partial class Tensor
     public Tensor Tanh()
     {
         var y = UnaryKernel<TanhOp>();
-        return Graph.Record(y, "TanhBackward0", this, y, static (g, y) => TanhBackward(g, y), new SavedTensors(y));   // tanh' = 1 − tanh²
+        return Graph.Record(y, OpCatalog.Tanh, this, y, static (g, y) => TanhBackward(g, y), new SavedTensors(y));   // tanh' = 1 − tanh²
     }
 
     /// <summary>g·(1 − y²), the gradient through tanh from its output y, as one op; like torch's tanh_backward.</summary>
     internal static Tensor TanhBackward(Tensor g, Tensor y)
     {
-        var r = BinaryKernel<TanhBackwardOp>("TanhBackward", g, y, TypePromotion.ResultType(g, y));
-        return Graph.Record(r, "TanhBackwardBackward0", g, y, (g, y),
+        var r = BinaryKernel<TanhBackwardOp>(nameof(TanhBackward), g, y, TypePromotion.ResultType(g, y));
+        return Graph.Record(r, OpCatalog.TanhBackward, g, y, (g, y),
             static (gg, s) => (s.g.RequiresGrad ? TanhBackward(gg, s.y) : null,           // ∂/∂g = 1 − y²
                                s.y.RequiresGrad ? gg.Mul(s.g).Mul(s.y).Mul(-2) : null),   // ∂/∂y = −2·y·g
             new SavedTensors(g, y));
@@ -44,7 +44,7 @@ public partial class Tensor
     public Tensor Relu()
     {
         var y = DType.IsFloatingPoint() ? UnaryKernel<ReluOp>() : Where(Gt(0), this, ZerosLike(this));
-        return Graph.Record(y, "ReluBackward0", this, y, static (g, y) => ThresholdBackward(g, y), new SavedTensors(y));
+        return Graph.Record(y, OpCatalog.Relu, this, y, static (g, y) => ThresholdBackward(g, y), new SavedTensors(y));
     }
 
     /// <summary>
@@ -54,7 +54,7 @@ public partial class Tensor
     internal static Tensor ThresholdBackward(Tensor g, Tensor y)
     {
         var r = ThresholdBackwardKernel(g, y);
-        return Graph.Record(r, "ThresholdBackwardBackward0", g, y, (g, y),
+        return Graph.Record(r, OpCatalog.ThresholdBackward, g, y, (g, y),
             static (gg, s) => (s.g.RequiresGrad ? ThresholdBackward(gg, s.y) : null,   // ∂/∂g: the same mask
                                s.y.RequiresGrad ? ZerosLike(gg) : null),               // ∂/∂y: zeros, as PyTorch's zeros_like(grad)
             new SavedTensors(y));
@@ -81,15 +81,15 @@ public partial class Tensor
     {
         var x = this;
         var y = MapKernel(new LeakyReluFunc(negativeSlope));
-        return Tracing.Op(Graph.Record(y, "LeakyReluBackward0", x, g => Where(x.Gt(0), g, g.Mul(negativeSlope)), new SavedTensors(x)),
-            "leaky_relu", x, negativeSlope);
+        return Tracing.Op(Graph.Record(y, OpCatalog.LeakyRelu, x, g => Where(x.Gt(0), g, g.Mul(negativeSlope)), new SavedTensors(x)),
+            OpCatalog.LeakyRelu, x, negativeSlope);
     }
 
     /// <summary>x·Φ(x) with the exact normal CDF; like torch.nn.functional.gelu (approximate='none').</summary>
     public Tensor Gelu()
     {
         var x = this;
-        return Graph.Record(UnaryKernel<GeluOp>(), "GeluBackward0", x, g =>
+        return Graph.Record(UnaryKernel<GeluOp>(), OpCatalog.Gelu, x, g =>
         {
             // d/dx x·Φ(x) = Φ(x) + x·φ(x), with Φ(x) = (1 + erf(x/√2))/2 and φ(x) = e^(−x²/2)/√(2π)
             var cdf = x.Div(Math.Sqrt(2)).Erf().Add(1).Mul(0.5);
@@ -103,7 +103,7 @@ public partial class Tensor
     {
         var x = this;
         var y = MapKernel(new SoftplusFunc(beta, threshold));
-        return Graph.Record(y, "SoftplusBackward0", x, g =>
+        return Graph.Record(y, OpCatalog.Softplus, x, g =>
         {
             var bx = x.Mul(beta);
             return Where(bx.Gt(threshold), g, g.Mul(bx.Sigmoid()));   // d softplus = σ(βx)

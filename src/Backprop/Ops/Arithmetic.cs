@@ -12,14 +12,14 @@ public partial class Tensor
         if (alpha != 1) other = other.Mul(alpha);
         var dtype = TypePromotion.ResultType(this, other);
         var y = BinaryKernel<AddOp>("Add", this, other, dtype);
-        return Graph.Record(y, "AddBackward0", this, other, static g => (g, g));
+        return Graph.Record(y, OpCatalog.Add, this, other, static g => (g, g));
     }
 
     /// <summary>this + value; like torch.add(input, value).</summary>
     public Tensor Add(double value)
     {
         if (TypePromotion.ResultType(DType, value) != DType) return Add(Scalar(value, this));   // promotes: int + 0.5, bool + 1
-        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<AddOp>(this, value), "AddBackward0", this, static g => g), "add", this, value);
+        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<AddOp>(this, value), OpCatalog.Add, this, static g => g), OpCatalog.Add, this, value);
     }
 
     /// <summary>this − alpha·other, broadcasting; like torch.sub(input, other, alpha=alpha).</summary>
@@ -30,21 +30,22 @@ public partial class Tensor
         if (alpha != 1) other = other.Mul(alpha);
         var dtype = TypePromotion.ResultType(this, other);
         var y = BinaryKernel<SubOp>("Sub", this, other, dtype);
-        return Graph.Record(y, "SubBackward0", this, other, other, static (g, b) => (g, b.RequiresGrad ? g.Neg() : null));
+        return Graph.Record(y, OpCatalog.Sub, this, other, other, static (g, b) => (g, b.RequiresGrad ? g.Neg() : null));
     }
 
     /// <summary>this − value; like torch.sub(input, value).</summary>
     public Tensor Sub(double value)
     {
         if (TypePromotion.ResultType(DType, value) != DType) return Sub(Scalar(value, this));
-        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value), "SubBackward0", this, static g => g), "sub", this, value);
+        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value), OpCatalog.Sub, this, static g => g), OpCatalog.Sub, this, value);
     }
 
     /// <summary>value − this, as the `-` operator with a number on the left gives it; like torch.rsub(input, value).</summary>
     internal Tensor ReverseSub(double value)
     {
         if (TypePromotion.ResultType(DType, value) != DType) return Scalar(value, this).Sub(this);
-        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value, reversed: true), "SubBackward0", this, static g => g.Neg()), "rsub", this, value);
+        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<SubOp>(this, value, reversed: true), OpCatalog.Rsub, this, static g => g.Neg()),
+            OpCatalog.Rsub, this, value);
     }
 
     /// <summary>this · other elementwise, broadcasting; like torch.mul.</summary>
@@ -53,7 +54,7 @@ public partial class Tensor
         var a = this;
         var dtype = TypePromotion.ResultType(a, other);
         var y = BinaryKernel<MulOp>("Mul", a, other, dtype);
-        return Graph.Record(y, "MulBackward0", a, other, (a, b: other),
+        return Graph.Record(y, OpCatalog.Mul, a, other, (a, b: other),
             static (g, s) => (s.a.RequiresGrad ? g.Mul(s.b) : null, s.b.RequiresGrad ? g.Mul(s.a) : null),   // d(ab) = b·da + a·db
             new SavedTensors(other.RequiresGrad ? a : null, a.RequiresGrad ? other : null));
     }
@@ -62,8 +63,8 @@ public partial class Tensor
     public Tensor Mul(double value)
     {
         if (TypePromotion.ResultType(DType, value) != DType) return Mul(Scalar(value, this));
-        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<MulOp>(this, value), "MulBackward0", this, value, static (g, v) => g.Mul(v), SavedTensors.Number),
-            "mul", this, value);
+        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<MulOp>(this, value), OpCatalog.Mul, this, value, static (g, v) => g.Mul(v), SavedTensors.Number),
+            OpCatalog.Mul, this, value);
     }
 
     /// <summary>this / other elementwise (true division: integers give floats); like torch.div.</summary>
@@ -72,7 +73,7 @@ public partial class Tensor
         var a = this;
         var dtype = TypePromotion.ToFloating(TypePromotion.ResultType(a, other));
         var y = BinaryKernel<DivOp>("Div", a, other, dtype);
-        return Graph.Record(y, "DivBackward0", a, other, (a, b: other),
+        return Graph.Record(y, OpCatalog.Div, a, other, (a, b: other),
             static (g, s) => (s.a.RequiresGrad ? g.Div(s.b) : null,
                               s.b.RequiresGrad ? g.Neg().Mul(s.a).Div(s.b.Mul(s.b)) : null),   // d(a/b)/db = −a/b²
             new SavedTensors(other.RequiresGrad ? a : null, other));
@@ -82,17 +83,17 @@ public partial class Tensor
     public Tensor Div(double value)
     {
         if (TypePromotion.ToFloating(TypePromotion.ResultType(DType, value)) != DType) return Div(Scalar(value, this));   // int / 2 is a float
-        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<DivOp>(this, value), "DivBackward0", this, value, static (g, v) => g.Div(v), SavedTensors.Number),
-            "div", this, value);
+        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<DivOp>(this, value), OpCatalog.Div, this, value, static (g, v) => g.Div(v), SavedTensors.Number),
+            OpCatalog.Div, this, value);
     }
 
     /// <summary>value / this, as the `/` operator with a number on the left gives it.</summary>
     internal Tensor ReverseDiv(double value)
     {
         if (TypePromotion.ToFloating(TypePromotion.ResultType(DType, value)) != DType) return Scalar(value, this).Div(this);
-        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<DivOp>(this, value, reversed: true), "DivBackward0", this, (a: value, b: this),
+        return Tracing.Op(Graph.RecordWithNumber(ScalarKernel<DivOp>(this, value, reversed: true), OpCatalog.Div, this, (a: value, b: this),
             static (g, s) => g.Neg().Mul(s.a).Div(s.b.Mul(s.b)),   // d(a/b)/db = −a/b²
-            new SavedTensors(this)), "rdiv", this, value);
+            new SavedTensors(this)), OpCatalog.Traced.Rdiv, this, value);
     }
 
     /// <summary>−this; like torch.neg.</summary>
@@ -100,7 +101,7 @@ public partial class Tensor
     {
         if (DType == DType.Bool)
             throw new ArgumentException("Neg: negation, the `-` operator, on a bool tensor is not supported; use LogicalNot instead");
-        return Graph.Record(ScalarKernel<MulOp>(this, -1), "NegBackward0", this, static g => g.Neg());
+        return Graph.Record(ScalarKernel<MulOp>(this, -1), OpCatalog.Neg, this, static g => g.Neg());
     }
 
     /// <summary>this ** exponent, elementwise with a scalar exponent; like torch.pow(input, exponent).</summary>
@@ -111,9 +112,9 @@ public partial class Tensor
         if (!dtype.IsFloatingPoint() && exponent < 0)
             throw new ArgumentException("Pow: integers to negative integer powers are not allowed");
         var y = dtype == DType ? ScalarKernel<PowOp>(x, exponent) : BinaryKernel<PowOp>("Pow", x, Scalar(exponent, this), dtype);
-        return Tracing.Op(Graph.Record(y, "PowBackward0", x, (x, p: exponent),
+        return Tracing.Op(Graph.Record(y, OpCatalog.Pow, x, (x, p: exponent),
             static (g, s) => s.p == 0 ? ZerosLike(g) : g.Mul((s.p == 2 ? s.x : s.x.Pow(s.p - 1)).Mul(s.p)),   // d(xᵖ) = p·xᵖ⁻¹, and x¹ is x
-            new SavedTensors(x)), "pow", x, exponent);
+            new SavedTensors(x)), OpCatalog.Pow, x, exponent);
     }
 
     /// <summary>this ** exponent, elementwise and broadcasting; like torch.pow(input, exponent) with a tensor exponent.</summary>
@@ -124,7 +125,7 @@ public partial class Tensor
         if (!dtype.IsFloatingPoint())
             throw new ArgumentException("Pow: a tensor exponent needs floating-point operands; convert with To(DType.Float32) first");
         var y = BinaryKernel<PowOp>("Pow", x, exponent, dtype);
-        return Graph.Record(y, "PowBackward1", x, exponent,
+        return Graph.Record(y, OpCatalog.PowTensor, x, exponent,
             g => (x.RequiresGrad ? g.Mul(exponent).Mul(x.Pow(exponent.Sub(1))) : null,
                   // d(aᵇ)/db = aᵇ·ln a, taken as 0 where a = 0 and b ≥ 0 (PyTorch's convention)
                   exponent.RequiresGrad ? Where(x.Eq(0).LogicalAnd(exponent.Ge(0)), ZerosLike(g), g.Mul(y).Mul(x.Log())) : null),

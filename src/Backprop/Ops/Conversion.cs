@@ -7,9 +7,9 @@ public partial class Tensor
     public Tensor To(DType dtype)
     {
         if (dtype == DType) return this;
-        var result = Tracing.Op(ConvertUnchecked(dtype), "to", this, dtype);
+        var result = Tracing.Op(ConvertUnchecked(dtype), OpCatalog.ToCopy, this, dtype);
         if (!dtype.IsFloatingPoint()) return result;   // integer results carry no gradient, as in PyTorch
-        return Graph.Record(result, "ToCopyBackward0", this, DType, static (g, dtype) => g.To(dtype));
+        return Graph.Record(result, OpCatalog.ToCopy, this, DType, static (g, dtype) => g.To(dtype));
     }
 
     /// <summary>Shorthand for To(DType.Float32); like tensor.float().</summary>
@@ -28,11 +28,11 @@ public partial class Tensor
     public Tensor Contiguous()
     {
         if (IsContiguous) return this;
-        return Tracing.Op(Graph.Record(CloneContiguous(), "CloneBackward0", this, g => g), "alias", this);
+        return Tracing.Op(Graph.Record(CloneContiguous(), OpCatalog.Clone, this, g => g), OpCatalog.Clone, this);
     }
 
     /// <summary>A copy with its own storage; like tensor.clone().</summary>
-    public Tensor Clone() => Tracing.Op(Graph.Record(CloneContiguous(), "CloneBackward0", this, g => g), "alias", this);
+    public Tensor Clone() => Tracing.Op(Graph.Record(CloneContiguous(), OpCatalog.Clone, this, g => g), OpCatalog.Clone, this);
 
     /// <summary>A contiguous copy of the values, outside the graph.</summary>
     internal Tensor CloneContiguous()

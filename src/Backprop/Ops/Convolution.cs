@@ -23,7 +23,7 @@ public partial class Tensor
         if (input.Dim == 3) return Conv2d(input.Unsqueeze(0), weight, bias, stride, padding, dilation, groups).Squeeze(0);
         var win = ConvolutionWindows(input, weight, bias, stride ?? 1, padding ?? 0, dilation ?? 1, groups);
         var y = ConvolutionCore(input, weight, bias, win, groups);
-        Tracing.Current?.Op(new TracedOp("conv2d", y, [input, weight, bias], [win, groups]));
+        Tracing.Current?.Op(Tracing.Report(OpCatalog.Convolution, y, [input, weight, bias], [win, groups]));
         return y;
     }
 
@@ -140,7 +140,7 @@ public partial class Tensor
         var y = ConvolutionForwardKernel(x, weight, bias, geometry);
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
         bool xNeedsGrad = x.RequiresGrad, weightNeedsGrad = weight.RequiresGrad, biasNeedsGrad = bias is not null && bias.RequiresGrad;
-        return Graph.Record(y, "ConvolutionBackward0", inputs, g =>
+        return Graph.Record(y, OpCatalog.Convolution, inputs, g =>
         {
             var grads = ConvolutionBackward(x, weight, g, geometry, xNeedsGrad, weightNeedsGrad, biasNeedsGrad);
             return bias is null ? grads[..2] : grads;
@@ -160,19 +160,19 @@ public partial class Tensor
         var grads = ConvolutionBackwardKernel(x, weight, g, geometry, xNeedsGrad, weightNeedsGrad, biasNeedsGrad);
         if (grads[0] is { } dx)
             // ⟨ggx, dX(g, W)⟩ = ⟨conv(ggx, W), g⟩: d/dg = conv(ggx, W), d/dW = dW with ggx in x's place.
-            grads[0] = Graph.Record(dx, "ConvolutionBackwardBackward0", g, weight, (x, weight, g, geometry),
+            grads[0] = Graph.Record(dx, OpCatalog.ConvolutionBackward, g, weight, (x, weight, g, geometry),
                 static (ggx, s) => (s.g.RequiresGrad ? ConvolutionCore(ggx, s.weight, null, s.geometry.Windows, s.geometry.Groups) : null,
                                     s.weight.RequiresGrad ? ConvolutionBackward(ggx, s.weight, s.g, s.geometry, false, true, false)[1] : null),
                 new SavedTensors(g, weight));
         if (grads[1] is { } dw)
             // ⟨ggW, dW(g, x)⟩ = ⟨conv(x, ggW), g⟩: d/dg = conv(x, ggW), d/dx = dX with ggW in W's place.
-            grads[1] = Graph.Record(dw, "ConvolutionBackwardBackward0", g, x, (x, g, geometry),
+            grads[1] = Graph.Record(dw, OpCatalog.ConvolutionBackward, g, x, (x, g, geometry),
                 static (ggw, s) => (s.g.RequiresGrad ? ConvolutionCore(s.x, ggw, null, s.geometry.Windows, s.geometry.Groups) : null,
                                     s.x.RequiresGrad ? ConvolutionBackward(s.x, ggw, s.g, s.geometry, true, false, false)[0] : null),
                 new SavedTensors(g, x));
         if (grads[2] is { } db)
             // db = Σ g over samples and positions: d/dg spreads ggb over them.
-            grads[2] = Graph.Record(db, "ConvolutionBackwardBackward0", g, g.ShapeArray,
+            grads[2] = Graph.Record(db, OpCatalog.ConvolutionBackward, g, g.ShapeArray,
                 static (ggb, shape) => ggb.Reshape(1, shape[1], 1, 1).Expand(shape));
         return grads;
     }
@@ -208,7 +208,7 @@ public partial class Tensor
     {
         var dtype = x.DType;
         var grads = new Tensor?[3];
-        // Each is written whole by the kernel; Empty (zeros) where the kernel has nothing to do.
+        // Each is written whole by the kernel (Uninitialized); zero-filled where the kernel has nothing to do.
         bool work = g.Numel > 0;
         if (xNeedsGrad) grads[0] = work ? Uninitialized(dtype, x.ShapeArray) : ZeroFilled(dtype, x.ShapeArray);
         if (weightNeedsGrad) grads[1] = work ? Uninitialized(dtype, weight.ShapeArray) : ZeroFilled(dtype, weight.ShapeArray);
@@ -225,12 +225,12 @@ public partial class Tensor
     private static Tensor Im2ColOp(Tensor x, Kernels.SlidingWindows win)
     {
         int h = x.ShapeArray[2], w = x.ShapeArray[3];
-        return Graph.Record(Im2ColKernel(x, win), "Im2ColBackward0", x, g => Col2ImOp(g, h, w, win));
+        return Graph.Record(Im2ColKernel(x, win), OpCatalog.Im2Col, x, g => Col2ImOp(g, h, w, win));
     }
 
     /// <summary>col2im of [n, c·kH·kW, L] columns into [n, c, h, w], recorded; its backward is unfold.</summary>
     private static Tensor Col2ImOp(Tensor columns, int h, int w, Kernels.SlidingWindows win)
-        => Graph.Record(Col2ImKernel(columns, h, w, win), "Col2ImBackward0", columns, g => Im2ColOp(g, win));
+        => Graph.Record(Col2ImKernel(columns, h, w, win), OpCatalog.Col2Im, columns, g => Im2ColOp(g, win));
 
     private static Tensor Im2ColKernel(Tensor x, Kernels.SlidingWindows win)
     {

@@ -19,7 +19,7 @@ public partial class Tensor
         var kernel = new CumsumRun(doubles, longs, outer, n, inner);
         Dispatch.Number(ref kernel, result);
         if (!DType.IsFloatingPoint()) return result;
-        return Graph.Record(result, "CumsumBackward0", this, g => g.Sum(d, keepDim: true).Sub(g.Cumsum(d)).Add(g));
+        return Graph.Record(result, OpCatalog.Cumsum, this, g => g.Sum(d, keepDim: true).Sub(g.Cumsum(d)).Add(g));
     }
 
     /// <summary>The running sums of the source's elements (doubles for floats, longs for integers) written into y.</summary>

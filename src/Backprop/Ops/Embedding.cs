@@ -15,14 +15,14 @@ public partial class Tensor
         Tensor rowsPicked;
         using (Autograd.NoGrad()) rowsPicked = weight.IndexSelect(0, flat);
         var result = rowsPicked.View([.. indices.ShapeArray, dim]);
-        result = Graph.Record(result, "EmbeddingBackward0", weight, (weight.ShapeArray, flat, padding),
+        result = Graph.Record(result, OpCatalog.Embedding, weight, (weight.ShapeArray, flat, padding),
             static (g, s) =>
             {
                 var perRow = g.Reshape(-1, s.ShapeArray[1]);
                 if (s.padding is { } p) perRow = Where(s.flat.Eq(p).Unsqueeze(1), 0.0, perRow);
                 return Zeros(s.ShapeArray, g.DType).IndexAdd(0, s.flat, perRow);
             }, new SavedTensors(flat));
-        Tracing.Current?.Op(new TracedOp("embedding", result, [weight, indices], []));   // after Record: the outer report wins
+        Tracing.Current?.Op(Tracing.Report(OpCatalog.Embedding, result, [weight, indices], []));   // after Record: the outer report wins
         return result;
     }
 }

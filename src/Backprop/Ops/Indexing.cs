@@ -29,7 +29,7 @@ public partial class Tensor
         Dispatch.Indexed(ref kernel, this, result, positions);
         var x = this;
         // Each input element receives the sum of the gradients of the outputs that picked it.
-        return Graph.Record(result, "GatherBackward0", x, g => Zeros(x.ShapeArray, g.DType).ScatterAdd(d, index, g), new SavedTensors(index));
+        return Graph.Record(result, OpCatalog.Gather, x, g => Zeros(x.ShapeArray, g.DType).ScatterAdd(d, index, g), new SavedTensors(index));
     }
 
     /// <summary>
@@ -61,12 +61,12 @@ public partial class Tensor
         var kernel = new ScatterAddRun(d);
         Dispatch.NumberIndexed(ref kernel, result, src, positions);
         var indexShape = index.ShapeArray;
-        return Graph.Record(result, "ScatterAddBackward0", this, src, g =>
+        return Graph.Record(result, OpCatalog.ScatterAdd, this, src, g =>
         {
             if (!src.RequiresGrad) return (g, null);
             // Each used src element sent its value to one output; elements of src beyond the index's extent were unused.
             var gs = g.Gather(d, index);
-            if (!Shapes.Equal(indexShape, src.ShapeArray)) gs = EmbedInZeros(gs, src.ShapeArray, z => NarrowTo(z, indexShape), "NarrowBackward0");
+            if (!Shapes.Equal(indexShape, src.ShapeArray)) gs = EmbedInZeros(gs, src.ShapeArray, z => NarrowTo(z, indexShape), OpCatalog.SliceBackward);
             return (g, gs);
         }, new SavedTensors(index));
     }
@@ -94,7 +94,7 @@ public partial class Tensor
         var kernel = new IndexSelectRun(outer, ShapeArray[d], inner);
         Dispatch.Indexed(ref kernel, x, result, positions);
         var self = this;
-        return Graph.Record(result, "IndexSelectBackward0", self, g => Zeros(self.ShapeArray, g.DType).IndexAdd(d, index, g), new SavedTensors(index));
+        return Graph.Record(result, OpCatalog.IndexSelect, self, g => Zeros(self.ShapeArray, g.DType).IndexAdd(d, index, g), new SavedTensors(index));
     }
 
     /// <summary>
@@ -127,7 +127,7 @@ public partial class Tensor
         var (outer, inner) = OuterInner(ShapeArray, d);
         var kernel = new IndexAddRun(outer, ShapeArray[d], inner);
         Dispatch.NumberIndexed(ref kernel, result, src, positions);
-        return Graph.Record(result, "IndexAddBackward0", this, source,
+        return Graph.Record(result, OpCatalog.IndexAdd, this, source,
             g => (g, source.RequiresGrad ? g.IndexSelect(d, index) : null), new SavedTensors(index));
     }
 
@@ -141,8 +141,8 @@ public partial class Tensor
         var fill = Full(Shapes.Scalar, value, DType);   // a 0-d of self's dtype: the value is cast, as PyTorch does
         Tensor y;
         using (Autograd.NoGrad()) y = Where(mask, fill, this);
-        Tracing.Current?.Op(new TracedOp("masked_fill", y, [this, mask], [value]));
-        return Graph.Record(y, "MaskedFillBackward0", this, g => Where(mask, 0.0, g), new SavedTensors(mask));
+        Tracing.Current?.Op(Tracing.Report(OpCatalog.MaskedFill, y, [this, mask], [value]));
+        return Graph.Record(y, OpCatalog.MaskedFill, this, g => Where(mask, 0.0, g), new SavedTensors(mask));
     }
 
     /// <summary>Sets the elements where mask (broadcast to self's shape) is true to value, in place; like tensor.masked_fill_(mask, value).</summary>

@@ -52,8 +52,8 @@ public partial class Tensor
                     result.Narrow(d, offsets[i], tensors[i].ShapeArray[d]).CopyUnchecked(tensors[i]);
 
         var inputs = (Tensor[])tensors.Clone();
-        Tracing.Current?.Op(new TracedOp("cat", result, inputs, [d]));
-        return Graph.Record(result, "CatBackward0", inputs, g =>
+        Tracing.Current?.Op(Tracing.Report(OpCatalog.Cat, result, inputs, [d]));
+        return Graph.Record(result, OpCatalog.Cat, inputs, g =>
         {
             var grads = new Tensor?[inputs.Length];
             for (int i = 0; i < inputs.Length; i++)
@@ -86,7 +86,7 @@ public partial class Tensor
             result = Cat(unsqueezed, d);
         }
         var inputs = (Tensor[])tensors.Clone();
-        return Graph.Record(result, "StackBackward0", inputs, g =>
+        return Graph.Record(result, OpCatalog.Stack, inputs, g =>
         {
             var grads = new Tensor?[inputs.Length];
             for (int i = 0; i < inputs.Length; i++)
@@ -109,7 +109,7 @@ public partial class Tensor
         for (int i = 0; i < count; i++)
         {
             int start = i * splitSize;
-            pieces[i] = SliceView("SplitBackward0", d, start, Math.Min(splitSize, size - start), 1);
+            pieces[i] = SliceView(OpCatalog.Split, d, start, Math.Min(splitSize, size - start), 1);
         }
         return pieces;
     }
@@ -132,7 +132,7 @@ public partial class Tensor
                 $"Split: split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension {d}), but got split_sizes={Shapes.Format(sizes)}");
         var pieces = new Tensor[sizes.Length];
         for (int i = 0, start = 0; i < sizes.Length; start += sizes[i], i++)
-            pieces[i] = SliceView("SplitWithSizesBackward0", d, start, sizes[i], 1);
+            pieces[i] = SliceView(OpCatalog.SplitWithSizes, d, start, sizes[i], 1);
         return pieces;
     }
 

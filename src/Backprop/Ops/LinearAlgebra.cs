@@ -16,7 +16,7 @@ public partial class Tensor
     /// a 1-D first operand is a row (the added dim is removed), a 1-D second operand a column; with a 3-D or
     /// higher operand the leading dims are batch dims, broadcast against each other. Like torch.matmul.
     /// </summary>
-    public static Tensor MatMul(Tensor a, Tensor b) => Tracing.Op(MatMulCore(a, b), "matmul", a, b);
+    public static Tensor MatMul(Tensor a, Tensor b) => Tracing.Op(MatMulCore(a, b), OpCatalog.Traced.MatMul, a, b);
 
     private static Tensor MatMulCore(Tensor a, Tensor b)
     {
@@ -84,7 +84,7 @@ public partial class Tensor
             if (beta != 0) y.Add_(input, beta);   // the bias row added while the product is still in cache
         }
         // d/dinput = beta·G (summed over the broadcast rows by Node.FitToInput), d/dmat1 = alpha·G·mat2ᵀ, d/dmat2 = alpha·mat1ᵀ·G
-        return Graph.Record(y, "AddmmBackward0", [input, mat1, mat2], g => [
+        return Graph.Record(y, OpCatalog.Addmm, [input, mat1, mat2], g => [
                 input.RequiresGrad && beta != 0 ? (beta == 1 ? g : g.Mul(beta)) : null,
                 mat1.RequiresGrad ? Scaled(ProductGradA(g, mat1, mat2), alpha) : null,
                 mat2.RequiresGrad ? Scaled(ProductGradB(g, mat1, mat2), alpha) : null],
@@ -168,7 +168,7 @@ public partial class Tensor
         int m = a.ShapeArray[0], k = a.ShapeArray[1], k2 = b.ShapeArray[0], n = b.ShapeArray[1];
         if (k != k2) throw new ArgumentException($"{op}: mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})");
         var y = ProductKernel(a, b, Shapes.Scalar, m, k, n);
-        return Graph.Record(y, "MmBackward0", a, b, (a, b),
+        return Graph.Record(y, OpCatalog.Mm, a, b, (a, b),
             static (g, s) => (s.a.RequiresGrad ? ProductGradA(g, s.a, s.b) : null,
                               s.b.RequiresGrad ? ProductGradB(g, s.a, s.b) : null),
             new SavedTensors(b.RequiresGrad ? a : null, a.RequiresGrad ? b : null));
@@ -192,7 +192,7 @@ public partial class Tensor
         var column = new Tensor(v.Storage, v.StorageOffset, [k, 1], [v.StrideArray[0], 1]);
         var y = ProductKernel(a, column, Shapes.Scalar, m, k, 1);
         y = new Tensor(y.Storage, 0, [m], [1]);
-        return Graph.Record(y, "MvBackward0", a, v,
+        return Graph.Record(y, OpCatalog.Mv, a, v,
             g => (a.RequiresGrad ? g.Outer(v) : null,       // dA = g·vᵀ
                   v.RequiresGrad ? a.T.Mv(g) : null),       // dv = Aᵀ·g
             new SavedTensors(v.RequiresGrad ? a : null, a.RequiresGrad ? v : null));
@@ -209,7 +209,7 @@ public partial class Tensor
         var column = new Tensor(b.Storage, b.StorageOffset, [k, 1], [b.StrideArray[0], 0]);
         var y = ProductKernel(row, column, Shapes.Scalar, 1, k, 1);
         y = new Tensor(y.Storage, 0, Shapes.Scalar, Shapes.Scalar);
-        return Graph.Record(y, "DotBackward0", a, b,
+        return Graph.Record(y, OpCatalog.Dot, a, b,
             g => (a.RequiresGrad ? g.Mul(b) : null, b.RequiresGrad ? g.Mul(a) : null),   // d(a·b) = b·da + a·db
             new SavedTensors(b.RequiresGrad ? a : null, a.RequiresGrad ? b : null));
     }
@@ -224,7 +224,7 @@ public partial class Tensor
                 $"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})");
         var batch = Shapes.Broadcast(op, a.ShapeArray.AsSpan(0, a.Dim - 2), b.ShapeArray.AsSpan(0, b.Dim - 2));
         var y = ProductKernel(a, b, batch, m, k, n);
-        return Graph.Record(y, "BmmBackward0", a, b,
+        return Graph.Record(y, OpCatalog.Bmm, a, b,
             g => (a.RequiresGrad ? BatchedMm(op, g, b.Transpose(-2, -1)) : null,   // batch [..., m, k], summed to a's batch by FitToInput
                   b.RequiresGrad ? BatchedMm(op, a.Transpose(-2, -1), g) : null),
             new SavedTensors(b.RequiresGrad ? a : null, a.RequiresGrad ? b : null));
@@ -234,7 +234,7 @@ public partial class Tensor
     private static Tensor UnsafeView(Tensor y, int[] shape)
     {
         var result = new Tensor(y.Storage, y.StorageOffset, shape, Shapes.ContiguousStrides(shape));
-        return Graph.Record(result, "UnsafeViewBackward0", y, y.ShapeArray, static (g, shape) => g.Reshape(shape));
+        return Graph.Record(result, OpCatalog.UnsafeView, y, y.ShapeArray, static (g, shape) => g.Reshape(shape));
     }
 
     /// <summary>The product [batch, m, n] of a [..., m, k] and b [..., k, n] (same dtype), read through their strides, outside the graph.</summary>

@@ -9,7 +9,7 @@ public partial class Tensor
     public Tensor Log1p()
     {
         var x = this;
-        return Graph.Record(UnaryKernel<Log1pOp>(), "Log1PBackward0", x, g => g.Div(x.Add(1)), new SavedTensors(x));   // d ln(1+x) = 1/(1+x)
+        return Graph.Record(UnaryKernel<Log1pOp>(), OpCatalog.Log1p, x, g => g.Div(x.Add(1)), new SavedTensors(x));   // d ln(1+x) = 1/(1+x)
     }
 
     /// <summary>x² elementwise; like torch.square (the same as x * x, which is what it records).</summary>

@@ -17,7 +17,7 @@ public partial class Tensor
             loss = t.Sub(1).Mul((1 - x).Log().ClampMin(-100)).Sub(t.Mul(x.Log().ClampMin(-100)));
         // torch's binary_cross_entropy_backward: dL/dx = (x − y) / max(x(1 − x), ε) with ε = 1e-12 as a float,
         // and binary_cross_entropy_target_backward: dL/dy = −logit(x).
-        return Graph.Record(loss, "BinaryCrossEntropyBackward0", x, t, (x, t),
+        return Graph.Record(loss, OpCatalog.BinaryCrossEntropy, x, t, (x, t),
             static (g, s) => (s.x.RequiresGrad ? g.Mul(s.x.Sub(s.t)).Div((1 - s.x).Mul(s.x).ClampMin(Epsilon)) : null,
                               s.t.RequiresGrad ? s.x.Div(1 - s.x).Log().Neg().Mul(g) : null),
             new SavedTensors(x, t));

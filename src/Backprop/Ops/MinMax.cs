@@ -8,31 +8,31 @@ namespace Backprop;
 public partial class Tensor
 {
     /// <summary>The largest element as a 0-d tensor (NaN if any is NaN); like torch.max(input). Ties share the gradient evenly.</summary>
-    public Tensor Max() => ExtremeOfAll<MaxExtreme>("Max");
+    public Tensor Max() => ExtremeOfAll<MaxExtreme>("Max", OpCatalog.Max);
 
     /// <summary>The smallest element as a 0-d tensor (NaN if any is NaN); like torch.min(input). Ties share the gradient evenly.</summary>
-    public Tensor Min() => ExtremeOfAll<MinExtreme>("Min");
+    public Tensor Min() => ExtremeOfAll<MinExtreme>("Min", OpCatalog.Min);
 
     /// <summary>
     /// The largest values along a dim and where they are (Int64 indices, the first on ties, the first NaN if any);
     /// like torch.max(input, dim, keepdim). The gradient goes to the returned index.
     /// </summary>
-    public (Tensor Values, Tensor Indices) Max(int dim, bool keepDim = false) => ExtremeAlongDim<MaxExtreme>("Max", dim, keepDim);
+    public (Tensor Values, Tensor Indices) Max(int dim, bool keepDim = false) => ExtremeAlongDim<MaxExtreme>("Max", OpCatalog.MaxDim, dim, keepDim);
 
     /// <summary>
     /// The smallest values along a dim and where they are (Int64 indices, the first on ties, the first NaN if any);
     /// like torch.min(input, dim, keepdim). The gradient goes to the returned index.
     /// </summary>
-    public (Tensor Values, Tensor Indices) Min(int dim, bool keepDim = false) => ExtremeAlongDim<MinExtreme>("Min", dim, keepDim);
+    public (Tensor Values, Tensor Indices) Min(int dim, bool keepDim = false) => ExtremeAlongDim<MinExtreme>("Min", OpCatalog.MinDim, dim, keepDim);
 
     /// <summary>The largest values over the given dims (all when empty); like torch.amax(input, dim, keepdim). Ties share the gradient evenly.</summary>
-    public Tensor AMax(int[] dims, bool keepDim = false) => ExtremeOverDims<MaxExtreme>("AMax", "AmaxBackward0", dims, keepDim);
+    public Tensor AMax(int[] dims, bool keepDim = false) => ExtremeOverDims<MaxExtreme>("AMax", OpCatalog.Amax, dims, keepDim);
 
     /// <summary>The largest values along one dim; like torch.amax(input, dim, keepdim).</summary>
     public Tensor AMax(int dim, bool keepDim = false) => AMax([dim], keepDim);
 
     /// <summary>The smallest values over the given dims (all when empty); like torch.amin(input, dim, keepdim). Ties share the gradient evenly.</summary>
-    public Tensor AMin(int[] dims, bool keepDim = false) => ExtremeOverDims<MinExtreme>("AMin", "AminBackward0", dims, keepDim);
+    public Tensor AMin(int[] dims, bool keepDim = false) => ExtremeOverDims<MinExtreme>("AMin", OpCatalog.Amin, dims, keepDim);
 
     /// <summary>The smallest values along one dim; like torch.amin(input, dim, keepdim).</summary>
     public Tensor AMin(int dim, bool keepDim = false) => AMin([dim], keepDim);
@@ -49,14 +49,14 @@ public partial class Tensor
     /// </summary>
     public Tensor ArgMin(int? dim = null, bool keepDim = false) => ArgExtreme<MinExtreme>("ArgMin", dim, keepDim);
 
-    private Tensor ExtremeOfAll<TOp>(string op) where TOp : IExtremeOp
+    private Tensor ExtremeOfAll<TOp>(string op, OpDecl decl) where TOp : IExtremeOp
     {
         if (Numel == 0)
             throw new ArgumentException(
                 $"{op}: Expected reduction dim to be specified for input.numel() == 0 (shape {Shapes.Format(ShapeArray)}). Specify the reduction dim with the 'dim' argument.");
         var x = this;
         var y = ExtremeValues<TOp>(Shapes.ReducedDims(op, [], Dim), keepDim: false);
-        return Graph.Record(y, op + "Backward1", x, g =>
+        return Graph.Record(y, decl, x, g =>
         {
             // PyTorch's evenly_distribute_backward: every element equal to the result (every NaN, when it is NaN) gets g / count.
             var selected = double.IsNaN(y.Item()) ? x.Ne(x) : x.Eq(y);
@@ -64,24 +64,24 @@ public partial class Tensor
         }, new SavedTensors(x, y));
     }
 
-    private (Tensor Values, Tensor Indices) ExtremeAlongDim<TOp>(string op, int dim, bool keepDim) where TOp : IExtremeOp
+    private (Tensor Values, Tensor Indices) ExtremeAlongDim<TOp>(string op, OpDecl decl, int dim, bool keepDim) where TOp : IExtremeOp
     {
         var mask = Shapes.ReducedDims(op, [dim], Dim);
         CheckReducedNonEmpty(op, mask);
         int d = Shapes.NormalizeDim(op, dim, Dim);
         var x = this;
         var (values, indices) = ExtremeWithIndices<TOp>(mask, keepDim);
-        values = Graph.Record(values, op + "Backward0", x, g => ValueSelectingBackward(g, d, indices, keepDim, x.ShapeArray), new SavedTensors(indices));
+        values = Graph.Record(values, decl, x, g => ValueSelectingBackward(g, d, indices, keepDim, x.ShapeArray), new SavedTensors(indices));
         return (values, indices);
     }
 
-    private Tensor ExtremeOverDims<TOp>(string op, string backwardName, int[] dims, bool keepDim) where TOp : IExtremeOp
+    private Tensor ExtremeOverDims<TOp>(string op, OpDecl decl, int[] dims, bool keepDim) where TOp : IExtremeOp
     {
         var mask = Shapes.ReducedDims(op, dims, Dim);
         CheckReducedNonEmpty(op, mask);
         var x = this;
         var y = ExtremeValues<TOp>(mask, keepDim);
-        return Graph.Record(y, backwardName, x, g =>
+        return Graph.Record(y, decl, x, g =>
         {
             // PyTorch's scale_grad_by_count: each slice's gradient split evenly among the elements equal to its extreme.
             var selected = x.Eq(y.ExpandReduced(mask, keepDim, x.ShapeArray));

@@ -54,7 +54,7 @@ public partial class Tensor
         var y = input.Sub(mean).Div(variance.Add(eps).Sqrt());
         if (weight is not null) y = y.Mul(weight.Reshape(statShape));
         if (bias is not null) y = y.Add(bias.Reshape(statShape));
-        if (!training) Tracing.Current?.Op(new TracedOp("batch_norm", y, [input, weight, bias, runningMean, runningVar], [eps]));
+        if (!training) Tracing.Current?.Op(new TracedOp(OpCatalog.Traced.BatchNorm, y, [input, weight, bias, runningMean, runningVar], [eps]));
         return y;
     }
 

@@ -38,9 +38,9 @@ public partial class Tensor
             Dispatch.FloatIndexed(ref kernel, input, values, indices);
         }
         var x = input;
-        var result = Graph.Record(values, "MaxPool2DWithIndicesBackward0", x, g => MaxPoolBackward(g, x, indices, n * c, h * w),
+        var result = Graph.Record(values, OpCatalog.MaxPool2d, x, g => MaxPoolBackward(g, x, indices, n * c, h * w),
             new SavedTensors(indices));
-        Tracing.Current?.Op(new TracedOp("max_pool2d", result, [x], [win, ceilMode]));
+        Tracing.Current?.Op(Tracing.Report(OpCatalog.MaxPool2d, result, [x], [win, ceilMode]));
         return (result, indices);
     }
 
@@ -53,7 +53,7 @@ public partial class Tensor
     private static Tensor MaxPoolBackward(Tensor g, Tensor x, Tensor indices, int planes, int planeSize)
     {
         var dx = MaxPoolAdjointKernel(g, indices, x.ShapeArray, planes, planeSize);
-        return Graph.Record(dx, "MaxPool2DWithIndicesBackwardBackward0", g, x, (g, x, indices, planeSize),
+        return Graph.Record(dx, OpCatalog.MaxPool2dBackward, g, x, (g, x, indices, planeSize),
             static (gg, s) =>
             {
                 if (!s.g.RequiresGrad) return (null, s.x.RequiresGrad ? ZerosLike(s.x) : null);
@@ -104,7 +104,7 @@ public partial class Tensor
         if (divisorOverride == 0) throw new ArgumentException("AvgPool2d: divisor must be not zero");
         var win = PoolWindows("AvgPool2d", input, kernelSize, stride ?? kernelSize, padding ?? 0, 1, ceilMode);
         var y = AvgPoolOp(input, win, countIncludePad, divisorOverride);
-        Tracing.Current?.Op(new TracedOp("avg_pool2d", y, [input], [win, ceilMode, countIncludePad, divisorOverride]));
+        Tracing.Current?.Op(Tracing.Report(OpCatalog.AvgPool2d, y, [input], [win, ceilMode, countIncludePad, divisorOverride]));
         return y;
     }
 
@@ -126,7 +126,7 @@ public partial class Tensor
             throw new ArgumentException(
                 $"AdaptiveAvgPool2d: adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {{{outputSize.Height}, {outputSize.Width}}}");
         CheckFloating("AdaptiveAvgPool2d", input);
-        return Tracing.Op(AdaptiveAvgPoolOp(input, outputSize.Height, outputSize.Width), "adaptive_avg_pool2d", input, outputSize.Height, outputSize.Width);
+        return Tracing.Op(AdaptiveAvgPoolOp(input, outputSize.Height, outputSize.Width), OpCatalog.AdaptiveAvgPool2d, input, outputSize.Height, outputSize.Width);
     }
 
     private static Tensor AvgPoolOp(Tensor x, Kernels.SlidingWindows win, bool countIncludePad, int? divisorOverride)
@@ -139,7 +139,7 @@ public partial class Tensor
             Dispatch.Float(ref kernel, x, y);
         }
         int[] inputShape = x.ShapeArray;
-        return Graph.Record(y, "AvgPool2DBackward0", x, g => AvgPoolAdjointOp(g, inputShape, win, countIncludePad, divisorOverride));
+        return Graph.Record(y, OpCatalog.AvgPool2d, x, g => AvgPoolAdjointOp(g, inputShape, win, countIncludePad, divisorOverride));
     }
 
     /// <summary>The backward of average pooling, as a recorded op whose own backward is the pooling.</summary>
@@ -153,7 +153,7 @@ public partial class Tensor
             var kernel = new AveragePoolRun(null!, n, c, h, w, win, countIncludePad, divisorOverride, adjoint: true);
             Dispatch.Float(ref kernel, src, dx);
         }
-        return Graph.Record(dx, "AvgPool2DBackwardBackward0", g, gg => AvgPoolOp(gg, win, countIncludePad, divisorOverride));
+        return Graph.Record(dx, OpCatalog.AvgPool2dBackward, g, gg => AvgPoolOp(gg, win, countIncludePad, divisorOverride));
     }
 
     private static Tensor AdaptiveAvgPoolOp(Tensor x, int outH, int outW)
@@ -166,7 +166,7 @@ public partial class Tensor
             Dispatch.Float(ref kernel, x, y);
         }
         int[] inputShape = x.ShapeArray;
-        return Graph.Record(y, "AdaptiveAvgPool2DBackward0", x, g => AdaptiveAvgPoolAdjointOp(g, inputShape));
+        return Graph.Record(y, OpCatalog.AdaptiveAvgPool2d, x, g => AdaptiveAvgPoolAdjointOp(g, inputShape));
     }
 
     /// <summary>The backward of adaptive average pooling, recorded; its own backward is the pooling.</summary>
@@ -181,7 +181,7 @@ public partial class Tensor
             var kernel = new AdaptiveAveragePoolRun(null!, n, c, h, w, outH, outW, adjoint: true);
             Dispatch.Float(ref kernel, src, dx);
         }
-        return Graph.Record(dx, "AdaptiveAvgPool2DBackwardBackward0", g, gg => AdaptiveAvgPoolOp(gg, outH, outW));
+        return Graph.Record(dx, OpCatalog.AdaptiveAvgPool2dBackward, g, gg => AdaptiveAvgPoolOp(gg, outH, outW));
     }
 
     /// <summary>Average pooling of a (strided) into b, or its adjoint from a contiguous gradient a into b.</summary>

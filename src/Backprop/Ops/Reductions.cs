@@ -15,7 +15,8 @@ public partial class Tensor
     {
         var mask = Shapes.ReducedDims("Sum", dims, Dim);
         var y = SumKernel(mask, keepDim);
-        return Tracing.Op(Graph.Record(y, dims.Length == 0 ? "SumBackward0" : "SumBackward1", this, (mask, keepDim, shape: ShapeArray),
+        var op = dims.Length == 0 ? OpCatalog.Sum : OpCatalog.SumDims;
+        return Tracing.Op(Graph.Record(y, op, this, (mask, keepDim, shape: ShapeArray),
             static (g, s) => g.ExpandReduced(s.mask, s.keepDim, s.shape)), "sum", this, mask, keepDim);
     }
 
@@ -34,7 +35,8 @@ public partial class Tensor
         int count = ReducedCount(mask);
         var y = SumKernel(mask, keepDim);
         ScalarKernelInto<Kernels.DivOp>(y, count, reversed: false, y);   // the sum is fresh: divided where it lies
-        return Tracing.Op(Graph.Record(y, dims.Length == 0 ? "MeanBackward0" : "MeanBackward1", this, (mask, keepDim, shape: ShapeArray, count),
+        var op = dims.Length == 0 ? OpCatalog.Mean : OpCatalog.MeanDims;
+        return Tracing.Op(Graph.Record(y, op, this, (mask, keepDim, shape: ShapeArray, count),
             static (g, s) => g.ExpandReduced(s.mask, s.keepDim, s.shape).Div(s.count)), "mean", this, mask, keepDim);
     }
 

@@ -25,7 +25,7 @@ public partial class Tensor
         Dispatch.Indexed(ref kernel, result, src, positions);
         var indexShape = index.ShapeArray;
         var self = this;
-        return Graph.Record(result, "ScatterBackward0", this, src, g =>
+        return Graph.Record(result, OpCatalog.Scatter, this, src, g =>
         {
             Tensor? gs = null;
             if (src.RequiresGrad)
@@ -34,7 +34,7 @@ public partial class Tensor
                 if (HasRepeats(self.ShapeArray, d, index, out var written))   // an element overwritten by a later one reached no output
                     gs = Where(written, gs, 0.0);
                 if (!Shapes.Equal(indexShape, src.ShapeArray))   // src beyond the index's extent was not written
-                    gs = EmbedInZeros(gs, src.ShapeArray, z => NarrowTo(z, indexShape), "NarrowBackward0");
+                    gs = EmbedInZeros(gs, src.ShapeArray, z => NarrowTo(z, indexShape), OpCatalog.SliceBackward);
             }
             return (g.Scatter(d, index, 0.0), gs);
         }, new SavedTensors(index));
@@ -63,7 +63,7 @@ public partial class Tensor
         Tensor result;
         using (Autograd.NoGrad()) result = Scatter(dim, index, src);
         int d = Shapes.NormalizeDim("Scatter", dim, Math.Max(Dim, 1));
-        return Graph.Record(result, "ScatterBackward1", this, g => g.Scatter(d, index, 0.0), new SavedTensors(index));
+        return Graph.Record(result, OpCatalog.ScatterValue, this, g => g.Scatter(d, index, 0.0), new SavedTensors(index));
     }
 
     /// <summary>
@@ -89,7 +89,7 @@ public partial class Tensor
         var result = CloneContiguous();
         var kernel = new ScatterMultiplyRun(d);
         Dispatch.NumberIndexed(ref kernel, result, src, positions);
-        return Graph.Record(result, "ScatterBackward0", this, src, NoMultiplyDerivative, new SavedTensors(index));
+        return Graph.Record(result, OpCatalog.ScatterMultiply, this, src, NoMultiplyDerivative, new SavedTensors(index));
     }
 
     private static (Tensor?, Tensor?) NoMultiplyDerivative(Tensor _) =>

@@ -18,8 +18,8 @@ public partial class Tensor
         var sb = Shapes.BroadcastStrides(tb.ShapeArray, tb.StrideArray, shape);
         var kernel = new WhereRun(sc, sa, sb);
         Dispatch.Where(ref kernel, condition, ta, tb, result);
-        Tracing.Current?.Op(new TracedOp("where", result, [condition, a, b], []));
-        return Graph.Record(result, "WhereBackward0", a, b,
+        Tracing.Current?.Op(Tracing.Report(OpCatalog.Where, result, [condition, a, b], []));
+        return Graph.Record(result, OpCatalog.Where, a, b,
             g => (a.RequiresGrad ? Where(condition, g, ZerosLike(g)) : null,
                   b.RequiresGrad ? Where(condition, ZerosLike(g), g) : null),
             new SavedTensors(condition));
@@ -46,8 +46,8 @@ public partial class Tensor
         if (min is { } lo) y = BinaryKernel<Kernels.MaxOp>("Clamp", y, Scalar(lo, y), TypePromotion.ResultType(y, Scalar(lo, y)));
         if (max is { } hi) y = BinaryKernel<Kernels.MinOp>("Clamp", y, Scalar(hi, y), TypePromotion.ResultType(y, Scalar(hi, y)));
         if (ReferenceEquals(y, this)) y = CloneContiguous();
-        Tracing.Current?.Op(new TracedOp("clamp", y, [x], [min, max]));
-        return Graph.Record(y, "ClampBackward1", x, g =>
+        Tracing.Current?.Op(Tracing.Report(OpCatalog.Clamp, y, [x], [min, max]));
+        return Graph.Record(y, OpCatalog.Clamp, x, g =>
         {
             var inside = min is { } a ? x.Ge(a) : null;                      // the gradient passes where min ≤ x ≤ max
             if (max is { } b) inside = inside is null ? x.Le(b) : inside.LogicalAnd(x.Le(b));
@@ -66,7 +66,7 @@ public partial class Tensor
     {
         var a = this;
         var y = BinaryKernel<Kernels.MaxOp>("Maximum", a, other, TypePromotion.ResultType(a, other));
-        return Graph.Record(y, "MaximumBackward0", a, other, g => TieSplit(g, a, other, a.Gt(other), other.Gt(a)), new SavedTensors(a, other));
+        return Graph.Record(y, OpCatalog.Maximum, a, other, g => TieSplit(g, a, other, a.Gt(other), other.Gt(a)), new SavedTensors(a, other));
     }
 
     /// <summary>Elementwise minimum, broadcasting; a tie sends half the gradient each way, as in PyTorch; like torch.minimum.</summary>
@@ -74,7 +74,7 @@ public partial class Tensor
     {
         var a = this;
         var y = BinaryKernel<Kernels.MinOp>("Minimum", a, other, TypePromotion.ResultType(a, other));
-        return Graph.Record(y, "MinimumBackward0", a, other, g => TieSplit(g, a, other, a.Lt(other), other.Lt(a)), new SavedTensors(a, other));
+        return Graph.Record(y, OpCatalog.Minimum, a, other, g => TieSplit(g, a, other, a.Lt(other), other.Lt(a)), new SavedTensors(a, other));
     }
 
     private static (Tensor?, Tensor?) TieSplit(Tensor g, Tensor a, Tensor b, Tensor aWins, Tensor bWins)

@@ -10,8 +10,8 @@ public partial class Tensor
         int d = Shapes.NormalizeDim("Softmax", dim, Dim);
         var y = SoftmaxForward("Softmax", d, log: false);
         // dL/dx = y ⊙ (g − Σ(g ⊙ y)): the Jacobian diag(y) − y yᵀ applied to g, as one op with its own backward.
-        return Tracing.Op(Graph.Record(y, "SoftmaxBackward0", this, (y, d), static (g, s) => SoftmaxBackward(g, s.y, s.d, log: false),
-            new SavedTensors(y)), "softmax", this, d);
+        return Tracing.Op(Graph.Record(y, OpCatalog.Softmax, this, (y, d), static (g, s) => SoftmaxBackward(g, s.y, s.d, log: false),
+            new SavedTensors(y)), OpCatalog.Softmax, this, d);
     }
 
     /// <summary>log softmax along dim, computed stably as (x − m) − log Σ e^(x − m); like torch.log_softmax(input, dim).</summary>
@@ -20,8 +20,8 @@ public partial class Tensor
         int d = Shapes.NormalizeDim("LogSoftmax", dim, Dim);
         var y = SoftmaxForward("LogSoftmax", d, log: true);
         // dL/dx = g − softmax(x) · Σ g, with softmax(x) = e^y; one op, as Softmax's
-        return Tracing.Op(Graph.Record(y, "LogSoftmaxBackward0", this, (y, d), static (g, s) => SoftmaxBackward(g, s.y, s.d, log: true),
-            new SavedTensors(y)), "log_softmax", this, d);
+        return Tracing.Op(Graph.Record(y, OpCatalog.LogSoftmax, this, (y, d), static (g, s) => SoftmaxBackward(g, s.y, s.d, log: true),
+            new SavedTensors(y)), OpCatalog.LogSoftmax, this, d);
     }
 
     /// <summary>log Σ eˣ along one dim, computed stably; like torch.logsumexp(input, dim, keepdim).</summary>
@@ -47,7 +47,7 @@ public partial class Tensor
                 y = x.Sub(m).Exp().Sum(MaskDims(mask), keepDim: true).Log().Add(m).Reshape(shape);
             }
         // d/dx log Σ eˣ = eˣ / Σ eˣ = e^(x − y)
-        return Graph.Record(y, "LogsumexpBackward0", this,
+        return Graph.Record(y, OpCatalog.Logsumexp, this,
             g => g.ExpandReduced(mask, keepDim, x.ShapeArray).Mul(x.Sub(y.ExpandReduced(mask, keepDim, x.ShapeArray)).Exp()),
             new SavedTensors(x, y));
     }
@@ -61,7 +61,7 @@ public partial class Tensor
     internal static Tensor SoftmaxBackward(Tensor g, Tensor y, int d, bool log)
     {
         var r = SoftmaxBackwardKernel(g, y, d, log);
-        return Graph.Record(r, log ? "LogSoftmaxBackwardDataBackward0" : "SoftmaxBackwardDataBackward0", g, y, (g, y, d, log),
+        return Graph.Record(r, log ? OpCatalog.LogSoftmaxBackwardData : OpCatalog.SoftmaxBackwardData, g, y, (g, y, d, log),
             static (gg, s) =>
             {
                 var (g, y, d, log) = s;

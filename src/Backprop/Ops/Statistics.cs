@@ -13,7 +13,7 @@ public partial class Tensor
         var (mask, divisor) = VarianceSetup("Var", dims, correction);
         var x = this;
         var y = SquaredDeviationSum(mask, keepDim).Div(divisor);
-        return Graph.Record(y, "VarBackward0", x, g => VarBackward(g, x, mask, keepDim, divisor), new SavedTensors(x));
+        return Graph.Record(y, OpCatalog.Var, x, g => VarBackward(g, x, mask, keepDim, divisor), new SavedTensors(x));
     }
 
     /// <summary>The variance along one dim; like torch.var(input, dim, correction=correction, keepdim=keepdim).</summary>
@@ -28,7 +28,7 @@ public partial class Tensor
         var (mask, divisor) = VarianceSetup("Std", dims, correction);
         var x = this;
         var y = SquaredDeviationSum(mask, keepDim).Div(divisor).Sqrt();
-        return Graph.Record(y, "StdBackward0", x, g =>
+        return Graph.Record(y, OpCatalog.Std, x, g =>
         {
             // d√v = dv / (2√v); PyTorch's std_backward takes it as 0 where std = 0 rather than ∞·0 = NaN.
             var gVar = Where(y.Eq(0), 0.0, g.Div(y.Mul(2)));

@@ -90,7 +90,7 @@ public partial class Tensor
     }
 
     /// <summary>A view of the whole tensor, as x[...] gives in PyTorch.</summary>
-    private Tensor Alias() => Graph.Record(ViewOf(ShapeArray, StrideArray, StorageOffset), "AliasBackward0", this, g => g);
+    private Tensor Alias() => Graph.Record(ViewOf(ShapeArray, StrideArray, StorageOffset), OpCatalog.Alias, this, g => g);
 
     /// <summary>x[..., positions, ...] at dim: the dim is replaced by the positions' shape; negative positions count from the end.</summary>
     private Tensor IndexByPositions(Tensor positions, int dim, int sourceDim)

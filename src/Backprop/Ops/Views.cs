@@ -12,7 +12,8 @@ public partial class Tensor
         var target = InferShape("Reshape", shape);
         var strides = ViewStrides(target);
         Tensor y = strides is not null ? ViewOf(target, strides, StorageOffset) : CloneContiguous().ViewOf(target, Shapes.ContiguousStrides(target), 0);
-        return Tracing.Op(Graph.Record(y, strides is not null ? "ViewBackward0" : "UnsafeViewBackward0", this, ShapeArray, static (g, shape) => g.Reshape(shape)),
+        var op = strides is not null ? OpCatalog.View : OpCatalog.UnsafeView;
+        return Tracing.Op(Graph.Record(y, op, this, ShapeArray, static (g, shape) => g.Reshape(shape)),
             "reshape", this, target);
     }
 
@@ -23,8 +24,8 @@ public partial class Tensor
         var strides = ViewStrides(target) ?? throw new InvalidOperationException(
             $"View: view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces): " +
             $"shape {Shapes.Format(ShapeArray)}, strides {Shapes.Format(StrideArray)}, requested {Shapes.Format(target)}. Use Reshape(...) instead.");
-        return Tracing.Op(Graph.Record(ViewOf(target, strides, StorageOffset), "ViewBackward0", this, ShapeArray, static (g, shape) => g.Reshape(shape)),
-            "reshape", this, target);
+        return Tracing.Op(Graph.Record(ViewOf(target, strides, StorageOffset), OpCatalog.View, this, ShapeArray, static (g, shape) => g.Reshape(shape)),
+            OpCatalog.View, this, target);
     }
 
     /// <summary>Reshapes to another tensor's shape; like tensor.view_as.</summary>
@@ -51,7 +52,8 @@ public partial class Tensor
     public Tensor Transpose(int dim0, int dim1)
     {
         int a = Shapes.NormalizeDim("Transpose", dim0, Dim), b = Shapes.NormalizeDim("Transpose", dim1, Dim);
-        if (Dim == 0) return Tracing.Op(Graph.Record(ViewOf(ShapeArray, StrideArray, StorageOffset), "TransposeBackward0", this, g => g), "alias", this);
+        if (Dim == 0) return Tracing.Op(Graph.Record(ViewOf(ShapeArray, StrideArray, StorageOffset), OpCatalog.Transpose, this, g => g),
+            OpCatalog.Alias, this);
         var shape = ShapeArray;   // shared when the swapped sizes are equal (a square matrix): shapes are immutable
         if (shape[a] != shape[b])
         {
@@ -60,8 +62,8 @@ public partial class Tensor
         }
         var strides = (int[])StrideArray.Clone();
         (strides[a], strides[b]) = (strides[b], strides[a]);
-        return Tracing.Op(Graph.Record(ViewOf(shape, strides, StorageOffset), "TransposeBackward0", this, (a, b), static (g, dims) => g.Transpose(dims.a, dims.b)),
-            "transpose", this, a, b);
+        return Tracing.Op(Graph.Record(ViewOf(shape, strides, StorageOffset), OpCatalog.Transpose, this, (a, b), static (g, dims) => g.Transpose(dims.a, dims.b)),
+            OpCatalog.Transpose, this, a, b);
     }
 
     /// <summary>The transpose of a matrix (dims reversed for other ranks, as PyTorch's .T does); like tensor.T.</summary>
@@ -85,8 +87,8 @@ public partial class Tensor
             strides[i] = StrideArray[d];
             inverse[d] = i;
         }
-        return Tracing.Op(Graph.Record(ViewOf(shape, strides, StorageOffset), "PermuteBackward0", this, inverse, static (g, inverse) => g.Permute(inverse)),
-            "permute", this, dims.Select(d => Shapes.NormalizeDim("Permute", d, Dim)).ToArray());
+        return Tracing.Op(Graph.Record(ViewOf(shape, strides, StorageOffset), OpCatalog.Permute, this, inverse, static (g, inverse) => g.Permute(inverse)),
+            OpCatalog.Permute, this, dims.Select(d => Shapes.NormalizeDim("Permute", d, Dim)).ToArray());
     }
 
     /// <summary>A broadcast view to a larger shape (size-1 dims repeat with stride 0; -1 keeps a size); like tensor.expand.</summary>
@@ -118,7 +120,8 @@ public partial class Tensor
             strides[i] = own == size ? StrideArray[i - lead] : 0;
         }
         if (Shapes.Equal(shape, ShapeArray)) return this;
-        return Tracing.Op(Graph.Record(ViewOf(shape, strides, StorageOffset), "ExpandBackward0", this, g => g), "expand", this, shape);   // FitToInput sums the repeats
+        return Tracing.Op(Graph.Record(ViewOf(shape, strides, StorageOffset), OpCatalog.Expand, this, g => g),
+            OpCatalog.Expand, this, shape);   // FitToInput sums the repeats
     }
 
     /// <summary>Expands to another tensor's shape; like tensor.expand_as.</summary>
@@ -132,8 +135,8 @@ public partial class Tensor
         for (int i = 0; i < Dim; i++)
             if (ShapeArray[i] != 1) { shape.Add(ShapeArray[i]); strides.Add(StrideArray[i]); }
         var x = this;
-        return Tracing.Op(Graph.Record(ViewOf(shape.ToArray(), strides.ToArray(), StorageOffset), "SqueezeBackward0", x, g => g.Reshape(x.ShapeArray)),
-            "squeeze", x, Enumerable.Range(0, Dim).Where(i => ShapeArray[i] == 1).ToArray());
+        return Tracing.Op(Graph.Record(ViewOf(shape.ToArray(), strides.ToArray(), StorageOffset), OpCatalog.Squeeze, x, g => g.Reshape(x.ShapeArray)),
+            OpCatalog.Squeeze, x, Enumerable.Range(0, Dim).Where(i => ShapeArray[i] == 1).ToArray());
     }
 
     /// <summary>Removes dim if its size is 1 (otherwise returns a view of the same shape); like torch.squeeze(input, dim).</summary>
@@ -141,10 +144,12 @@ public partial class Tensor
     {
         int d = Shapes.NormalizeDim("Squeeze", dim, Dim);
         var x = this;
-        if (Dim == 0 || ShapeArray[d] != 1) return Tracing.Op(Graph.Record(ViewOf(ShapeArray, StrideArray, StorageOffset), "SqueezeBackward1", x, g => g), "alias", x);
+        if (Dim == 0 || ShapeArray[d] != 1) return Tracing.Op(Graph.Record(ViewOf(ShapeArray, StrideArray, StorageOffset), OpCatalog.SqueezeDim, x, g => g),
+            OpCatalog.Alias, x);
         var shape = ShapeArray.Where((_, i) => i != d).ToArray();
         var strides = StrideArray.Where((_, i) => i != d).ToArray();
-        return Tracing.Op(Graph.Record(ViewOf(shape, strides, StorageOffset), "SqueezeBackward1", x, g => g.Reshape(x.ShapeArray)), "squeeze", x, new[] { d });
+        return Tracing.Op(Graph.Record(ViewOf(shape, strides, StorageOffset), OpCatalog.SqueezeDim, x, g => g.Reshape(x.ShapeArray)),
+            OpCatalog.SqueezeDim, x, new[] { d });
     }
 
     /// <summary>Inserts a size-1 dim at position dim (range [-Dim-1, Dim]); like torch.unsqueeze.</summary>
@@ -165,8 +170,8 @@ public partial class Tensor
             strides[i] = StrideArray[j];
             j++;
         }
-        return Tracing.Op(Graph.Record(ViewOf(shape, strides, StorageOffset), "UnsqueezeBackward0", this, ShapeArray, static (g, shape) => g.Reshape(shape)),
-            "unsqueeze", this, d);
+        return Tracing.Op(Graph.Record(ViewOf(shape, strides, StorageOffset), OpCatalog.Unsqueeze, this, ShapeArray, static (g, shape) => g.Reshape(shape)),
+            OpCatalog.Unsqueeze, this, d);
     }
 
     /// <summary>length elements of dim from start (negative start counts from the end); like torch.narrow.</summary>
@@ -180,7 +185,7 @@ public partial class Tensor
         if (start < 0) start += size;
         if (length < 0 || start + length > size)
             throw new ArgumentException($"Narrow: start ({start}) + length ({length}) exceeds dimension size ({size}) of dimension {d}");
-        return SliceView("NarrowBackward0", d, start, length, 1);
+        return SliceView(OpCatalog.Slice, d, start, length, 1);
     }
 
     /// <summary>The slice at index along dim, with that dim removed; like torch.select / tensor[..., index].</summary>
@@ -197,8 +202,8 @@ public partial class Tensor
         var x = this;
         int at = index;
         var y = ViewOf(shape, strides, StorageOffset + index * StrideArray[d]);
-        return Tracing.Op(Graph.Record(y, "SelectBackward0", x, g => EmbedInZeros(g, x.ShapeArray, z => z.Select(d, at), "SelectBackward0")),
-            "select", x, d, at);
+        return Tracing.Op(Graph.Record(y, OpCatalog.Select, x, g => EmbedInZeros(g, x.ShapeArray, z => z.Select(d, at), OpCatalog.SelectBackward)),
+            OpCatalog.Select, x, d, at);
     }
 
     /// <summary>Elements start, start+step, … before end along dim, with Python's clamping of start and end; like tensor[start:end:step].</summary>
@@ -211,10 +216,10 @@ public partial class Tensor
         int s = Math.Clamp(start is { } a ? (a < 0 ? a + size : a) : 0, 0, size);
         int e = Math.Clamp(end is { } b ? (b < 0 ? b + size : b) : size, 0, size);
         int length = e > s ? (e - s + step - 1) / step : 0;
-        return SliceView("SliceBackward0", d, s, length, step);
+        return SliceView(OpCatalog.Slice, d, s, length, step);
     }
 
-    private Tensor SliceView(string name, int d, int start, int length, int step)
+    private Tensor SliceView(OpDecl op, int d, int start, int length, int step)
     {
         var shape = (int[])ShapeArray.Clone();
         var strides = (int[])StrideArray.Clone();
@@ -222,19 +227,20 @@ public partial class Tensor
         strides[d] = StrideArray[d] * step;
         var x = this;
         var y = ViewOf(shape, strides, StorageOffset + start * StrideArray[d]);
-        var sliced = Graph.Record(y, name, x, g => EmbedInZeros(g, x.ShapeArray, z => z.SliceView(name, d, start, length, step), name));
-        return Tracing.Current is null ? sliced : Tracing.Op(sliced, "slice", [x], d, start, length, step);
+        var sliced = Graph.Record(y, op, x,
+            g => EmbedInZeros(g, x.ShapeArray, z => z.SliceView(OpCatalog.Slice, d, start, length, step), OpCatalog.SliceBackward));
+        return Tracing.Current is null ? sliced : Tracing.Op(sliced, op, [x], d, start, length, step);
     }
 
     /// <summary>
-    /// The backward of taking a part: zeros of the whole shape with g written where the part was.
-    /// Recorded itself (its backward takes the same part), so second derivatives flow through it.
+    /// The backward of taking a part: zeros of the whole shape with g written where the part was, recorded as op
+    /// (slice_backward, select_backward; its backward takes the same part), so second derivatives flow through it.
     /// </summary>
-    internal static Tensor EmbedInZeros(Tensor g, int[] shape, Func<Tensor, Tensor> part, string name)
+    internal static Tensor EmbedInZeros(Tensor g, int[] shape, Func<Tensor, Tensor> part, OpDecl op)
     {
         var z = Zeros(shape, g.DType);
         using (Autograd.NoGrad()) part(z).CopyUnchecked(g);
-        return Graph.Record(z, name + "Backward", g, gg => part(gg));
+        return Graph.Record(z, op, g, gg => part(gg));
     }
 
     /// <summary>Replaces a single -1 with the size that makes the element counts agree.</summary>
