@@ -14,20 +14,35 @@ internal abstract class Storage(DType dtype)
     public int Version;
 
     /// <summary>
-    /// For a storage an op made for its result from the pool, its place in the order such storages were made
-    /// (<see cref="BornSoFar"/>); 0 for others (a caller's array, a small result). An ownership fact the op layer
-    /// gives the engine: a backward pass takes as a leaf's Grad, without a copy, a gradient whose storage was born
-    /// during the pass, so nothing made before the pass can share it.
+    /// For a storage an op made for its result, its place in the order such storages were made
+    /// (<see cref="BornSoFar"/>): every pooled one, and every other one made while a backward pass runs; 0 for the
+    /// rest (a caller's array, a small result made outside backward). An ownership fact the op layer gives the
+    /// engine: a backward pass takes as a leaf's Grad, without a copy, a gradient whose storage was born during the
+    /// pass, so nothing made before the pass can share it.
     /// </summary>
     public long Birth { get; private protected init; }
 
     private static long _born;
+
+    // Backward passes running in the process (Engine): while any runs, small results are numbered too, so that a
+    // small parameter's gradient is taken as its Grad without a copy (eight copies a step in the 2-2-2 network).
+    // Outside backward a small result costs no atomic increment.
+    private static int _passesRunning;
+
+    /// <summary>Called by the engine as a pass begins, before it reads <see cref="BornSoFar"/>.</summary>
+    public static void PassBegun() => Interlocked.Increment(ref _passesRunning);
+
+    /// <summary>Called by the engine as a pass ends.</summary>
+    public static void PassEnded() => Interlocked.Decrement(ref _passesRunning);
 
     /// <summary>How many storages with a birth number have been made: a pass that reads it first knows the ones born after.</summary>
     public static long BornSoFar => Volatile.Read(ref _born);
 
     /// <summary>The next birth number.</summary>
     private protected static long NextBirth() => Interlocked.Increment(ref _born);
+
+    /// <summary>The birth number of a small (unpooled) result: one while a backward pass runs, else 0.</summary>
+    private protected static long BirthOfSmall() => Volatile.Read(ref _passesRunning) == 0 ? 0 : NextBirth();
 
     /// <summary>A storage of length elements, zero-filled unless clear is false (for callers that write every element).</summary>
     public static Storage Allocate(DType dtype, int length, bool clear = true) => dtype switch
@@ -44,13 +59,16 @@ internal class Storage<T>(T[] data) : Storage(DTypeOf<T>.Value) where T : unmana
 {
     public readonly T[] Data = data;
 
+    /// <summary>A storage of an op's small result, with its birth number.</summary>
+    private Storage(T[] data, long birth) : this(data) => Birth = birth;
+
     public override int Length => Data.Length;
 
     /// <summary>Large arrays come from <see cref="StoragePool"/> and go back to it when the storage dies.</summary>
     public static Storage<T> Allocate(int length, bool clear)
     {
         if (StoragePool.IsPooled<T>(length)) return StoragePool.Allocate<T>(length, clear);
-        return new Storage<T>(clear ? new T[length] : GC.AllocateUninitializedArray<T>(length));
+        return new Storage<T>(clear ? new T[length] : GC.AllocateUninitializedArray<T>(length), BirthOfSmall());
     }
 }
 

@@ -64,6 +64,7 @@ internal sealed class Engine
         var task = GraphTask.Rent();
         var ready = task.Ready;
         _task = task;
+        Storage.PassBegun();   // results made from here on are numbered: a leaf may take them (MayTake)
         task.BornAfter = Storage.BornSoFar;
         try
         {
@@ -99,6 +100,7 @@ internal sealed class Engine
         }
         finally
         {
+            Storage.PassEnded();
             _task = null;
             task.Return();   // a failed pass's half-summed buffers go with its states
         }

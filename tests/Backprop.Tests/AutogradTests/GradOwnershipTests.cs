@@ -38,12 +38,37 @@ public class GradOwnershipTests
         var weight = Tensor.Zeros(100, 300).RequiresGrad_();   // 120,000 bytes: pooled
         var bias = Tensor.Zeros(100).RequiresGrad_();
         var loss = Backprop.NN.F.Linear(x, weight, bias).Sum();
+        // No copy for either leaf: the first pass (which takes the product and the bias's sum as the Grads) makes
+        // exactly what a second pass makes (which adds into those Grads in place).
         long before = Storage.BornSoFar;
-        loss.Backward();
-        Assert.Equal(1, Storage.BornSoFar - before);   // the product alone: no copy for the leaf
+        loss.Backward(retainGraph: true);
+        long firstPass = Storage.BornSoFar - before;
         Assert.Equal([300, 1], weight.Grad!.Strides.ToArray());
         var columnSums = x.Sum(0).ToArray<float>();
         for (int o = 0; o < 100; o += 33) Assert.Equal(columnSums, weight.Grad.Select(0, o).ToArray<float>());
+        before = Storage.BornSoFar;
+        loss.Backward();
+        Assert.Equal(firstPass, Storage.BornSoFar - before);
+    }
+
+    [Fact]
+    public void Small_gradients_made_during_the_pass_are_taken_too()
+    {
+        // The 2-2-2 network's weights are one-element tensors: their gradients are numbered while the pass runs and
+        // taken as they are, instead of eight copies a step.
+        var a = Tensor.From([0.5f]).RequiresGrad_();
+        var b = Tensor.From([-2f]).RequiresGrad_();
+        var loss = a.Mul(b).Sum();
+        long before = Storage.BornSoFar;
+        loss.Backward();
+        Assert.Equal(2, Storage.BornSoFar - before);   // g·b and g·a, nothing more
+        Assert.Equal([-2f], a.Grad!.ToArray<float>());
+        Assert.Equal([0.5f], b.Grad!.ToArray<float>());
+        Assert.NotSame(a.Grad.Storage, b.Grad.Storage);
+        // Made outside a pass, a small result has no number: it could never be taken.
+        before = Storage.BornSoFar;
+        _ = a.Detach().Mul(3);
+        Assert.Equal(before, Storage.BornSoFar);
     }
 
     [Fact]
