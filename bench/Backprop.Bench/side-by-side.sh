@@ -11,6 +11,8 @@
 # ../shared/BENCHMARKS.md). The machine's limits (FMA throughput on one and all threads, copy bandwidth) are measured
 # first and written beside the table. On a machine shared with other work, run the script under `nice -n -10` (as
 # root) so that the three get the cores alike; docs/performance.md did so.
+# BASELINE_BENCH=path/to/Backprop.Bench.dll (built from another commit) runs that build too, in every round right after
+# the current one, and prints a second table against the same peer runs: a before/after in one sitting.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 peer="${PEER_DIR:-$root/../shared/peer}"
@@ -22,6 +24,7 @@ bench=("$root/bench/Backprop.Bench/bin/Release/net10.0/Backprop.Bench")
 torch=(/usr/bin/python3 "$peer/bench_torch.py")
 torchsharp=("$peer/torchsharp/run.sh")
 threads_list="${THREADS:-1 $(nproc)}"
+baseline="${BASELINE_BENCH:-}"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 "${bench[@]}" --machine-limits > "$out/limits.json" 2> "$out/limits.txt"
@@ -37,6 +40,10 @@ for r in $(seq 1 "$rounds"); do
     echo "  after torchsharp: load $(load)" | tee -a "$out/load.txt"
     "${bench[@]}" --threads "$t" --json > "$out/backprop-t$t-$r.json" 2> "$out/backprop-t$t-$r.err"
     echo "  after backprop: load $(load)" | tee -a "$out/load.txt"
+    if [ -n "$baseline" ]; then
+      dotnet "$baseline" --threads "$t" --json > "$out/baseline-t$t-$r.json" 2> "$out/baseline-t$t-$r.err"
+      echo "  after the baseline build: load $(load)" | tee -a "$out/load.txt"
+    fi
   done
 done
 
@@ -52,10 +59,14 @@ peak() { /usr/bin/time -f '%M' -o "$out/peak.tmp" "$@" > /dev/null 2>&1; echo "$
 rm -f "$out/peak.tmp"
 
 files() { local IFS=,; echo "$*"; }
-args=()
-for t in $threads_list; do
-  args+=(--results "${t}t=$(files "$out"/backprop-t"$t"-*.json)"
-    --compare "PyTorch@${t}t=$(files "$out"/torch-t"$t"-*.json)" --compare "TorchSharp@${t}t=$(files "$out"/torchsharp-t"$t"-*.json)")
-done
-"${bench[0]}" "${args[@]}" --limits "$out/limits.json" | tee "$out/ratios.md"
+ratios() {   # ratios FILE_PREFIX: that build's bests against the peers' bests
+  local args=()
+  for t in $threads_list; do
+    args+=(--results "${t}t=$(files "$out"/"$1"-t"$t"-*.json)"
+      --compare "PyTorch@${t}t=$(files "$out"/torch-t"$t"-*.json)" --compare "TorchSharp@${t}t=$(files "$out"/torchsharp-t"$t"-*.json)")
+  done
+  "${bench[0]}" "${args[@]}" --limits "$out/limits.json"
+}
+ratios backprop | tee "$out/ratios.md"
+if [ -n "$baseline" ]; then echo "the baseline build ($baseline):"; ratios baseline | tee "$out/ratios-baseline.md"; fi
 echo "results in $out"
