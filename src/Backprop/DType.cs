@@ -29,6 +29,24 @@ public static class DTypeExtensions
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
     };
 
+    /// <summary>The scalar type name PyTorch's dtype messages use: "Float", "Double", "Long", "Bool" ("expected scalar type Float").</summary>
+    internal static string ScalarTypeName(this DType dtype) => dtype switch
+    {
+        DType.Float32 => "Float",
+        DType.Float64 => "Double",
+        DType.Int64 => "Long",
+        _ => "Bool",
+    };
+
+    /// <summary>The C type name PyTorch's matrix and convolution messages use: "float", "double", "long", "bool".</summary>
+    internal static string CTypeName(this DType dtype) => dtype switch
+    {
+        DType.Float32 => "float",
+        DType.Float64 => "double",
+        DType.Int64 => "long",
+        _ => "bool",
+    };
+
     /// <summary>Bytes per element; like dtype.itemsize.</summary>
     public static int ItemSize(this DType dtype) => dtype switch
     {

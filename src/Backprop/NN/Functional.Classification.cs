@@ -127,7 +127,7 @@ public static partial class F
     {
         if (input.Dim < 1) throw new ArgumentException($"{op}: Expected 1 or more dimensions (got {input.Dim})");
         if (target.DType != DType.Int64)
-            throw new ArgumentException($"{op}: expected scalar type Long but found {ScalarTypeName(target.DType)}");
+            throw new ArgumentException($"{op}: expected scalar type Long but found {target.DType.ScalarTypeName()}");
         if (input.Dim != 1)
         {
             if (target.Dim == 0)
@@ -169,11 +169,4 @@ public static partial class F
         return shape;
     }
 
-    private static string ScalarTypeName(DType dtype) => dtype switch
-    {
-        DType.Float32 => "Float",
-        DType.Float64 => "Double",
-        DType.Int64 => "Long",
-        _ => "Bool",
-    };
 }

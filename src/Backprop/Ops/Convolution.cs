@@ -125,9 +125,9 @@ public partial class Tensor
 
         CheckFloating("Conv2d", input);
         if (weight.DType != input.DType)
-            throw new ArgumentException($"Conv2d: expected scalar type {ScalarTypeName(input.DType)} but found {ScalarTypeName(weight.DType)}");
+            throw new ArgumentException($"Conv2d: expected scalar type {input.DType.ScalarTypeName()} but found {weight.DType.ScalarTypeName()}");
         if (bias is not null && bias.DType != input.DType)
-            throw new ArgumentException($"Conv2d: Input type ({ShortName(input.DType)}) and bias type ({ShortName(bias.DType)}) should be the same");
+            throw new ArgumentException($"Conv2d: Input type ({input.DType.CTypeName()}) and bias type ({bias.DType.CTypeName()}) should be the same");
         int outH = (paddedH - spanH) / stride.Height + 1, outW = (paddedW - spanW) / stride.Width + 1;
         return new Kernels.SlidingWindows(kh, kw, stride.Height, stride.Width, padH, padW, dilation.Height, dilation.Width, outH, outW);
     }
@@ -289,7 +289,4 @@ public partial class Tensor
         if (!input.DType.IsFloatingPoint())
             throw new ArgumentException($"{op}: expected a floating-point input (torch.float32 or torch.float64), but got {input.DType.TorchName()}");
     }
-
-    /// <summary>The name PyTorch's "expected scalar type" messages use: Float, Double, Long, Bool.</summary>
-    private static string ScalarTypeName(DType d) => d switch { DType.Float32 => "Float", DType.Float64 => "Double", DType.Int64 => "Long", _ => "Bool" };
 }

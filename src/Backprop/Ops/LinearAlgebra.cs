@@ -73,7 +73,7 @@ public partial class Tensor
         if (mat2.Dim != 2) throw new ArgumentException($"Addmm: mat2 must be a matrix, got {mat2.Dim}-D tensor");
         CheckSameDType("Addmm", mat1, mat2);
         if (input.DType != mat1.DType)
-            throw new ArgumentException($"Addmm: self and mat2 must have the same dtype, but got {ShortName(input.DType)} and {ShortName(mat1.DType)}");
+            throw new ArgumentException($"Addmm: self and mat2 must have the same dtype, but got {input.DType.CTypeName()} and {mat1.DType.CTypeName()}");
         int m = mat1.ShapeArray[0], k = mat1.ShapeArray[1], k2 = mat2.ShapeArray[0], n = mat2.ShapeArray[1];
         if (k != k2) throw new ArgumentException($"Addmm: mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})");
         CheckBroadcastsTo("Addmm", input, [m, n]);
@@ -156,12 +156,10 @@ public partial class Tensor
     private static void CheckSameDType(string op, Tensor a, Tensor b)
     {
         if (a.DType != b.DType)
-            throw new ArgumentException($"{op}: expected m1 and m2 to have the same dtype, but got: {ShortName(a.DType)} != {ShortName(b.DType)}");
+            throw new ArgumentException($"{op}: expected m1 and m2 to have the same dtype, but got: {a.DType.CTypeName()} != {b.DType.CTypeName()}");
         if (a.DType == DType.Bool)
             throw new ArgumentException($"{op}: matrix products are not implemented for torch.bool tensors; convert with To(DType.Int64) or To(DType.Float32) first");
     }
-
-    private static string ShortName(DType d) => d switch { DType.Float32 => "float", DType.Float64 => "double", DType.Int64 => "long", _ => "bool" };
 
     private static Tensor MmCore(string op, Tensor a, Tensor b)
     {

@@ -23,7 +23,7 @@ public partial class Tensor
         ArgumentNullException.ThrowIfNull(input);
         CheckPoolInput("MaxPool2d", input);
         if (!input.DType.IsFloatingPoint())
-            throw new ArgumentException($"MaxPool2d: \"max_pool2d\" not implemented for '{ScalarTypeName(input.DType)}'");
+            throw new ArgumentException($"MaxPool2d: \"max_pool2d\" not implemented for '{input.DType.ScalarTypeName()}'");
         var win = PoolWindows("MaxPool2d", input, kernelSize, stride ?? kernelSize, padding ?? 0, dilation ?? 1, ceilMode);
         var (n, c, h, w, strides) = Planes(input);
         int[] outShape = [.. input.ShapeArray[..^2], win.OutH, win.OutW];
