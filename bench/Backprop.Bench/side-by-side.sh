@@ -13,6 +13,9 @@
 # root) so that the three get the cores alike; docs/performance.md did so.
 # BASELINE_BENCH=path/to/Backprop.Bench.dll (built from another commit) runs that build too, in every round right after
 # the current one, and prints a second table against the same peer runs: a before/after in one sitting.
+# BUSY_CORE=K keeps CPU K busy with a spin loop from the end of the limits' measurement to the end of the sitting
+# (issue 20's loaded sitting: another process on one core), so that ratios under competition can be set beside a
+# quiet sitting's.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 peer="${PEER_DIR:-$root/../shared/peer}"
@@ -29,8 +32,14 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 "${bench[@]}" --machine-limits > "$out/limits.json" 2> "$out/limits.txt"
 { date -u; lscpu | grep -E '^(Model name|CPU\(s\)|Thread|Core)'; echo "dotnet $(dotnet --version)"; echo "threads: $threads_list, nice $(nice)";
+  if [ -n "${BUSY_CORE:-}" ]; then echo "a spin loop keeps CPU $BUSY_CORE busy after the limits are measured"; fi
   cat "$out/limits.txt"; } > "$out/machine.txt"
 cat "$out/machine.txt"
+if [ -n "${BUSY_CORE:-}" ]; then
+  taskset -c "$BUSY_CORE" sh -c 'while :; do :; done' &
+  busy=$!
+  trap 'kill "$busy" 2>/dev/null || true' EXIT
+fi
 for r in $(seq 1 "$rounds"); do
   for t in $threads_list; do
     echo "round $r, $t thread(s): load $(load)" | tee -a "$out/load.txt"
