@@ -24,6 +24,19 @@ internal static class Elementwise
         ElementwiseParallel.Unary<T, TOp>(destination, destination);
     }
 
+    /// <summary>
+    /// destination = TOp(a, b) for contiguous a and b of destination's shape (a 0-d one when scalar): what
+    /// <see cref="Binary{T, TOp}"/> does for such operands, element by element the same.
+    /// </summary>
+    public static void BinaryContiguous<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> destination, bool scalar)
+        where T : unmanaged, INumber<T> where TOp : IBinaryOp
+    {
+        int n = destination.Length;
+        if (n == 0) return;
+        if (scalar || (n == 1 && TOp.ElementMatchesSpan)) { destination[0] = TOp.Invoke(a[0], b[0]); return; }
+        ElementwiseParallel.Binary<T, TOp>(a[..n], b[..n], destination);
+    }
+
     /// <summary>destination = TOp(a, b) where a and b are read through broadcast strides of the output shape.</summary>
     public static void Binary<T, TOp>(T[] a, int aOffset, int[] aStrides, T[] b, int bOffset, int[] bStrides, int[] shape, Span<T> destination)
         where T : unmanaged, INumber<T> where TOp : IBinaryOp

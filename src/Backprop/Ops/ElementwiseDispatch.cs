@@ -41,10 +41,23 @@ public partial class Tensor
         if (a.DType != dtype) a = a.ConvertUnchecked(dtype);
         if (b.DType != dtype) b = b.ConvertUnchecked(dtype);
         var shape = destination.ShapeArray;
+        if (a.IsContiguous && b.IsContiguous && Shapes.Equal(a.ShapeArray, shape) && Shapes.Equal(b.ShapeArray, shape))
+        {
+            // The usual case, operands of the result's shape laid out as it is: no broadcast strides to work out.
+            var same = new SameShapeRun<TOp>();
+            Dispatch.Number(ref same, a, b, destination);
+            return;
+        }
         var sa = Shapes.BroadcastStrides(a.ShapeArray, a.StrideArray, shape);
         var sb = Shapes.BroadcastStrides(b.ShapeArray, b.StrideArray, shape);
         var kernel = new BinaryRun<TOp>(sa, sb);
         Dispatch.Number(ref kernel, a, b, destination);
+    }
+
+    private readonly struct SameShapeRun<TOp> : INumberKernel where TOp : IBinaryOp
+    {
+        public void Run<T>(Lent<T> a, Lent<T> b, Lent<T> destination) where T : unmanaged, System.Numerics.INumber<T>
+            => Elementwise.BinaryContiguous<T, TOp>(a.Span, b.Span, destination.Span, destination.Shape.Length == 0);
     }
 
     private readonly struct BinaryRun<TOp>(int[] aStrides, int[] bStrides) : INumberKernel where TOp : IBinaryOp
