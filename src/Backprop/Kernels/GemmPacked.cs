@@ -11,7 +11,8 @@ namespace Backprop.Kernels;
 /// of A; and the micro-kernel's MR×NR tile of C held in registers across the whole k-block. Each element of C
 /// is loaded and stored once per k-block, each packed element of A used NR times and of B MR times from cache.
 /// Threads split the rows of C (the columns when there are too few rows), each packing its own A block; a product
-/// wider than tall is instead split into column slices, one whole product per thread.
+/// wider than tall is instead split into column slices, one whole product per thread. A row-major A is not packed
+/// but read in place, MR rows at a time (<see cref="ComputeUnit{T, TKernel}"/> says when).
 /// </summary>
 internal static unsafe class GemmPacked
 {
