@@ -5,11 +5,13 @@ using System.Runtime.InteropServices;
 namespace Backprop;
 
 /// <summary>
-/// Recycles the arrays of large tensors. A large .NET array lands on the large object heap as fresh pages, and on
-/// this VM faulting pages in costs ~3 µs per KB: a fresh 256 KB product costs ~0.7 ms against 0.12 ms to compute
-/// it, a recycled array costs nothing. A training loop makes the same sizes over and over, so each array handed out
-/// is lent to its storage and watched through a weak handle: once a collection has found the storage unreachable,
-/// the array is free for the next tensor of that length.
+/// Recycles the arrays of large and mid-size tensors. A large .NET array lands on the large object heap as fresh pages,
+/// and on this VM faulting pages in costs ~3 µs per KB: a fresh 256 KB product costs ~0.7 ms against 0.12 ms to
+/// compute it, a recycled array costs nothing. A mid-size array (<see cref="MinBytes"/> up to
+/// <see cref="LargeBytes"/>) comes from generation 0, cheap in a long steady loop but fresh pages while generation 0
+/// grows (a short loop of 128×128 products ran at half speed) and a cold array in any case. A training loop makes the
+/// same sizes over and over, so each array handed out is lent to its storage and watched through a weak handle: once
+/// a collection has found the storage unreachable, the array is free for the next tensor of that length.
 /// </summary>
 /// <remarks>
 /// Only a collection finds dead storages, but any collection does, the runtime's own ones included: a weak handle
@@ -20,14 +22,28 @@ namespace Backprop;
 /// <see cref="MaxIdleBytes"/> in all, and, every <see cref="TrimRounds"/> collections, the arrays of each length that
 /// stayed idle through all of them (the low-water mark of its free list) are dropped for the collector to take: the
 /// pool converges to what a steady loop needs between two collections instead of keeping every array it ever made
-/// (docs/reliability.md, "Memory over time"). An array must not be used after its storage is unreachable: ops lend
+/// (docs/reliability.md, "Memory over time"). A mid-size request never starts a collection of its own before
+/// <see cref="MidSizeBytesPerCollection"/> of mid-size arrays have been lent since the last collection of any kind:
+/// a fresh mid-size array costs only a few microseconds, less than a collection every few of them would.
+/// An array must not be used after its storage is unreachable: ops lend
 /// arrays to kernels only through <see cref="Dispatch"/>, which keeps the tensors alive until the kernel is done
 /// (docs/decisions.md, "Pooled storage for large tensors").
 /// </remarks>
 internal static class StoragePool
 {
-    /// <summary>Arrays of at least this many bytes are pooled: those the runtime puts on the large object heap.</summary>
-    public const int MinBytes = 85_000;
+    /// <summary>Arrays of at least this many bytes are pooled (16 KiB: 4,096 floats, a 64×64 matrix).</summary>
+    public const int MinBytes = 16 * 1024;
+
+    /// <summary>Arrays of at least this many bytes are large: those the runtime puts on the large object heap.</summary>
+    public const int LargeBytes = 85_000;
+
+    /// <summary>
+    /// Mid-size bytes lent, since the last collection of any kind, before a mid-size request may start a collection:
+    /// a collection here costs ~0.05–0.1 ms, so one per 4 MB (64 results of 64 KB) costs ~1–2 µs per array, where a
+    /// collection whenever the free list runs dry (the large arrays' rule) came every few products and halved
+    /// gemm_128. The free mid-size arrays a steady loop keeps are about this many bytes.
+    /// </summary>
+    public const long MidSizeBytesPerCollection = 4L << 20;
 
     // A collection of the young generations costs ~0.1 ms here, a fresh array of 85 KB or more at least 0.25 ms, so
     // a request that finds no free array collects rather than allocates unless (a) collections have been giving back
@@ -53,6 +69,8 @@ internal static class StoragePool
 
     private static long _idleBytes;
     private static long _lentSinceCollection;         // bytes handed out (free or fresh) since the pool's last collection
+    private static long _midLent;                     // mid-size bytes handed out since the collection counted in _midLentAt
+    private static int _midLentAt = -1;               // GC.CollectionCount(0) when _midLent started counting
     private static long _reclaimed;                   // bytes taken back in all
     private static long _lentBudget;                  // 0 while collections give back what was lent
     private static long _lastEnd, _typicalDuration;   // Stopwatch ticks
@@ -62,6 +80,9 @@ internal static class StoragePool
 
     /// <summary>Whether an array of this many elements of T is pooled.</summary>
     public static bool IsPooled<T>(int length) where T : unmanaged => (long)length * Unsafe.SizeOf<T>() >= MinBytes;
+
+    /// <summary>Whether an array of this many elements of T is large (on the large object heap when fresh).</summary>
+    public static bool IsLarge<T>(int length) where T : unmanaged => (long)length * Unsafe.SizeOf<T>() >= LargeBytes;
 
     /// <summary>A storage of exactly length elements over a free array when there is one (zeroed if clear), else a new one.</summary>
     public static PooledStorage<T> Allocate<T>(int length, bool clear) where T : unmanaged
@@ -76,7 +97,11 @@ internal static class StoragePool
     /// <summary>Forgets what earlier collections taught the pool, as at start-up (for tests that measure the policy).</summary>
     internal static void ResetPolicy()
     {
-        lock (Gate) (_lentSinceCollection, _lentBudget, _lastEnd, _typicalDuration, _fullNext) = (0, 0, 0, 0, false);
+        lock (Gate)
+        {
+            (_lentSinceCollection, _lentBudget, _lastEnd, _typicalDuration, _fullNext) = (0, 0, 0, 0, false);
+            (_midLent, _midLentAt) = (0, -1);
+        }
     }
 
     /// <summary>The bytes of the free arrays the pool holds (for tests and the memory soak).</summary>
@@ -95,16 +120,23 @@ internal static class StoragePool
     {
         long bytes = (long)length * Unsafe.SizeOf<T>();
         T[]? array;
+        bool midSize = bytes < LargeBytes;
         lock (Gate)
         {
             _lentSinceCollection += bytes;
-            if (!TryTake(length, out array) && Loans<T>.LookedAt != GC.CollectionCount(0))
+            int collections = GC.CollectionCount(0);
+            if (midSize)
+            {
+                if (_midLentAt != collections) (_midLent, _midLentAt) = (0, collections);
+                _midLent += bytes;
+            }
+            if (!TryTake(length, out array) && Loans<T>.LookedAt != collections)
             {
                 Reclaim<T>();
                 TryTake(length, out array);
             }
         }
-        if (array is null && ShouldCollect(bytes)) array = CollectAndTake<T>(length, bytes);
+        if (array is null && ShouldCollect(bytes, midSize)) array = CollectAndTake<T>(length, bytes);
         if (array is not null)
         {
             if (clear) Array.Clear(array);
@@ -114,11 +146,18 @@ internal static class StoragePool
         return clear ? new T[length] : GC.AllocateUninitializedArray<T>(length);
     }
 
-    private static bool ShouldCollect(long request)
+    // A mid-size request collects once MidSizeBytesPerCollection were lent since the last collection, the budget alone
+    // bounding the collections' cost (a young collection ~0.05 ms per 4 MB); the spacing rule is the large arrays':
+    // it follows the typical collection time, which the process's first, slow collections (1–4 ms here) keep high
+    // for a while, and a mid-size request held off by it takes fresh pages (~40 µs per 64 KB) instead.
+    private static bool ShouldCollect(long request, bool midSize)
     {
         lock (Gate)
+        {
+            if (midSize) return _midLent >= MidSizeBytesPerCollection && _lentSinceCollection >= _lentBudget;
             return _lentSinceCollection >= Math.Max(_lentBudget, request)
                 && Stopwatch.GetTimestamp() - _lastEnd >= CollectionSpacing * _typicalDuration;
+        }
     }
 
     private static T[]? CollectAndTake<T>(int length, long request) where T : unmanaged

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -38,9 +39,6 @@ internal static class Gemm
 
     /// <summary>Multiply-adds up to which the direct loop of <see cref="GemmSmall"/> beats packing (they tie at 8×8×8 here).</summary>
     private const long SmallMax = 512;
-
-    /// <summary>Multiply-adds from which a second thread pays for waking it.</summary>
-    private const long ParallelMin = 1L << 18;
 
     /// <summary>The best path this machine supports.</summary>
     public static GemmPath BestPath { get; } =
@@ -95,14 +93,28 @@ internal static class Gemm
                     GemmSmall.Multiply(pa, aRow, aCol, pb, bRow, bCol, pc, m, n, k);
                     return;
                 }
-                if (work < ParallelMin) threads = 1;
+                threads = GemmThreadPolicy.Choose(work, threads, out int measuredClass);
                 path = BestPath;
+                if (measuredClass >= 0)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    Floating(pa, lda, transA, pb, ldb, transB, pc, m, n, k, path, threads);
+                    GemmThreadPolicy.Record(measuredClass, threads, Stopwatch.GetTimestamp() - start);
+                    return;
+                }
             }
-            if (typeof(T) == typeof(float))
-                Packed((float*)pa, lda, transA, (float*)pb, ldb, transB, (float*)pc, m, n, k, path, threads);
-            else
-                Packed((double*)pa, lda, transA, (double*)pb, ldb, transB, (double*)pc, m, n, k, path, threads);
+            Floating(pa, lda, transA, pb, ldb, transB, pc, m, n, k, path, threads);
         }
+    }
+
+    /// <summary>The packed kernels, instantiated for the two floating-point types only.</summary>
+    private static unsafe void Floating<T>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c, int m, int n, int k,
+        GemmPath path, int threads) where T : unmanaged, INumber<T>
+    {
+        if (typeof(T) == typeof(float))
+            Packed((float*)a, lda, transA, (float*)b, ldb, transB, (float*)c, m, n, k, path, threads);
+        else
+            Packed((double*)a, lda, transA, (double*)b, ldb, transB, (double*)c, m, n, k, path, threads);
     }
 
     private static unsafe void Packed<T>(T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c, int m, int n, int k,

@@ -16,8 +16,9 @@ internal unsafe interface IGemmMicroKernel<T> where T : unmanaged, INumber<T>
     static abstract int NR { get; }
 
     /// <summary>
-    /// c[i·ldc + j] = Σ_p a[p·MR + i]·b[p·NR + j] for i &lt; MR, j &lt; NR, p &lt; kc (kc ≥ 1), added to c when
-    /// accumulate. The sum runs in registers; c is read and written once.
+    /// c[i·ldc + j] = Σ_p a[i·aRow + p·aStep]·b[p·NR + j] for i &lt; MR, j &lt; NR, p &lt; kc (kc ≥ 1), added to c
+    /// when accumulate, the sum over p in order from p = 0. The sum runs in registers; c is read and written once.
+    /// A packed panel of A is aRow = 1, aStep = MR; a row-major A read in place is aRow = lda, aStep = 1.
     /// </summary>
-    static abstract void Run(int kc, T* a, T* b, T* c, nint ldc, bool accumulate);
+    static abstract void Run(int kc, T* a, nint aRow, nint aStep, T* b, T* c, nint ldc, bool accumulate);
 }

@@ -12,7 +12,7 @@ internal readonly unsafe struct Avx2Kernel6x2<T> : IGemmMicroKernel<T> where T :
     public static int NR => 2 * Vector256<T>.Count;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, T* a, T* b, T* c, nint ldc, bool accumulate)
+    public static void Run(int kc, T* a, nint aRow, nint aStep, T* b, T* c, nint ldc, bool accumulate)
     {
         Vector256<T> c0_0 = default; Vector256<T> c0_1 = default;
         Vector256<T> c1_0 = default; Vector256<T> c1_1 = default;
@@ -23,23 +23,27 @@ internal readonly unsafe struct Avx2Kernel6x2<T> : IGemmMicroKernel<T> where T :
         // The tile of C is read (or written) once, after the loop: fetch its lines now, behind the arithmetic.
         for (int i = 0; i < 6; i++)
             for (int line = 0; line * 64 < 2 * Vector256<T>.Count * sizeof(T); line++) Sse.Prefetch0((byte*)(c + i * ldc) + line * 64);
+        // Rows 0–2 from a0 and 3–5 from a3, at offsets 0, aRow and 2·aRow: each broadcast is one load with an index.
+        T* a0 = a, a3 = a + 3 * aRow;
+        nint aRow2 = 2 * aRow;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector256.Load(b + 0 * Vector256<T>.Count);
             var b1 = Vector256.Load(b + 1 * Vector256<T>.Count);
-            var a0 = Vector256.Create(a[0]);
-            c0_0 = Fma(a0, b0, c0_0); c0_1 = Fma(a0, b1, c0_1);
-            var a1 = Vector256.Create(a[1]);
-            c1_0 = Fma(a1, b0, c1_0); c1_1 = Fma(a1, b1, c1_1);
-            var a2 = Vector256.Create(a[2]);
-            c2_0 = Fma(a2, b0, c2_0); c2_1 = Fma(a2, b1, c2_1);
-            var a3 = Vector256.Create(a[3]);
-            c3_0 = Fma(a3, b0, c3_0); c3_1 = Fma(a3, b1, c3_1);
-            var a4 = Vector256.Create(a[4]);
-            c4_0 = Fma(a4, b0, c4_0); c4_1 = Fma(a4, b1, c4_1);
-            var a5 = Vector256.Create(a[5]);
-            c5_0 = Fma(a5, b0, c5_0); c5_1 = Fma(a5, b1, c5_1);
-            a += 6;
+            var x0 = Vector256.Create(a0[0]);
+            c0_0 = Fma(x0, b0, c0_0); c0_1 = Fma(x0, b1, c0_1);
+            var x1 = Vector256.Create(a0[aRow]);
+            c1_0 = Fma(x1, b0, c1_0); c1_1 = Fma(x1, b1, c1_1);
+            var x2 = Vector256.Create(a0[aRow2]);
+            c2_0 = Fma(x2, b0, c2_0); c2_1 = Fma(x2, b1, c2_1);
+            var x3 = Vector256.Create(a3[0]);
+            c3_0 = Fma(x3, b0, c3_0); c3_1 = Fma(x3, b1, c3_1);
+            var x4 = Vector256.Create(a3[aRow]);
+            c4_0 = Fma(x4, b0, c4_0); c4_1 = Fma(x4, b1, c4_1);
+            var x5 = Vector256.Create(a3[aRow2]);
+            c5_0 = Fma(x5, b0, c5_0); c5_1 = Fma(x5, b1, c5_1);
+            a0 += aStep;
+            a3 += aStep;
             b += 2 * Vector256<T>.Count;
         }
         T* r0 = c;

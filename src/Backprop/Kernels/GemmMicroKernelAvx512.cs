@@ -15,7 +15,7 @@ internal readonly unsafe struct Avx512Kernel8x2<T> : IGemmMicroKernel<T> where T
     public static int NR => 2 * Vector512<T>.Count;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, T* a, T* b, T* c, nint ldc, bool accumulate)
+    public static void Run(int kc, T* a, nint aRow, nint aStep, T* b, T* c, nint ldc, bool accumulate)
     {
         Vector512<T> c0_0 = default; Vector512<T> c0_1 = default;
         Vector512<T> c1_0 = default; Vector512<T> c1_1 = default;
@@ -28,27 +28,31 @@ internal readonly unsafe struct Avx512Kernel8x2<T> : IGemmMicroKernel<T> where T
         // The tile of C is read (or written) once, after the loop: fetch its lines now, behind the arithmetic.
         for (int i = 0; i < 8; i++)
             for (int line = 0; line * 64 < 2 * Vector512<T>.Count * sizeof(T); line++) Sse.Prefetch0((byte*)(c + i * ldc) + line * 64);
+        // Rows 0–3 from a0 and 4–7 from a4, at offsets 0, aRow, 2·aRow and 3·aRow: each broadcast is one load with an index.
+        T* a0 = a, a4 = a + 4 * aRow;
+        nint aRow2 = 2 * aRow, aRow3 = 3 * aRow;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b + 0 * Vector512<T>.Count);
             var b1 = Vector512.Load(b + 1 * Vector512<T>.Count);
-            var a0 = Vector512.Create(a[0]);
-            c0_0 = Fma(a0, b0, c0_0); c0_1 = Fma(a0, b1, c0_1);
-            var a1 = Vector512.Create(a[1]);
-            c1_0 = Fma(a1, b0, c1_0); c1_1 = Fma(a1, b1, c1_1);
-            var a2 = Vector512.Create(a[2]);
-            c2_0 = Fma(a2, b0, c2_0); c2_1 = Fma(a2, b1, c2_1);
-            var a3 = Vector512.Create(a[3]);
-            c3_0 = Fma(a3, b0, c3_0); c3_1 = Fma(a3, b1, c3_1);
-            var a4 = Vector512.Create(a[4]);
-            c4_0 = Fma(a4, b0, c4_0); c4_1 = Fma(a4, b1, c4_1);
-            var a5 = Vector512.Create(a[5]);
-            c5_0 = Fma(a5, b0, c5_0); c5_1 = Fma(a5, b1, c5_1);
-            var a6 = Vector512.Create(a[6]);
-            c6_0 = Fma(a6, b0, c6_0); c6_1 = Fma(a6, b1, c6_1);
-            var a7 = Vector512.Create(a[7]);
-            c7_0 = Fma(a7, b0, c7_0); c7_1 = Fma(a7, b1, c7_1);
-            a += 8;
+            var x0 = Vector512.Create(a0[0]);
+            c0_0 = Fma(x0, b0, c0_0); c0_1 = Fma(x0, b1, c0_1);
+            var x1 = Vector512.Create(a0[aRow]);
+            c1_0 = Fma(x1, b0, c1_0); c1_1 = Fma(x1, b1, c1_1);
+            var x2 = Vector512.Create(a0[aRow2]);
+            c2_0 = Fma(x2, b0, c2_0); c2_1 = Fma(x2, b1, c2_1);
+            var x3 = Vector512.Create(a0[aRow3]);
+            c3_0 = Fma(x3, b0, c3_0); c3_1 = Fma(x3, b1, c3_1);
+            var x4 = Vector512.Create(a4[0]);
+            c4_0 = Fma(x4, b0, c4_0); c4_1 = Fma(x4, b1, c4_1);
+            var x5 = Vector512.Create(a4[aRow]);
+            c5_0 = Fma(x5, b0, c5_0); c5_1 = Fma(x5, b1, c5_1);
+            var x6 = Vector512.Create(a4[aRow2]);
+            c6_0 = Fma(x6, b0, c6_0); c6_1 = Fma(x6, b1, c6_1);
+            var x7 = Vector512.Create(a4[aRow3]);
+            c7_0 = Fma(x7, b0, c7_0); c7_1 = Fma(x7, b1, c7_1);
+            a0 += aStep;
+            a4 += aStep;
             b += 2 * Vector512<T>.Count;
         }
         T* r0 = c;

@@ -11,25 +11,26 @@ internal readonly unsafe struct PortableKernel4x2<T> : IGemmMicroKernel<T> where
     public static int NR => 2 * Vector<T>.Count;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, T* a, T* b, T* c, nint ldc, bool accumulate)
+    public static void Run(int kc, T* a, nint aRow, nint aStep, T* b, T* c, nint ldc, bool accumulate)
     {
         Vector<T> c0_0 = default; Vector<T> c0_1 = default;
         Vector<T> c1_0 = default; Vector<T> c1_1 = default;
         Vector<T> c2_0 = default; Vector<T> c2_1 = default;
         Vector<T> c3_0 = default; Vector<T> c3_1 = default;
+        nint aRow2 = 2 * aRow, aRow3 = 3 * aRow;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector.Load(b + 0 * Vector<T>.Count);
             var b1 = Vector.Load(b + 1 * Vector<T>.Count);
-            var a0 = new Vector<T>(a[0]);
-            c0_0 = Fma(a0, b0, c0_0); c0_1 = Fma(a0, b1, c0_1);
-            var a1 = new Vector<T>(a[1]);
-            c1_0 = Fma(a1, b0, c1_0); c1_1 = Fma(a1, b1, c1_1);
-            var a2 = new Vector<T>(a[2]);
-            c2_0 = Fma(a2, b0, c2_0); c2_1 = Fma(a2, b1, c2_1);
-            var a3 = new Vector<T>(a[3]);
-            c3_0 = Fma(a3, b0, c3_0); c3_1 = Fma(a3, b1, c3_1);
-            a += 4;
+            var x0 = new Vector<T>(a[0]);
+            c0_0 = Fma(x0, b0, c0_0); c0_1 = Fma(x0, b1, c0_1);
+            var x1 = new Vector<T>(a[aRow]);
+            c1_0 = Fma(x1, b0, c1_0); c1_1 = Fma(x1, b1, c1_1);
+            var x2 = new Vector<T>(a[aRow2]);
+            c2_0 = Fma(x2, b0, c2_0); c2_1 = Fma(x2, b1, c2_1);
+            var x3 = new Vector<T>(a[aRow3]);
+            c3_0 = Fma(x3, b0, c3_0); c3_1 = Fma(x3, b1, c3_1);
+            a += aStep;
             b += 2 * Vector<T>.Count;
         }
         T* r0 = c;

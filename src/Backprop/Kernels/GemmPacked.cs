@@ -11,7 +11,8 @@ namespace Backprop.Kernels;
 /// of A; and the micro-kernel's MR×NR tile of C held in registers across the whole k-block. Each element of C
 /// is loaded and stored once per k-block, each packed element of A used NR times and of B MR times from cache.
 /// Threads split the rows of C (the columns when there are too few rows), each packing its own A block; a product
-/// wider than tall is instead split into column slices, one whole product per thread.
+/// wider than tall is instead split into column slices, one whole product per thread. A row-major A is not packed
+/// but read in place, MR rows at a time (<see cref="ComputeUnit{T, TKernel}"/> says when).
 /// </summary>
 internal static unsafe class GemmPacked
 {
@@ -23,9 +24,6 @@ internal static unsafe class GemmPacked
 
     /// <summary>Bytes of packed B (all of k, up to NC columns) per column block: a share of L3.</summary>
     private const int NCBytes = 4 << 20;
-
-    /// <summary>Elements of B below which one thread packs it (waking a second costs more than the copy).</summary>
-    private const int ParallelPackMin = 1 << 16;
 
     private struct Problem<T> where T : unmanaged
     {
@@ -89,38 +87,29 @@ internal static unsafe class GemmPacked
                     problem.Jc = jc;
                     problem.Cols = Math.Min(nc, n - jc);
                     problem.ColsPadded = RoundUp(problem.Cols, nr);
-                    PackBlockOfB<T, TKernel>(problem, threads);
-                    ComputeBlock<T, TKernel>(problem, threads);
+                    PackAndComputeBlock<T, TKernel>(problem, threads);
                 }
             }
         }
         finally { ArrayPool<T>.Shared.Return(bArray); }
     }
 
-    /// <summary>All k-blocks of op(B)'s current column block; block q (starting at row p0) at PackedB + p0·ColsPadded.</summary>
-    private static void PackBlockOfB<T, TKernel>(Problem<T> problem, int threads)
-        where T : unmanaged, INumber<T> where TKernel : struct, IGemmMicroKernel<T>
-    {
-        int kBlocks = (problem.K + problem.Kb - 1) / problem.Kb;
-        int panels = problem.ColsPadded / TKernel.NR;
-        int halves = threads > 1 && (long)problem.K * problem.Cols >= ParallelPackMin && panels > 1 ? 2 : 1;
-        GemmParallel.For(kBlocks * halves, threads, unit =>
-        {
-            int q = unit / halves, half = unit % halves, nr = TKernel.NR;
-            int p0 = q * problem.Kb, kc = Math.Min(problem.Kb, problem.K - p0);
-            int first = half * panels / halves, last = (half + 1) * panels / halves;
-            int col0 = first * nr, cols = Math.Min(problem.Cols, last * nr) - col0;
-            GemmPacking.PackB<T, TKernel>(problem.B, problem.Ldb, problem.TransB, p0, kc, problem.Jc + col0, cols,
-                problem.PackedB + (nint)p0 * problem.ColsPadded + (nint)first * kc * nr);
-        });
-    }
-
-    /// <summary>The current column block of C, split into units of whole MR-row (or NR-column) panels across threads.</summary>
-    private static void ComputeBlock<T, TKernel>(Problem<T> problem, int threads)
+    /// <summary>
+    /// Packs all k-blocks of op(B)'s current column block (block q, starting at row p0, at PackedB + p0·ColsPadded),
+    /// then computes that block of C in units of whole MR-row (or NR-column) panels. With several threads, both
+    /// phases run in one parallel loop: the packing units come first, each thread that claims a computing unit
+    /// waits until every packing unit is done, so a product wakes its helpers once, not twice, and no thread packs
+    /// B alone while the others wait (at 128×128 on two threads that serial packing was ~2 µs of ~28).
+    /// </summary>
+    private static void PackAndComputeBlock<T, TKernel>(Problem<T> problem, int threads)
         where T : unmanaged, INumber<T> where TKernel : struct, IGemmMicroKernel<T>
     {
         int mr = TKernel.MR, nr = TKernel.NR;
-        int panelsM = (problem.M + mr - 1) / mr, panelsN = problem.ColsPadded / nr;
+        int kBlocks = (problem.K + problem.Kb - 1) / problem.Kb;
+        int panelsN = problem.ColsPadded / nr;
+        int halves = threads > 1 && panelsN > 1 ? 2 : 1;
+        int packUnits = kBlocks * halves;
+        int panelsM = (problem.M + mr - 1) / mr;
         int rowUnits = (panelsM + Math.Max(1, MC / mr) - 1) / Math.Max(1, MC / mr);
         int colUnits = 1;
         if (threads > 1)
@@ -130,9 +119,30 @@ internal static unsafe class GemmPacked
             rowUnits = Math.Min(panelsM, RoundUp(rowUnits, threads));
             if (rowUnits < threads) colUnits = Math.Min(panelsN, (threads + rowUnits - 1) / rowUnits);
         }
-        GemmParallel.For(rowUnits * colUnits, threads, unit =>
+        int packed = 0;
+        GemmParallel.For(packUnits + rowUnits * colUnits, threads, unit =>
         {
-            int r = unit / colUnits, s = unit % colUnits;
+            if (unit < packUnits)
+            {
+                int q = unit / halves, half = unit % halves;
+                int p0 = q * problem.Kb, kc = Math.Min(problem.Kb, problem.K - p0);
+                int first = half * panelsN / halves, last = (half + 1) * panelsN / halves;
+                int packCol0 = first * nr, packCols = Math.Min(problem.Cols, last * nr) - packCol0;
+                try
+                {
+                    GemmPacking.PackB<T, TKernel>(problem.B, problem.Ldb, problem.TransB, p0, kc, problem.Jc + packCol0, packCols,
+                        problem.PackedB + (nint)p0 * problem.ColsPadded + (nint)first * kc * nr);
+                }
+                finally { Interlocked.Increment(ref packed); }   // counted even if it failed: the error surfaces, nothing hangs
+                return;
+            }
+            // Units are claimed in order, so every packing unit is already running on some thread: a short wait.
+            if (Volatile.Read(ref packed) < packUnits)
+            {
+                var spin = new SpinWait();
+                while (Volatile.Read(ref packed) < packUnits) spin.SpinOnce(sleep1Threshold: -1);
+            }
+            int r = (unit - packUnits) / colUnits, s = (unit - packUnits) % colUnits;
             int row0 = r * panelsM / rowUnits * mr, row1 = Math.Min(problem.M, (r + 1) * panelsM / rowUnits * mr);
             int col0 = s * panelsN / colUnits * nr, col1 = Math.Min(problem.Cols, (s + 1) * panelsN / colUnits * nr);
             ComputeUnit<T, TKernel>(problem, row0, row1 - row0, col0, col1 - col0);
@@ -145,7 +155,13 @@ internal static unsafe class GemmPacked
         where T : unmanaged, INumber<T> where TKernel : struct, IGemmMicroKernel<T>
     {
         int mrFull = TKernel.MR, nrFull = TKernel.NR;
-        T[] aArray = ArrayPool<T>.Shared.Rent(RoundUp(rows, mrFull) * problem.Kb + 64 / sizeof(T));
+        // A row-major A is read in place: the kernel broadcasts from MR rows at once, one load each, as from a packed
+        // panel (packing it cost 7% of a 128×128 product). Only a last panel of fewer than MR rows is packed, padded
+        // with zeros. A transposed A stays packed: in place, each step of k would touch a new cache line. So does an A
+        // whose rows lie a multiple of 4 KiB apart: its MR rows then share one L1 set (1024×1024 lost 2–4% in place).
+        bool inPlace = !problem.TransA && (long)problem.Lda * sizeof(T) % 4096 != 0;
+        int fullRows = inPlace ? rows / mrFull * mrFull : 0;
+        T[] aArray = ArrayPool<T>.Shared.Rent(RoundUp(rows - fullRows, mrFull) * problem.Kb + 64 / sizeof(T));
         T* tile = stackalloc T[mrFull * nrFull];
         try
         {
@@ -156,7 +172,8 @@ internal static unsafe class GemmPacked
                 {
                     int kc = Math.Min(problem.Kb, problem.K - p0);
                     bool accumulate = p0 > 0;
-                    GemmPacking.PackA<T, TKernel>(problem.A, problem.Lda, problem.TransA, row0, rows, p0, kc, packedA);
+                    if (fullRows < rows)
+                        GemmPacking.PackA<T, TKernel>(problem.A, problem.Lda, problem.TransA, row0 + fullRows, rows - fullRows, p0, kc, packedA);
                     T* packedB = problem.PackedB + (nint)p0 * problem.ColsPadded;
                     for (int jr = col0; jr < col0 + cols; jr += nrFull)
                     {
@@ -165,15 +182,17 @@ internal static unsafe class GemmPacked
                         for (int ir = 0; ir < rows; ir += mrFull)
                         {
                             int mr = Math.Min(mrFull, rows - ir);
-                            T* aPanel = packedA + (nint)ir * kc;
                             int row = row0 + ir, col = problem.Jc + jr;
+                            bool fromA = ir < fullRows;
+                            T* aPanel = fromA ? problem.A + (nint)row * problem.Lda + p0 : packedA + (nint)(ir - fullRows) * kc;
+                            nint aRow = fromA ? problem.Lda : 1, aStep = fromA ? 1 : mrFull;
                             if (mr == mrFull && nr == nrFull && !problem.TransC)
-                                TKernel.Run(kc, aPanel, bPanel, problem.C + (nint)row * problem.Ldc + col, problem.Ldc, accumulate);
+                                TKernel.Run(kc, aPanel, aRow, aStep, bPanel, problem.C + (nint)row * problem.Ldc + col, problem.Ldc, accumulate);
                             else
                             {
                                 // An edge tile, or C stored transposed: compute the full tile aside, then keep the
                                 // part inside C, where C's layout puts it.
-                                TKernel.Run(kc, aPanel, bPanel, tile, nrFull, false);
+                                TKernel.Run(kc, aPanel, aRow, aStep, bPanel, tile, nrFull, false);
                                 nint rowStride = problem.TransC ? 1 : problem.Ldc, colStride = problem.TransC ? problem.Ldc : 1;
                                 T* corner = problem.C + row * rowStride + col * colStride;
                                 for (int i = 0; i < mr; i++)

@@ -8,13 +8,17 @@ namespace Backprop.Tests.Memory;
 public class StoragePoolTests
 {
     [Fact]
-    public void Large_storage_is_pooled_small_storage_is_not()
+    public void Large_and_mid_size_storage_is_pooled_small_storage_is_not()
     {
         Assert.IsType<PooledStorage<float>>(Tensor.Zeros(32_000).Storage);
+        Assert.IsType<PooledStorage<float>>(Tensor.Zeros(128, 128).Storage);   // 64 KB: a mid-size product
         Assert.IsNotType<PooledStorage<float>>(Tensor.Zeros(1_000).Storage);
-        Assert.True(StoragePool.IsPooled<float>(21_250));    // 85,000 bytes: the large object heap's threshold
-        Assert.False(StoragePool.IsPooled<float>(21_249));
-        Assert.True(StoragePool.IsPooled<double>(10_625));
+        Assert.True(StoragePool.IsPooled<float>(4_096));      // 16 KiB
+        Assert.False(StoragePool.IsPooled<float>(4_095));
+        Assert.True(StoragePool.IsPooled<double>(2_048));
+        Assert.True(StoragePool.IsLarge<float>(21_250));     // 85,000 bytes: the large object heap's threshold
+        Assert.False(StoragePool.IsLarge<float>(21_249));
+        Assert.True(StoragePool.IsLarge<double>(10_625));
     }
 
     [Fact]
@@ -103,6 +107,22 @@ public class StoragePoolPolicyTests
             Thread.Sleep(3);   // the rest of a training step
         }
         Assert.True(arrays.Count <= 10, $"{arrays.Count} distinct arrays for 100 tensors");
+    }
+
+    [Fact]
+    public void A_loop_of_mid_size_products_recycles_their_results()
+    {
+        // 128×128 float results are 64 KB, below the large object heap: without the pool each product took a fresh
+        // gen-0 array (1,000 distinct arrays here, and fresh pages while generation 0 grew). The pool lends them and
+        // collects at most once per MidSizeBytesPerCollection lent (64 of these), so the loop cycles through a few
+        // collections' worth of arrays.
+        StoragePool.ResetPolicy();
+        var a = Tensor.Rand(128, 128);
+        var b = Tensor.Rand(128, 128);
+        var arrays = new HashSet<float[]>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < 1000; i++) arrays.Add(((Storage<float>)a.Mm(b).Storage).Data);
+        int perCollection = (int)(StoragePool.MidSizeBytesPerCollection / (128 * 128 * sizeof(float)));
+        Assert.True(arrays.Count <= 4 * perCollection, $"{arrays.Count} distinct arrays for 1,000 products");
     }
 
     [Fact]

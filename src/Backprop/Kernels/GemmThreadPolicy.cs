@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Backprop.Kernels;
+
+/// <summary>
+/// Whether a matrix product runs on one thread or on several, decided per process by measurement: a second thread pays
+/// for a 1024×1024 product everywhere, but for a 128×128 one (~50 µs) only where waking a helper costs little and
+/// the second core is really free (two vCPUs of one physical core, or another busy process, change the answer).
+/// Products are grouped by size class (the power of two of their multiply-adds); the first products of each class,
+/// after a warm-up, alternate between one thread and all, and once each way has been timed
+/// <see cref="Trials"/> times, the faster (by its best time) is kept for the rest of the process: several threads
+/// only if they take at most <see cref="SplitGain"/> of one thread's time. The measuring costs nothing extra, since
+/// every timed product is one the caller asked for.
+/// </summary>
+/// <remarks>
+/// The environment variable <c>BACKPROP_GEMM_PARALLEL_MIN</c> overrides the measurement: products of at least that
+/// many multiply-adds split across threads, smaller ones run on one (0 splits every product that can be split;
+/// <c>measure</c> or unset keeps the measurement). <c>DOTNET_PROCESSOR_COUNT=1</c> keeps all of the library on one
+/// thread. docs/performance.md, "Matrix products at 128–512".
+/// </remarks>
+internal static class GemmThreadPolicy
+{
+    /// <summary>The environment variable that sets the multiply-adds from which products split.</summary>
+    public const string Variable = "BACKPROP_GEMM_PARALLEL_MIN";
+
+    /// <summary>Multiply-adds below which a product always runs on one thread (~3 µs here: a helper's wake-up costs more).</summary>
+    public const long MeasuredMin = 1L << 16;
+
+    /// <summary>Products of a class run, on both thread counts together, before timing starts (JIT, first page faults).</summary>
+    internal const int WarmUp = 4;
+
+    /// <summary>Timed products each way before a class is decided.</summary>
+    internal const int Trials = 4;
+
+    /// <summary>Several threads are kept when their best time is at most this share of one thread's.</summary>
+    internal const double SplitGain = 0.9;
+
+    private static readonly SizeClass[] Classes = NewClasses();
+    private static long? _override;
+    private static bool _overrideRead;
+
+    /// <summary>The override from <see cref="Variable"/>, or null to measure; tests may set it.</summary>
+    internal static long? ParallelMin
+    {
+        get
+        {
+            if (!Volatile.Read(ref _overrideRead))
+            {
+                _override = Parse(Environment.GetEnvironmentVariable(Variable));
+                Volatile.Write(ref _overrideRead, true);
+            }
+            return _override;
+        }
+        set
+        {
+            _override = value;
+            Volatile.Write(ref _overrideRead, true);
+        }
+    }
+
+    /// <summary>A value of <see cref="Variable"/>: null (measure) when unset, empty or "measure", else a count of multiply-adds.</summary>
+    internal static long? Parse(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Trim().Equals("measure", StringComparison.OrdinalIgnoreCase)) return null;
+        if (long.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long min) && min >= 0) return min;
+        throw new ArgumentException(
+            $"Gemm: the environment variable {Variable}='{value}' is neither a number of multiply-adds (0 or more) nor 'measure'");
+    }
+
+    /// <summary>
+    /// The threads for a product of this many multiply-adds (at most maxThreads), and the size class to report its time
+    /// to through <see cref="Record"/> when it is one of the measured products (−1 otherwise).
+    /// </summary>
+    public static int Choose(long work, int maxThreads, out int measuredClass)
+    {
+        measuredClass = -1;
+        if (maxThreads <= 1 || !GemmParallel.CanSplit) return 1;
+        if (ParallelMin is long min) return work >= min ? maxThreads : 1;
+        if (work < MeasuredMin) return 1;
+        int c = BitOperations.Log2((ulong)work);
+        var size = Classes[c];
+        int verdict = Volatile.Read(ref size.Verdict);
+        if (verdict != 0) return verdict == Split ? maxThreads : 1;
+        measuredClass = c;
+        return (Interlocked.Increment(ref size.Calls) & 1) == 0 ? maxThreads : 1;
+    }
+
+    /// <summary>Reports the time a measured product of the class took on this many threads.</summary>
+    public static void Record(int measuredClass, int threads, long ticks)
+    {
+        var size = Classes[measuredClass];
+        lock (size)
+        {
+            if (size.Verdict != 0 || ++size.Seen <= WarmUp) return;
+            if (threads > 1) (size.BestSplit, size.SplitTrials) = (Math.Min(size.BestSplit, ticks), size.SplitTrials + 1);
+            else (size.BestOne, size.OneTrials) = (Math.Min(size.BestOne, ticks), size.OneTrials + 1);
+            if (size.OneTrials >= Trials && size.SplitTrials >= Trials)
+                Volatile.Write(ref size.Verdict, size.BestSplit <= SplitGain * size.BestOne ? Split : One);
+        }
+    }
+
+    /// <summary>For tests and the benchmark: the decision for a size class so far (true: split, false: one thread, null: undecided).</summary>
+    internal static bool? Decision(long work)
+    {
+        int verdict = Volatile.Read(ref Classes[BitOperations.Log2((ulong)Math.Max(1, work))].Verdict);
+        return verdict == 0 ? null : verdict == Split;
+    }
+
+    /// <summary>For tests: forgets every decision and the override, as at start-up.</summary>
+    internal static void Reset()
+    {
+        for (int c = 0; c < Classes.Length; c++) Classes[c] = new SizeClass();
+        _overrideRead = false;
+    }
+
+    private const int One = 1, Split = 2;
+
+    private static SizeClass[] NewClasses()
+    {
+        var classes = new SizeClass[64];
+        for (int c = 0; c < classes.Length; c++) classes[c] = new SizeClass();
+        return classes;
+    }
+
+    /// <summary>What the products of one size class have shown so far.</summary>
+    private sealed class SizeClass
+    {
+        public int Verdict;                 // 0 undecided, One or Split
+        public int Calls;                   // measured products handed out (odd: one thread, even: all)
+        public int Seen;                    // measured products reported
+        public int OneTrials, SplitTrials;
+        public long BestOne = long.MaxValue, BestSplit = long.MaxValue;
+    }
+}
