@@ -1,0 +1,34 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Backprop.Kernels;
+
+/// <summary>
+/// The transcendental functions (exp, log, tanh, sin, cos, sigmoid) one element at a time, for the browser. There the
+/// library runs in the WebAssembly interpreter, which executes TensorPrimitives' vectorised math (the runtime's
+/// Vector128 exp and friends: widening to double, polynomials, narrowing) as managed IL, most of its vector steps
+/// without an intrinsic: a 2^20-element exp took 0.5 s in Chromium. A plain loop over T.Exp is one interpreter call
+/// into the C library per element, traced by the jiterpreter, and about 20 times faster (docs/performance.md,
+/// "Playground"). Its results are those of TensorPrimitives' own scalar path, which a desktop without SIMD
+/// (DOTNET_EnableHWIntrinsic=0) runs; they may differ from the vectorised path's in the last bit, as the vectorised
+/// paths of different machines (with and without FMA) already do. Exactly rounded ops (add, multiply, max) keep
+/// TensorPrimitives everywhere: the interpreter has intrinsics for their vector steps.
+/// </summary>
+internal static class ScalarMath
+{
+    /// <summary>
+    /// Whether the element-by-element loops run: in the browser, or where BACKPROP_SCALAR_MATH=1 (the tests run the
+    /// kernel tests so on the desktop). Read once per process.
+    /// </summary>
+    public static readonly bool Preferred =
+        OperatingSystem.IsBrowser() || Environment.GetEnvironmentVariable("BACKPROP_SCALAR_MATH") == "1";
+
+    /// <summary>destination[i] = TOp(x[i]); destination may be x itself.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Apply<T, TOp>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IUnaryOp
+    {
+        if (x.Length != destination.Length) throw new ArgumentException("ScalarMath: the source and destination differ in length");
+        for (int i = 0; i < destination.Length; i++) destination[i] = TOp.Invoke(x[i]);
+    }
+}
