@@ -13,7 +13,8 @@ namespace Backprop.Playground.Tests;
 /// `dotnet test tests/Backprop.Playground.Tests -p:PlaygroundSpeed=true --filter PlaygroundKernelSpeed
 /// --logger "console;verbosity=detailed"`. Each op (<see cref="KernelTimings"/>) runs in headless chromium through the
 /// published app and here, in this process, on the desktop runtime; the table gives the fastest round of each (ms per
-/// call), the spread of the rounds and the ratio. BACKPROP_KERNEL_SPEED_OPS (names, comma-separated) picks some. The raw rounds go to BACKPROP_KERNEL_SPEED_OUT when it names a file.
+/// call), the spread of the rounds and the ratio. BACKPROP_KERNEL_SPEED_OPS (names, comma-separated) picks some;
+/// BACKPROP_KERNEL_SPEED_PROFILE names ops to profile in the browser (chromium's sampling profiler, self time by function). The raw rounds go to BACKPROP_KERNEL_SPEED_OUT when it names a file.
 /// </summary>
 [Collection(PlaygroundCollection.Name)]
 public sealed class PlaygroundKernelSpeed(PlaygroundFixture app, ITestOutputHelper output)
@@ -34,6 +35,15 @@ public sealed class PlaygroundKernelSpeed(PlaygroundFixture app, ITestOutputHelp
                 "([name]) => DotNet.invokeMethodAsync('Backprop.Playground', 'MeasureKernel', name, 5, 200)", new object[] { name }))!;
             rows.Add((name, desktop, browser));
             output.WriteLine($"{name,-20} desktop {desktop.Min(),10:0.0000} ms ({desktop.Max(),10:0.0000})  browser {browser.Min(),10:0.000} ms ({browser.Max(),10:0.000})  ×{browser.Min() / desktop.Min(),7:0.0}");
+        }
+
+        // BACKPROP_KERNEL_SPEED_PROFILE=sigmoid_1M,matmul_256: where those ops' time goes in the browser.
+        foreach (var name in (Environment.GetEnvironmentVariable("BACKPROP_KERNEL_SPEED_PROFILE") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (self, total) = await ChromiumProfile.SelfTimeAsync(page, () => page.EvaluateAsync<string>(
+                "([name]) => DotNet.invokeMethodAsync('Backprop.Playground', 'MeasureKernel', name, 5, 200)", new object[] { name }));
+            output.WriteLine($"profile of {name} in the browser ({total} samples), self time:");
+            foreach (var (function, count) in self.Take(15)) output.WriteLine($"  {100.0 * count / total,5:0.0}%  {function}");
         }
 
         var table = new StringBuilder("| op | what | desktop ms | browser ms | browser / desktop |\n|---|---|---|---|---|\n");
