@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Backprop.Kernels;
 
@@ -29,6 +30,24 @@ internal static class ScalarMath
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : IUnaryOp
     {
         if (x.Length != destination.Length) throw new ArgumentException("ScalarMath: the source and destination differ in length");
+        if (typeof(T) == typeof(float) && Float(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(destination), typeof(TOp))) return;
         for (int i = 0; i < destination.Length; i++) destination[i] = TOp.Invoke(x[i]);
+    }
+
+    /// <summary>
+    /// The float loops written out with MathF: the same arithmetic as the ops' generic scalar forms, bit for bit,
+    /// without the generic-math calls (T.One, unary minus) that keep the interpreter from tracing the loop (a 2^20
+    /// sigmoid: 53 ms through the generic form, mostly in the interpreter's dispatch loop). False for other ops.
+    /// </summary>
+    private static bool Float(ReadOnlySpan<float> x, Span<float> d, Type op)
+    {
+        if (op == typeof(SigmoidOp)) for (int i = 0; i < d.Length; i++) d[i] = 1f / (1f + MathF.Exp(-x[i]));
+        else if (op == typeof(ExpOp)) for (int i = 0; i < d.Length; i++) d[i] = MathF.Exp(x[i]);
+        else if (op == typeof(TanhOp)) for (int i = 0; i < d.Length; i++) d[i] = MathF.Tanh(x[i]);
+        else if (op == typeof(LogOp)) for (int i = 0; i < d.Length; i++) d[i] = MathF.Log(x[i]);
+        else if (op == typeof(SinOp)) for (int i = 0; i < d.Length; i++) d[i] = MathF.Sin(x[i]);
+        else if (op == typeof(CosOp)) for (int i = 0; i < d.Length; i++) d[i] = MathF.Cos(x[i]);
+        else return false;
+        return true;
     }
 }
