@@ -5,15 +5,15 @@ using System.Runtime.InteropServices;
 namespace Backprop.Kernels;
 
 /// <summary>
-/// The transcendental functions (exp, log, tanh, sin, cos, sigmoid) one element at a time, for the browser. There the
+/// The float transcendental functions (exp, log, tanh, sin, cos, sigmoid) one element at a time, for the browser. There the
 /// library runs in the WebAssembly interpreter, which executes TensorPrimitives' vectorised math (the runtime's
 /// Vector128 exp and friends: widening to double, polynomials, narrowing) as managed IL, most of its vector steps
-/// without an intrinsic: a 2^20-element exp took 0.5 s in Chromium. A plain loop over T.Exp is one interpreter call
-/// into the C library per element, traced by the jiterpreter, and about 20 times faster (docs/performance.md,
-/// "Playground"). Its results are those of TensorPrimitives' own scalar path, which a desktop without SIMD
-/// (DOTNET_EnableHWIntrinsic=0) runs; they may differ from the vectorised path's in the last bit, as the vectorised
-/// paths of different machines (with and without FMA) already do. Exactly rounded ops (add, multiply, max) keep
-/// TensorPrimitives everywhere: the interpreter has intrinsics for their vector steps.
+/// without an intrinsic: a 2^20-element exp took 0.31 s in Chromium. A plain loop over MathF.Exp is one call into
+/// the C library per element, traced by the jiterpreter: 13 ms (docs/performance.md, "Playground"). Its results are
+/// those of TensorPrimitives' own scalar path, which a desktop without SIMD (DOTNET_EnableHWIntrinsic=0) runs; they
+/// may differ from the vectorised path's in the last bit, as the vectorised paths of different machines (with and
+/// without FMA) already do. Exactly rounded ops (add, multiply, max) keep TensorPrimitives everywhere: the
+/// interpreter has intrinsics for their vector steps.
 /// </summary>
 internal static class ScalarMath
 {
@@ -23,6 +23,13 @@ internal static class ScalarMath
     /// </summary>
     public static readonly bool Preferred =
         OperatingSystem.IsBrowser() || Environment.GetEnvironmentVariable("BACKPROP_SCALAR_MATH") == "1";
+
+    /// <summary>
+    /// Whether T's span ops take the loops: float only. Float64 keeps the vectorised path in the browser too, where
+    /// its results have matched the desktop's bit for bit (the playground's 3×3 Adam page is checked against the lab
+    /// to the last bit) and where speed matters little (the playground's float64 tensors have a handful of elements).
+    /// </summary>
+    public static bool Takes<T>() => Preferred && typeof(T) == typeof(float);
 
     /// <summary>destination[i] = TOp(x[i]); destination may be x itself.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -8,7 +8,7 @@ internal struct ExpOp : IUnaryOp
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x);
     public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (ScalarMath.Preferred) ScalarMath.Apply<T, ExpOp>(x, d);
+        if (ScalarMath.Takes<T>()) ScalarMath.Apply<T, ExpOp>(x, d);
         else TensorPrimitives.Exp(x, d);
     }
 }
@@ -18,7 +18,7 @@ internal struct LogOp : IUnaryOp
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x);
     public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (ScalarMath.Preferred) ScalarMath.Apply<T, LogOp>(x, d);
+        if (ScalarMath.Takes<T>()) ScalarMath.Apply<T, LogOp>(x, d);
         else TensorPrimitives.Log(x, d);
     }
 }
@@ -40,7 +40,7 @@ internal struct SinOp : IUnaryOp
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sin(x);
     public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (ScalarMath.Preferred) ScalarMath.Apply<T, SinOp>(x, d);
+        if (ScalarMath.Takes<T>()) ScalarMath.Apply<T, SinOp>(x, d);
         else TensorPrimitives.Sin(x, d);
     }
 }
@@ -50,7 +50,7 @@ internal struct CosOp : IUnaryOp
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Cos(x);
     public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (ScalarMath.Preferred) ScalarMath.Apply<T, CosOp>(x, d);
+        if (ScalarMath.Takes<T>()) ScalarMath.Apply<T, CosOp>(x, d);
         else TensorPrimitives.Cos(x, d);
     }
 }
@@ -60,7 +60,7 @@ internal struct TanhOp : IUnaryOp
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
     public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (ScalarMath.Preferred) ScalarMath.Apply<T, TanhOp>(x, d);
+        if (ScalarMath.Takes<T>()) ScalarMath.Apply<T, TanhOp>(x, d);
         else TensorPrimitives.Tanh(x, d);
     }
 }
@@ -71,7 +71,7 @@ internal struct SigmoidOp : IUnaryOp
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
     public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (ScalarMath.Preferred) ScalarMath.Apply<T, SigmoidOp>(x, d);
+        if (ScalarMath.Takes<T>()) ScalarMath.Apply<T, SigmoidOp>(x, d);
         else TensorPrimitives.Sigmoid(x, d);
     }
 }

@@ -91,9 +91,11 @@ public sealed class ScalarMathTests
     }
 
     [Fact]
-    public void Is_chosen_in_the_browser_or_by_BACKPROP_SCALAR_MATH_only()
+    public void Is_chosen_for_float_in_the_browser_or_by_BACKPROP_SCALAR_MATH_only()
     {
         bool asked = Environment.GetEnvironmentVariable("BACKPROP_SCALAR_MATH") == "1";
         Assert.Equal(OperatingSystem.IsBrowser() || asked, ScalarMath.Preferred);
+        Assert.Equal(ScalarMath.Preferred, ScalarMath.Takes<float>());
+        Assert.False(ScalarMath.Takes<double>());   // float64 keeps the vectorised path everywhere
     }
 }
