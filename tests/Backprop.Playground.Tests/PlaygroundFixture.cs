@@ -108,6 +108,9 @@ public sealed class PlaygroundFixture : IAsyncLifetime
         };
         foreach (var arg in new[] { "publish", Path.Combine("src", "Backprop.Playground", "Backprop.Playground.csproj"), "-c", "Release", "-o", PublishDir, "-nologo", "-p:PlaygroundBasePath=" + BasePath })
             start.ArgumentList.Add(arg);
+#if PLAYGROUND_SPEED
+        start.ArgumentList.Add("-p:PlaygroundSpeed=true");   // the per-op measurement, callable from JavaScript
+#endif
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

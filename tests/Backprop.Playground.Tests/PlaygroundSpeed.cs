@@ -53,37 +53,12 @@ public sealed class PlaygroundSpeed(PlaygroundFixture app, ITestOutputHelper out
 
         // Where a 2-2-2 step's time goes: chromium's sampling profiler over a 10,000-step run, self time by function
         // (the WebAssembly runtime's functions by name, the jiterpreter's compiled traces as one group).
-        var cdp = await two.Context.NewCDPSessionAsync(two);
-        await cdp.SendAsync("Profiler.enable");
-        await cdp.SendAsync("Profiler.setSamplingInterval", new Dictionary<string, object> { ["interval"] = 100 });
-        await cdp.SendAsync("Profiler.start");
-        await two.ClickAsync("#reset");
-        await two.ClickAsync("#run");
-        await Assertions.Expect(two.GetByTestId("run-time")).ToContainTextAsync("10000 steps");
-        var profile = (await cdp.SendAsync("Profiler.stop"))!.Value.GetProperty("profile");
-        // The runtime's module is the wasm URL with the most functions; its indices are named by the runtime pack's
-        // dotnet.native.js.symbols (the published dotnet.native.wasm is the pack's, not relinked without wasm-tools).
-        // Other wasm modules are the jiterpreter's compiled traces.
-        var nodes = profile.GetProperty("nodes").EnumerateArray().ToList();
-        string runtimeUrl = nodes.Select(n => n.GetProperty("callFrame").GetProperty("url").GetString() ?? "")
-            .Where(u => u.StartsWith("wasm://", StringComparison.Ordinal)).GroupBy(u => u).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault() ?? "";
-        string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        string symbolsFile = Path.Combine(packages, "microsoft.netcore.app.runtime.mono.browser-wasm", Environment.Version.ToString(), "runtimes", "browser-wasm", "native", "dotnet.native.js.symbols");
-        var symbols = File.Exists(symbolsFile)
-            ? File.ReadLines(symbolsFile).Select(l => l.Split(':', 2)).Where(p => p.Length == 2).ToDictionary(p => "wasm-function[" + p[0] + "]", p => p[1])
-            : [];
-        var names = new Dictionary<int, string>();
-        foreach (var node in nodes)
+        var (self, total) = await ChromiumProfile.SelfTimeAsync(two, async () =>
         {
-            var frame = node.GetProperty("callFrame");
-            string name = frame.GetProperty("functionName").GetString() ?? "", url = frame.GetProperty("url").GetString() ?? "";
-            // The runtime's own frames come with its module's URL or none; another module's are a trace.
-            if (url.StartsWith("wasm://", StringComparison.Ordinal) && url != runtimeUrl) name = "(jiterpreter traces)";
-            else if (name.StartsWith("wasm-function[", StringComparison.Ordinal)) name = symbols.GetValueOrDefault(name, name);
-            names[node.GetProperty("id").GetInt32()] = name.Length == 0 ? "(anonymous) " + url : name;
-        }
-        var self = profile.GetProperty("samples").EnumerateArray().Select(s => names[s.GetInt32()]).GroupBy(n => n).Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2).ToList();
-        int total = self.Sum(g => g.Item2);
+            await two.ClickAsync("#reset");
+            await two.ClickAsync("#run");
+            await Assertions.Expect(two.GetByTestId("run-time")).ToContainTextAsync("10000 steps");
+        });
         output.WriteLine($"profile of 10,000 2-2-2 steps ({total} samples), self time:");
         foreach (var (name, count) in self.Take(25)) output.WriteLine($"  {100.0 * count / total,5:0.0}%  {name}");
 

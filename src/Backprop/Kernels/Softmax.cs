@@ -37,12 +37,12 @@ internal static class Softmax
                 {
                     var yr = ys.Slice(r * inner, inner);
                     TensorPrimitives.Subtract(xs.Slice(r * inner, inner), max, yr);
-                    TensorPrimitives.Exp(yr, yr);
+                    ExpOp.Invoke<T>(yr, yr);
                     TensorPrimitives.Add(sum, yr, sum);
                 }
                 if (log)
                 {
-                    TensorPrimitives.Log(sum, sum);
+                    LogOp.Invoke<T>(sum, sum);
                     for (int r = 0; r < n; r++)
                     {
                         var yr = ys.Slice(r * inner, inner);
@@ -69,7 +69,7 @@ internal static class Softmax
     {
         var max = TensorPrimitives.Max(x);   // NaN if any is NaN: the row then comes out all NaN, as in PyTorch
         TensorPrimitives.Subtract(x, max, y);
-        TensorPrimitives.Exp(y, y);
+        ExpOp.Invoke<T>(y, y);
         var sum = TensorPrimitives.Sum<T>(y);
         if (log)
         {
@@ -116,7 +116,7 @@ internal static class Softmax
                     var dr = dxs.Slice(r * inner, inner);
                     if (log)
                     {
-                        TensorPrimitives.Exp(yr, dr);
+                        ExpOp.Invoke<T>(yr, dr);
                         TensorPrimitives.Multiply(dr, sum, dr);
                         TensorPrimitives.Subtract(gr, dr, dr);
                     }
@@ -139,7 +139,7 @@ internal static class Softmax
         if (log)
         {
             var sum = TensorPrimitives.Sum(g);
-            TensorPrimitives.Exp(y, dx);
+            ExpOp.Invoke<T>(y, dx);
             TensorPrimitives.Multiply(dx, sum, dx);
             TensorPrimitives.Subtract(g, dx, dx);
         }

@@ -6,13 +6,21 @@ namespace Backprop.Kernels;
 internal struct ExpOp : IUnaryOp
 {
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x);
-    public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Exp(x, d);
+    public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (ScalarMath.Takes<T>()) ScalarMath.Apply<T, ExpOp>(x, d);
+        else TensorPrimitives.Exp(x, d);
+    }
 }
 
 internal struct LogOp : IUnaryOp
 {
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x);
-    public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, d);
+    public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (ScalarMath.Takes<T>()) ScalarMath.Apply<T, LogOp>(x, d);
+        else TensorPrimitives.Log(x, d);
+    }
 }
 
 internal struct SqrtOp : IUnaryOp
@@ -30,26 +38,42 @@ internal struct AbsOp : IUnaryOp
 internal struct SinOp : IUnaryOp
 {
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sin(x);
-    public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sin(x, d);
+    public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (ScalarMath.Takes<T>()) ScalarMath.Apply<T, SinOp>(x, d);
+        else TensorPrimitives.Sin(x, d);
+    }
 }
 
 internal struct CosOp : IUnaryOp
 {
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Cos(x);
-    public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Cos(x, d);
+    public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (ScalarMath.Takes<T>()) ScalarMath.Apply<T, CosOp>(x, d);
+        else TensorPrimitives.Cos(x, d);
+    }
 }
 
 internal struct TanhOp : IUnaryOp
 {
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
-    public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh(x, d);
+    public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (ScalarMath.Takes<T>()) ScalarMath.Apply<T, TanhOp>(x, d);
+        else TensorPrimitives.Tanh(x, d);
+    }
 }
 
 /// <summary>1 / (1 + e^-x).</summary>
 internal struct SigmoidOp : IUnaryOp
 {
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
-    public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, d);
+    public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (ScalarMath.Takes<T>()) ScalarMath.Apply<T, SigmoidOp>(x, d);
+        else TensorPrimitives.Sigmoid(x, d);
+    }
 }
 
 /// <summary>max(x, 0); NaN stays NaN, as in torch.relu.</summary>
