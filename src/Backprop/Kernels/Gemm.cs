@@ -46,10 +46,17 @@ internal static class Gemm
         : Vector256.IsHardwareAccelerated && Fma.IsSupported ? GemmPath.Avx2
         : GemmPath.Portable;
 
+    /// <summary>
+    /// Tests only: lets a forced AVX-512 path run where the hardware lacks it, on Vector512's software fallback (the
+    /// same arithmetic, element by element), so that its micro-kernel is checked on every machine. Never read by the
+    /// automatic choice (<see cref="BestPath"/>).
+    /// </summary>
+    internal static bool EmulateAvx512ForTests;
+
     /// <summary>Whether a path can run here (a forced path that cannot throws).</summary>
     public static bool IsSupported(GemmPath path) => path switch
     {
-        GemmPath.Avx512 => Avx512F.IsSupported,
+        GemmPath.Avx512 => Avx512F.IsSupported || EmulateAvx512ForTests,
         GemmPath.Avx2 => Avx2.IsSupported && Fma.IsSupported,
         _ => true,
     };

@@ -186,6 +186,29 @@ public class GemmPathTests
     }
 
     [Fact]
+    public void The_avx512_micro_kernel_is_checked_on_every_machine()
+    {
+        // Where the hardware has no AVX-512 the theories above skip that path; its micro-kernel is written with
+        // Vector512, whose software fallback computes the same thing slowly: run it so, on a few of the odd shapes.
+        bool emulated = !Gemm.IsSupported(GemmPath.Avx512);
+        Gemm.EmulateAvx512ForTests = true;
+        try
+        {
+            foreach (var s in new[] { Shapes[2], Shapes[8], Shapes[10], Shapes[11] })
+                foreach (bool transA in new[] { false, true })
+                {
+                    Check<float>(GemmPath.Avx512, 1, s[0], s[1], s[2], transA, !transA, 3, 1e-5);
+                    Check<double>(GemmPath.Avx512, 2, s[0], s[1], s[2], transA, transA, 0, 1e-12);
+                }
+        }
+        finally
+        {
+            Gemm.EmulateAvx512ForTests = false;
+        }
+        Assert.Equal(emulated, !Gemm.IsSupported(GemmPath.Avx512));
+    }
+
+    [Fact]
     public void Unsupported_forced_path_throws_rather_than_fall_back()
     {
         if (Gemm.IsSupported(GemmPath.Avx512)) return;
