@@ -26,8 +26,10 @@ internal readonly unsafe struct Avx512Kernel8x2<T> : IGemmMicroKernel<T> where T
         Vector512<T> c6_0 = default; Vector512<T> c6_1 = default;
         Vector512<T> c7_0 = default; Vector512<T> c7_1 = default;
         // The tile of C is read (or written) once, after the loop: fetch its lines now, behind the arithmetic.
-        for (int i = 0; i < 8; i++)
-            for (int line = 0; line * 64 < 2 * Vector512<T>.Count * sizeof(T); line++) Sse.Prefetch0((byte*)(c + i * ldc) + line * 64);
+        // (Where SSE is off the kernel can only be running on Vector512's software fallback, in a test: no prefetch.)
+        if (Sse.IsSupported)
+            for (int i = 0; i < 8; i++)
+                for (int line = 0; line * 64 < 2 * Vector512<T>.Count * sizeof(T); line++) Sse.Prefetch0((byte*)(c + i * ldc) + line * 64);
         // Rows 0–3 from a0 and 4–7 from a4, at offsets 0, aRow, 2·aRow and 3·aRow: each broadcast is one load with an index.
         T* a0 = a, a4 = a + 4 * aRow;
         nint aRow2 = 2 * aRow, aRow3 = 3 * aRow;
