@@ -27,6 +27,15 @@ internal static class GemmThreadPolicy
     /// <summary>Multiply-adds below which a product always runs on one thread (~3 µs here: a helper's wake-up costs more).</summary>
     public const long MeasuredMin = 1L << 16;
 
+    /// <summary>
+    /// Products of this many multiply-adds or more (a 256×256×256 product: ~0.4 ms on one core) split without
+    /// measuring: a helper's wake-up is then a few percent of the work at most, and where the second core is busy the
+    /// split measured no slower than one thread (issue 20's loaded runs). Measuring them would cost several single-threaded products
+    /// of milliseconds each, more than a short run of such products can win back (the benchmark's gemm_512 and
+    /// gemm_1024 fell from ~165 to ~110 GFLOP/s while their classes were still being measured).
+    /// </summary>
+    public const long SplitAlwaysMin = 1L << 24;
+
     /// <summary>Products of a class run, on both thread counts together, before timing starts (JIT, first page faults).</summary>
     internal const int WarmUp = 4;
 
@@ -78,6 +87,7 @@ internal static class GemmThreadPolicy
         if (maxThreads <= 1 || !GemmParallel.CanSplit) return 1;
         if (ParallelMin is long min) return work >= min ? maxThreads : 1;
         if (work < MeasuredMin) return 1;
+        if (work >= SplitAlwaysMin) return maxThreads;
         int c = BitOperations.Log2((ulong)work);
         var size = Classes[c];
         int verdict = Volatile.Read(ref size.Verdict);

@@ -59,6 +59,17 @@ public sealed class GemmThreadPolicyTests : IDisposable
         Assert.Equal(-1, measured);
     }
 
+    [Fact]
+    public void Large_products_split_without_measuring()
+    {
+        int all = GemmParallel.CanSplit ? 2 : 1;
+        Assert.Equal(all, GemmThreadPolicy.Choose(GemmThreadPolicy.SplitAlwaysMin, 2, out int measured));
+        Assert.Equal(-1, measured);
+        Assert.Equal(all, GemmThreadPolicy.Choose(1L << 30, 2, out measured));   // a 1024×1024×1024 product
+        Assert.Equal(-1, measured);
+        Assert.Null(GemmThreadPolicy.Decision(1L << 30));   // nothing measured, nothing cached
+    }
+
     [SkippableFact]
     public void A_size_class_splits_when_two_threads_took_at_most_nine_tenths_of_one_threads_time()
     {
