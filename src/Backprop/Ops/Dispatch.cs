@@ -212,8 +212,7 @@ internal static class Dispatch
             case DType.Float64: kernel.Run(Lend<double>(a), Lend<double>(b), Lend<double>(c), Lend<double>(d), Lend<double>(e), Lend<double>(f)); break;
             default: throw Unsupported(a.DType, "a floating-point dtype");
         }
-        KeepAlive(a, b, c);
-        KeepAlive(d!, e, f);
+        KeepAlive(a, b, c, d, e, f);
     }
 
     /// <summary>Runs kernel with the Bool condition over a, b and result, all three of result's dtype.</summary>
@@ -300,12 +299,14 @@ internal static class Dispatch
     private static Lent<T> Lend<T>(Tensor? t) where T : unmanaged => t is null ? default : new Lent<T>(t);
 
     // The one GC.KeepAlive of the op layer: the operands stay reachable until every kernel that had their arrays is done.
-    private static void KeepAlive(Tensor a, Tensor? b, Tensor? c, Tensor? d = null)
+    private static void KeepAlive(Tensor a, Tensor? b, Tensor? c, Tensor? d = null, Tensor? e = null, Tensor? f = null)
     {
         GC.KeepAlive(a);
         GC.KeepAlive(b);
         GC.KeepAlive(c);
         GC.KeepAlive(d);
+        GC.KeepAlive(e);
+        GC.KeepAlive(f);
     }
 
     private static ArgumentException Unsupported(DType dtype, string expected)

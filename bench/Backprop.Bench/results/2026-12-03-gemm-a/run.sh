@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# usage: gemm-final.sh OUTDIR ROUNDS — alternates before/after Backprop, PyTorch and TorchSharp at 1 and 2 threads
+# usage: run.sh OUTDIR ROUNDS — alternates before/after Backprop, PyTorch and TorchSharp at 1 and 2 threads
 out=$1; rounds=$2; mkdir -p $out
 nice -n -19 dotnet /tmp/gemm-e/Backprop.Bench.dll --machine-limits > $out/limits.json 2>/dev/null
 for r in $(seq 1 $rounds); do
