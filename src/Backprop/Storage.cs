@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Backprop;
 
 /// <summary>
@@ -15,10 +17,10 @@ internal abstract class Storage(DType dtype)
 
     /// <summary>
     /// For a storage an op made for its result, its place in the order such storages were made
-    /// (<see cref="BornSoFar"/>): every pooled one, and every other one made while a backward pass runs; 0 for the
+    /// (<see cref="PassBegun"/>): every pooled one, and every other one made while a backward pass runs; 0 for the
     /// rest (a caller's array, a small result made outside backward). An ownership fact the op layer gives the
     /// engine: a backward pass takes as a leaf's Grad, without a copy, a gradient whose storage was born during the
-    /// pass, so nothing made before the pass can share it.
+    /// pass, so nothing made before the pass can share it. Numbers only grow; storages made at once may share one.
     /// </summary>
     public long Birth { get; private protected init; }
 
@@ -26,23 +28,46 @@ internal abstract class Storage(DType dtype)
 
     // Backward passes running in the process (Engine): while any runs, small results are numbered too, so that a
     // small parameter's gradient is taken as its Grad without a copy (eight copies a step in the 2-2-2 network).
-    // Outside backward a small result costs no atomic increment.
+    // Outside backward a small result costs nothing; inside, a plain read: it takes the number of the newest birth
+    // or pass start, which is enough to tell it from everything made before a pass began.
     private static int _passesRunning;
 
-    /// <summary>Called by the engine as a pass begins, before it reads <see cref="BornSoFar"/>.</summary>
-    public static void PassBegun() => Interlocked.Increment(ref _passesRunning);
+    /// <summary>
+    /// Called by the engine as a pass begins; returns the pass's own number, unique to it, which every storage born
+    /// from now on reaches or passes and no storage born before does (<see cref="BornBefore"/>), and how many passes
+    /// run now, this one included.
+    /// </summary>
+    public static long PassBegun(out int running)
+    {
+        running = Interlocked.Increment(ref _passesRunning);
+        if (CountSmallBirths) Interlocked.Increment(ref _passNumbers);
+        return Interlocked.Increment(ref _born);
+    }
 
     /// <summary>Called by the engine as a pass ends.</summary>
     public static void PassEnded() => Interlocked.Decrement(ref _passesRunning);
 
-    /// <summary>How many storages with a birth number have been made: a pass that reads it first knows the ones born after.</summary>
-    public static long BornSoFar => Volatile.Read(ref _born);
+    /// <summary>True when this storage was made before the pass that <see cref="PassBegun"/> numbered passNumber.</summary>
+    public bool BornBefore(long passNumber) => Birth < passNumber;
 
     /// <summary>The next birth number.</summary>
     private protected static long NextBirth() => Interlocked.Increment(ref _born);
 
-    /// <summary>The birth number of a small (unpooled) result: one while a backward pass runs, else 0.</summary>
-    private protected static long BirthOfSmall() => Volatile.Read(ref _passesRunning) == 0 ? 0 : NextBirth();
+    /// <summary>
+    /// While set, a small result made during backward takes a number of its own, so that <see cref="BornSoFar"/>
+    /// counts it: for tests that count what a pass makes (they run alone). Off, it costs no atomic increment.
+    /// </summary>
+    internal static bool CountSmallBirths;
+
+    private static long _passNumbers;   // numbers given to passes while CountSmallBirths is set
+
+    /// <summary>With <see cref="CountSmallBirths"/> set, how many storages have been numbered (the passes' numbers left out).</summary>
+    internal static long BornSoFar => Volatile.Read(ref _born) - Volatile.Read(ref _passNumbers);
+
+    /// <summary>The birth number of a small (unpooled) result: the newest number while a backward pass runs, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private protected static long BirthOfSmall()
+        => Volatile.Read(ref _passesRunning) == 0 ? 0 : CountSmallBirths ? NextBirth() : Volatile.Read(ref _born);
 
     /// <summary>A storage of length elements, zero-filled unless clear is false (for callers that write every element).</summary>
     public static Storage Allocate(DType dtype, int length, bool clear = true) => dtype switch

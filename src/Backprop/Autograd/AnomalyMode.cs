@@ -36,10 +36,10 @@ internal static class AnomalyMode
     internal static void ScopeClosed() => Interlocked.Decrement(ref _openScopes);
 
     /// <summary>Keeps the stack of the forward call that created node (frames below the library's entry point).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RecordForwardStack(Node node)
     {
-        if (!IsEnabled) return;
-        ForwardStacks.AddOrUpdate(node, CallerStack());
+        if (IsEnabled) ForwardStacks.AddOrUpdate(node, CallerStack());   // inlined: recording an op pays one field read
     }
 
     /// <summary>The forward stack recorded for node, or null when it was made outside anomaly mode.</summary>
@@ -74,7 +74,9 @@ internal static class AnomalyMode
     /// <summary>The current stack from the first frame that calls into the library (the public op the user called) down to Main.</summary>
     private static string CallerStack()
     {
-        var frames = new StackTrace(skipFrames: 2, fNeedFileInfo: true).GetFrames();
+        // Only this method's own frame is skipped by count: how many library frames lie above the op depends on
+        // what the JIT inlined (RecordForwardStack is inlined into every recording).
+        var frames = new StackTrace(skipFrames: 1, fNeedFileInfo: true).GetFrames();
         var library = typeof(Node).Assembly;
         int first = 0;
         // Skip the library's own frames on top, keeping the outermost one: the op the user's code called.

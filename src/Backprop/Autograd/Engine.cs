@@ -64,8 +64,6 @@ internal sealed class Engine
         var task = GraphTask.Rent();
         var ready = task.Ready;
         _task = task;
-        Storage.PassBegun();   // results made from here on are numbered: a leaf may take them (MayTake)
-        task.BornAfter = Storage.BornSoFar;
         try
         {
             Discover(roots, task);
@@ -100,7 +98,6 @@ internal sealed class Engine
         }
         finally
         {
-            Storage.PassEnded();
             _task = null;
             task.Return();   // a failed pass's half-summed buffers go with its states
         }
@@ -132,19 +129,31 @@ internal sealed class Engine
             if (!task.StateOf(node).MustRun) return;   // a target whose inputs lead to no other target
         }
 
+        if (AnomalyMode.IsEnabled) ApplyAnnotated(node, grad);
+        else
+        {
+            node.CheckSaved();
+            node.Apply(grad, this);
+        }
+        if (!retainGraph) node.Release();
+    }
+
+    // Apart from Execute, so that the usual step has no exception handler around it.
+    private void ApplyAnnotated(Node node, Tensor grad)
+    {
         try
         {
             node.CheckSaved();
             node.Apply(grad, this);
         }
-        catch (Exception e) when (AnomalyMode.IsEnabled && AnomalyMode.Annotate(node, e))
+        catch (Exception e) when (AnomalyMode.Annotate(node, e))
         {
             throw;   // not reached: Annotate adds the forward stack to e.Data and returns false, so e propagates as it was
         }
-        if (!retainGraph) node.Release();
     }
 
     /// <summary>Called by a node for each of its inputs: reduces the gradient to the input's shape and adds it to the next node's buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // once per edge; its few callers are the nodes' Apply
     internal void Deliver(Node from, int input, Tensor? grad)
     {
         if (AnomalyMode.IsEnabled) AnomalyMode.CheckGradient(from, input, grad);
@@ -160,7 +169,8 @@ internal sealed class Engine
     {
         var leaf = node.Variable;
         // Passes on other threads may reach the same leaf: one sum at a time, so that no contribution is lost.
-        lock (node.Gate)
+        node.Enter();
+        try
         {
             if (_createGraph)
             {
@@ -177,6 +187,10 @@ internal sealed class Engine
             // Grad mode is already off here: Run turned it off for a pass that does not create a graph.
             if (leaf.Grad.RequiresGrad) leaf.Grad = leaf.Grad.Detach().Add(grad);
             else leaf.Grad.AddInPlaceUnchecked(grad);
+        }
+        finally
+        {
+            node.Exit();
         }
     }
 
@@ -235,22 +249,18 @@ internal sealed class Engine
 
         [ThreadStatic] private static GraphTask? _cached;
 
-        // A node's index in _states is kept in the node's PassSlot (this pass's id and the index in one long, written
-        // whole). While this pass is the only one that has run since it started, a slot holding another id can only be
-        // stale, and the slot is all the record a pass needs: no hash per node. Once another pass may have written
-        // slots (a pass on another thread, or one started by a hook), this pass keeps a dictionary, built from the
-        // nodes it visited in order, and reads it wherever its slot was overwritten.
-        private const int IndexBits = 24;
-        private const long IndexMask = (1L << IndexBits) - 1;
-        private static readonly Lock Passes = new();
-        private static long _lastId;    // the newest pass's id; under Passes
-        private static int _running;    // passes begun and not yet returned; under Passes
-        private long _id;
-        private bool _shared;           // another pass may have written slots of this pass's nodes: _index is the record
+        // Where a pass keeps its nodes' states. A pass that began while no other was running is alone: it keeps each
+        // node's state in the node itself (Node.PassState, stamped with the pass's number in Node.PassSlot), with no
+        // lookup, and clears it as it ends. Every pass that begins while another runs (on another thread, or started
+        // by a hook) is shared: it keeps its states in its own array, found through a dictionary, and writes nothing
+        // into the nodes. So at most one pass writes nodes at a time, and none reads another's states. Passes are
+        // counted and numbered by Storage (PassBegun, PassEnded), whose atomic updates also order one pass's writes
+        // to the nodes before the next's.
+        private bool _shared;
 
-        private readonly List<Entry> _visited = [];
         private readonly Dictionary<Node, int> _index = new(ReferenceEqualityComparer.Instance);
-        private NodeState[] _states = new NodeState[16];
+        private NodeState[] _states = new NodeState[16];   // a shared pass's states, in the order it visited the nodes
+        private int _visited;                               // how many of _states are this pass's
 
         public readonly List<Entry> Order = [];
         public readonly Stack<Entry> Pending = new();
@@ -258,21 +268,26 @@ internal sealed class Engine
 
         public readonly List<Storage> Escaped = [];
 
-        public long BornAfter;
+        // From Storage.PassBegun, unique to the pass: storages born during the pass have this number or a later one.
+        public long Number;
 
         /// <summary>True the first time this pass meets node, which then gets a fresh state.</summary>
         public bool Visit(Node node)
         {
-            if (Volatile.Read(ref node.PassSlot) >> IndexBits == _id) return false;
-            // A slot with another id: stale, unless a pass that began after this one may have overwritten it.
-            if (!_shared && Volatile.Read(ref _lastId) != _id) Share();
-            int count = _visited.Count;
-            if (count > IndexMask && !_shared) Share();   // the slot cannot hold the index
-            if (_shared && !_index.TryAdd(node, count)) return false;
-            _visited.Add(new(node));
+            if (_shared) return VisitShared(node);
+            if (node.PassSlot == Number) return false;
+            node.PassSlot = Number;
+            node.PassState = default;
+            return true;
+        }
+
+        private bool VisitShared(Node node)
+        {
+            int count = _visited;
+            if (!_index.TryAdd(node, count)) return false;
             if (count == _states.Length) Array.Resize(ref _states, 2 * count);
             _states[count] = default;
-            if (count <= IndexMask) Volatile.Write(ref node.PassSlot, _id << IndexBits | (uint)count);
+            _visited = count + 1;
             return true;
         }
 
@@ -280,52 +295,59 @@ internal sealed class Engine
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public ref NodeState StateOf(Node node)
         {
-            long slot = Volatile.Read(ref node.PassSlot);
-            if (slot >> IndexBits == _id) return ref _states[(int)(slot & IndexMask)];
-            Share();
-            return ref _states[_index[node]];
+            if (!_shared) return ref node.PassState;
+            return ref SharedStateOf(node);
         }
 
-        /// <summary>From now on the dictionary is the record of which state is whose.</summary>
-        private void Share()
-        {
-            if (_shared) return;
-            for (int i = 0; i < _visited.Count; i++) _index.Add(_visited[i].Node, i);
-            _shared = true;
-        }
+        // Out of line: a lone pass never comes here, and StateOf is inlined at every edge.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private ref NodeState SharedStateOf(Node node) => ref _states[_index[node]];
 
         public bool MayTake(Tensor grad, Tensor leaf)
         {
             var storage = grad.Storage;
-            if (storage.Birth <= BornAfter || grad.StorageOffset != 0 || grad.Numel != storage.Length || !grad.IsContiguous
-                || grad.DType != leaf.DType || grad.RequiresGrad || Escaped.Contains(storage))
+            if (storage.BornBefore(Number) || grad.StorageOffset != 0 || grad.Numel != storage.Length || !grad.IsContiguous
+                || grad.DType != leaf.DType || grad.RequiresGrad || HasEscaped(storage))
                 return false;
             Escaped.Add(storage);
             return true;
+        }
+
+        // By reference, without List.Contains's virtual Equals per element: a step takes one gradient per parameter.
+        private bool HasEscaped(Storage storage)
+        {
+            foreach (var escaped in Escaped)
+                if (ReferenceEquals(escaped, storage)) return true;
+            return false;
         }
 
         public static GraphTask Rent()
         {
             var task = _cached ?? new GraphTask();
             _cached = null;
-            // One lock orders every pass's start against every other's: a pass that saw no other running gets the
-            // newest id, so any pass that begins later changes _lastId before it writes a slot (2^39 passes before an
-            // id could repeat).
-            lock (Passes)
-            {
-                task._id = ++_lastId;
-                task._shared = ++_running > 1;
-            }
+            // Alone only if no other pass was running as it began: the nodes it writes were last written by a pass
+            // that has returned. Results made from here on are numbered, so a leaf may take them (MayTake).
+            task.Number = Storage.PassBegun(out int running);
+            task._shared = running > 1;
             return task;
         }
 
         public void Return()
         {
-            lock (Passes) _running--;
-            Array.Clear(_states, 0, _visited.Count);   // no gradient kept alive by a finished pass
+            // No gradient kept alive by a finished pass: a lone pass clears the nodes it visited (each is in Order once
+            // the walk is complete, and none holds a gradient before that), a shared one its array.
+            if (!_shared)
+            {
+                foreach (var (node, _) in Order) node.PassState = default;
+            }
+            else
+            {
+                Array.Clear(_states, 0, _visited);
+                _visited = 0;
+                _index.Clear();
+            }
+            Storage.PassEnded();
             if (Order.Count > MaxRetained) return;
-            _visited.Clear();
-            _index.Clear();
             Order.Clear();
             Pending.Clear();
             Ready.Clear();
@@ -335,7 +357,7 @@ internal sealed class Engine
     }
 
     /// <summary>What one pass knows of one node.</summary>
-    private struct NodeState
+    internal struct NodeState
     {
         public Tensor? Buffer;      // the gradients delivered so far, summed
         public int Dependencies;    // edges into the node not yet delivered

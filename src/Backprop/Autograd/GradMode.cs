@@ -6,10 +6,17 @@ internal static class GradMode
     // Null (no entry) means enabled, the default on every new flow. Turning it back on removes the entry, so the
     // execution context goes back to what it was (often none at all) instead of holding a boxed false; the
     // sentinel avoids boxing a bool on every write.
-    private static readonly AsyncLocal<object?> Disabled = new();
+    private static readonly AsyncLocal<object?> Disabled = new(OnChanged);
     private static readonly object Off = new();
 
-    public static bool IsEnabled => Disabled.Value is null;
+    // The flow's value mirrored on its thread: the runtime calls OnChanged on a thread whenever the value it sees
+    // changes, by a write or because another execution context took over the thread (an await resuming, a pool
+    // work item). Every op reads the mode; a thread-static read costs a fraction of an AsyncLocal lookup.
+    [ThreadStatic] private static bool t_disabled;
+
+    private static void OnChanged(AsyncLocalValueChangedArgs<object?> change) => t_disabled = change.CurrentValue is not null;
+
+    public static bool IsEnabled => !t_disabled;
 
     /// <summary>
     /// Sets the mode for this flow. Writing an AsyncLocal copies the execution context (an allocation), so a write

@@ -9,19 +9,26 @@ public abstract class Node
 {
     // One edge per input: the input's node (null where no gradient is needed) and the shape and dtype a gradient
     // must be fitted to. Most ops have one or two inputs, so the first two live in fields; any more in an array.
+    // The dtypes sit apart from the edges so that the runtime packs them with the other small fields: every op
+    // recorded allocates a node, and its size is what a small network's step pays for in allocation.
     private readonly int _inputCount;
     private readonly InputEdge _input0, _input1;
-    private readonly InputEdge[]? _moreInputs;
+    private readonly DType _dtype0, _dtype1;
+    private readonly (InputEdge Edge, DType DType)[]? _moreInputs;
     private SavedTensors _saved;
     private bool _released;
+
+    // The op's declaration (OpDecl), or the name of a node named at run time (string): one field for both.
+    private readonly object _declaration;
 
     internal List<Func<Tensor, Tensor?>>? PreHooks;
 
     /// <summary>
-    /// The last backward pass that reached this node and the node's index in that pass's states, packed in one long so
-    /// that it is read and written whole: a cache of the pass's own lookup (Engine.GraphTask), never the only record.
+    /// The id of the last lone backward pass that reached this node, and that pass's state of it: a pass that runs
+    /// while no other does keeps its states here (Engine.GraphTask); passes that overlap another keep their own.
     /// </summary>
     internal long PassSlot;
+    internal Engine.NodeState PassState;
 
     /// <summary>
     /// A node for an op with one tensor input; numberOperand adds a second input with no edge, the number of
@@ -29,50 +36,50 @@ public abstract class Node
     /// </summary>
     private protected Node(OpDecl op, Tensor input, SavedTensors saved, bool numberOperand)
     {
-        Op = op;
-        Name = op.GradFn;
+        _declaration = op;
         _inputCount = numberOperand ? 2 : 1;
-        _input0 = new InputEdge(input);
+        (_input0, _dtype0) = (new InputEdge(input), input.DType);
         _saved = saved;
     }
 
     private protected Node(OpDecl op, Tensor a, Tensor b, SavedTensors saved)
     {
-        Op = op;
-        Name = op.GradFn;
+        _declaration = op;
         _inputCount = 2;
-        _input0 = new InputEdge(a);
-        _input1 = new InputEdge(b);
+        (_input0, _dtype0) = (new InputEdge(a), a.DType);
+        (_input1, _dtype1) = (new InputEdge(b), b.DType);
         _saved = saved;
     }
 
-    private protected Node(OpDecl op, Tensor[] inputs, SavedTensors saved) : this(op.GradFn, inputs, saved) => Op = op;
+    private protected Node(OpDecl op, Tensor[] inputs, SavedTensors saved) : this((object)op, inputs, saved) { }
 
     /// <summary>A node named at run time, not by the catalog: a custom Function's nodes (its class name + "Backward").</summary>
-    private protected Node(string name, Tensor[] inputs, SavedTensors saved)
+    private protected Node(string name, Tensor[] inputs, SavedTensors saved) : this((object)name, inputs, saved) { }
+
+    private Node(object declaration, Tensor[] inputs, SavedTensors saved)
     {
-        Name = name;
+        _declaration = declaration;
         _inputCount = inputs.Length;
-        if (inputs.Length > 0) _input0 = new InputEdge(inputs[0]);
-        if (inputs.Length > 1) _input1 = new InputEdge(inputs[1]);
+        if (inputs.Length > 0) (_input0, _dtype0) = (new InputEdge(inputs[0]), inputs[0].DType);
+        if (inputs.Length > 1) (_input1, _dtype1) = (new InputEdge(inputs[1]), inputs[1].DType);
         if (inputs.Length > 2)
         {
-            _moreInputs = new InputEdge[inputs.Length - 2];
-            for (int i = 2; i < inputs.Length; i++) _moreInputs[i - 2] = new InputEdge(inputs[i]);
+            _moreInputs = new (InputEdge, DType)[inputs.Length - 2];
+            for (int i = 2; i < inputs.Length; i++) _moreInputs[i - 2] = (new InputEdge(inputs[i]), inputs[i].DType);
         }
         _saved = saved;
     }
 
-    private protected Node(string name) => Name = name;
+    private protected Node(string name) => _declaration = name;
 
     /// <summary>The op's backward name as PyTorch prints it, e.g. "MulBackward0".</summary>
-    public string Name { get; }
+    public string Name => _declaration as string ?? ((OpDecl)_declaration).GradFn;
 
     /// <summary>
     /// The declaration of the op this node is the backward of (its <see cref="OpDecl.GradFn"/> is <see cref="Name"/>);
     /// null for the nodes named at run time: custom Functions, module hooks, AccumulateGrad.
     /// </summary>
-    internal OpDecl? Op { get; }
+    internal OpDecl? Op => _declaration as OpDecl;
 
     /// <summary>The nodes the gradient flows to next, one per input (null for inputs that need none); like grad_fn.next_functions.</summary>
     public IReadOnlyList<Node?> NextFunctions
@@ -95,7 +102,7 @@ public abstract class Node
     {
         if (i == 0) return ref _input0;
         if (i == 1) return ref _input1;
-        return ref _moreInputs![i - 2];
+        return ref _moreInputs![i - 2].Edge;
     }
 
     /// <inheritdoc/>
@@ -142,9 +149,14 @@ public abstract class Node
     /// <summary>Makes a gradient fit input i: summed over broadcast dims, cast to the input's dtype.</summary>
     internal Tensor FitToInput(int i, Tensor grad)
     {
-        ref readonly var input = ref Input(i);
-        if (!Shapes.Equal(grad.ShapeArray, input.Shape)) grad = grad.SumToShape(input.Shape);
-        if (grad.DType != input.DType) grad = grad.To(input.DType);
+        var (shape, dtype) = i switch
+        {
+            0 => (_input0.Shape, _dtype0),
+            1 => (_input1.Shape, _dtype1),
+            _ => (_moreInputs![i - 2].Edge.Shape, _moreInputs[i - 2].DType),
+        };
+        if (!Shapes.Equal(grad.ShapeArray, shape)) grad = grad.SumToShape(shape);
+        if (grad.DType != dtype) grad = grad.To(dtype);
         return grad;
     }
 
@@ -152,7 +164,6 @@ public abstract class Node
     {
         public readonly Node? Next = input.GradientEdge;
         public readonly int[] Shape = input.ShapeArray;
-        public readonly DType DType = input.DType;
     }
 }
 
@@ -272,8 +283,23 @@ public sealed class AccumulateGrad : Node
     /// <summary>The leaf tensor whose Grad this node fills; like AccumulateGrad.variable.</summary>
     public Tensor Variable { get; }
 
-    /// <summary>Held while a pass sums into the leaf's Grad: passes on several threads may reach one leaf.</summary>
-    internal readonly Lock Gate = new();
+    // Taken while a pass sums into the leaf's Grad: passes on several threads may reach one leaf. One atomic exchange
+    // takes it and a plain store releases it (a Lock's release is a second atomic operation, and a step of a small
+    // network takes one per parameter); a pass that finds it taken spins, then yields and sleeps (SpinWait).
+    private int _summing;
+
+    internal void Enter()
+    {
+        if (Interlocked.Exchange(ref _summing, 1) != 0) WaitToEnter();
+    }
+
+    private void WaitToEnter()
+    {
+        var spin = new SpinWait();
+        while (Interlocked.Exchange(ref _summing, 1) != 0) spin.SpinOnce();
+    }
+
+    internal void Exit() => Volatile.Write(ref _summing, 0);
 
     internal override void Apply(Tensor grad, Engine engine) => engine.Accumulate(this, grad);
 

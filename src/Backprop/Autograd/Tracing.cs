@@ -68,35 +68,66 @@ internal static class Tracing
         }
     }
 
+    // Each report below is an inlined read of s_running (what an op pays when nothing traces), with the report
+    // itself out of line (Send), so that the arrays it builds never weigh on the op's own code.
+
     /// <summary>
     /// Reports a tensor made from sizes and numbers alone (Zeros, Full, Arange, Eye, Linspace): a constant of the
     /// traced graph wherever it was made, even inside an op (the zeros Tril fills with); returns result.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tensor Constant(Tensor result)
     {
-        if (Current is { } t) t.Op(new TracedOp("constant", result, [], []));
+        if (Volatile.Read(ref s_running) != 0) Send(result);
         return result;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Send(Tensor result)
+    {
+        if (ThisThreads() is { } t) t.Op(new TracedOp("constant", result, [], []));
     }
 
     /// <summary>Reports a declared op by its aten name (<see cref="OpDecl.Aten"/>) with one tensor and no other argument; returns result.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tensor Op(Tensor result, OpDecl op, Tensor input)
     {
-        if (Current is { } t) t.Op(new TracedOp(AtenOf(op), result, [input], []));
+        if (Volatile.Read(ref s_running) != 0) Send(result, op, input);
         return result;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Send(Tensor result, OpDecl op, Tensor input)
+    {
+        if (ThisThreads() is { } t) t.Op(new TracedOp(AtenOf(op), result, [input], []));
     }
 
     /// <summary>Reports a declared op of one tensor and one argument; returns result (the argument is boxed only while tracing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tensor Op<T1>(Tensor result, OpDecl op, Tensor input, T1 arg1)
     {
-        if (Current is { } t) t.Op(new TracedOp(AtenOf(op), result, [input], [arg1]));
+        if (Volatile.Read(ref s_running) != 0) Send<T1>(result, op, input, arg1);
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Send<T1>(Tensor result, OpDecl op, Tensor input, T1 arg1)
+    {
+        if (ThisThreads() is { } t) t.Op(new TracedOp(AtenOf(op), result, [input], [arg1]));
+    }
+
     /// <summary>Reports a declared op of one tensor and two arguments; returns result.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tensor Op<T1, T2>(Tensor result, OpDecl op, Tensor input, T1 arg1, T2 arg2)
     {
-        if (Current is { } t) t.Op(new TracedOp(AtenOf(op), result, [input], [arg1, arg2]));
+        if (Volatile.Read(ref s_running) != 0) Send<T1, T2>(result, op, input, arg1, arg2);
         return result;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Send<T1, T2>(Tensor result, OpDecl op, Tensor input, T1 arg1, T2 arg2)
+    {
+        if (ThisThreads() is { } t) t.Op(new TracedOp(AtenOf(op), result, [input], [arg1, arg2]));
     }
 
     /// <summary>Reports a declared op of several tensors (null for an absent optional one) and arguments; returns result.</summary>
@@ -119,31 +150,59 @@ internal static class Tracing
     // non-differentiable ops (comparisons, ArgMax), which report by the name their errors give.
 
     /// <summary>Reports an op of one tensor with no other argument; returns result.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tensor Op(Tensor result, string name, Tensor input)
     {
-        if (Current is { } t) t.Op(new TracedOp(name, result, [input], []));
+        if (Volatile.Read(ref s_running) != 0) Send(result, name, input);
         return result;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Send(Tensor result, string name, Tensor input)
+    {
+        if (ThisThreads() is { } t) t.Op(new TracedOp(name, result, [input], []));
     }
 
     /// <summary>Reports an op of two tensors; returns result.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tensor Op(Tensor result, string name, Tensor a, Tensor b)
     {
-        if (Current is { } t) t.Op(new TracedOp(name, result, [a, b], []));
+        if (Volatile.Read(ref s_running) != 0) Send(result, name, a, b);
         return result;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Send(Tensor result, string name, Tensor a, Tensor b)
+    {
+        if (ThisThreads() is { } t) t.Op(new TracedOp(name, result, [a, b], []));
     }
 
     /// <summary>Reports an op of one tensor and one argument; returns result (the argument is boxed only while tracing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tensor Op<T1>(Tensor result, string name, Tensor input, T1 arg1)
     {
-        if (Current is { } t) t.Op(new TracedOp(name, result, [input], [arg1]));
+        if (Volatile.Read(ref s_running) != 0) Send<T1>(result, name, input, arg1);
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Send<T1>(Tensor result, string name, Tensor input, T1 arg1)
+    {
+        if (ThisThreads() is { } t) t.Op(new TracedOp(name, result, [input], [arg1]));
+    }
+
     /// <summary>Reports an op of one tensor and two arguments; returns result.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Tensor Op<T1, T2>(Tensor result, string name, Tensor input, T1 arg1, T2 arg2)
     {
-        if (Current is { } t) t.Op(new TracedOp(name, result, [input], [arg1, arg2]));
+        if (Volatile.Read(ref s_running) != 0) Send<T1, T2>(result, name, input, arg1, arg2);
         return result;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Send<T1, T2>(Tensor result, string name, Tensor input, T1 arg1, T2 arg2)
+    {
+        if (ThisThreads() is { } t) t.Op(new TracedOp(name, result, [input], [arg1, arg2]));
     }
 
 }

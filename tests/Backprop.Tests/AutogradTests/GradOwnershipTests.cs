@@ -8,9 +8,14 @@ namespace Backprop.Tests.AutogradTests;
 public class PoolBirthsCollection;
 
 [Collection("PoolBirths")]   // the test that counts pooled storages must not see other tests' allocations
-public class GradOwnershipTests
+public sealed class GradOwnershipTests : IDisposable
 {
     private const int N = 40_000;
+
+    // Small results made during backward share the newest birth number unless counted one by one: these tests count.
+    public GradOwnershipTests() => Storage.CountSmallBirths = true;
+
+    public void Dispose() => Storage.CountSmallBirths = false;
 
     private static Tensor Leaf(double phase) =>
         Tensor.Arange(N).To(DType.Float32).Mul(0.001).Add(phase).Sin().RequiresGrad_();
