@@ -71,28 +71,27 @@ internal sealed class Engine
 
             for (int i = 0; i < roots.Length; i++)
             {
-                ref var state = ref task.StateOf(roots[i].GradientEdge!);
-                state.Buffer = state.Buffer is null ? rootGrads[i] : state.Buffer.Add(rootGrads[i]);
+                ref var buffer = ref task.BufferOf(roots[i].GradientEdge!);
+                buffer = buffer is null ? rootGrads[i] : buffer.Add(rootGrads[i]);
             }
             foreach (var root in roots)
             {
                 var node = root.GradientEdge!;
-                ref var state = ref task.StateOf(node);
-                if (state.Dependencies == 0 && state.Buffer is not null) ready.Push(new(node));
+                if (task.DependenciesOf(node) == 0 && task.BufferOf(node) is not null) ready.Push(new(node));
             }
 
             while (ready.Count > 0)
             {
                 var node = ready.Pop().Node;
-                ref var state = ref task.StateOf(node);
-                var grad = state.Buffer;
-                state.Buffer = null;
+                ref var buffer = ref task.BufferOf(node);
+                var grad = buffer;
+                buffer = null;
                 if (grad is not null) Execute(node, grad, retainGraph, task);
                 for (int i = 0; i < node.InputCount; i++)
                 {
                     var next = node.NextAt(i);
                     if (next is null) continue;
-                    if (--task.StateOf(next).Dependencies == 0) ready.Push(new(next));
+                    if (--task.DependenciesOf(next) == 0) ready.Push(new(next));
                 }
             }
         }
@@ -105,7 +104,7 @@ internal sealed class Engine
 
     private void Execute(Node node, Tensor grad, bool retainGraph, GraphTask task)
     {
-        if (_captureNodes is not null && !task.StateOf(node).Needed) return;
+        if (_captureNodes is not null && !task.NeededOf(node)) return;
         if (node.PreHooks is { } hooks)
         {
             // A hook may keep what it is given or returns: such a gradient is never taken as a leaf's Grad.
@@ -126,7 +125,7 @@ internal sealed class Engine
                 for (int i = index; i < _captureNodes.Length; i++)
                     if (_captureNodes[i] == node) _captured![i] = grad;
             }
-            if (!task.StateOf(node).MustRun) return;   // a target whose inputs lead to no other target
+            if (!task.MustRunOf(node)) return;   // a target whose inputs lead to no other target
         }
 
         if (AnomalyMode.IsEnabled) ApplyAnnotated(node, grad);
@@ -160,8 +159,8 @@ internal sealed class Engine
         var next = from.NextAt(input);
         if (grad is null || next is null) return;
         grad = from.FitToInput(input, grad);
-        ref var state = ref _task!.StateOf(next);
-        state.Buffer = state.Buffer is null ? grad : state.Buffer.Add(grad);
+        ref var buffer = ref _task!.BufferOf(next);
+        buffer = buffer is null ? grad : buffer.Add(grad);
     }
 
     /// <summary>AccumulateGrad's step: the first gradient is stored (owned, detached), later ones added.</summary>
@@ -216,7 +215,7 @@ internal sealed class Engine
                 var next = current.NextAt(edge);
                 if (next is null) continue;
                 if (task.Visit(next)) stack.Push(new(next));
-                task.StateOf(next).Dependencies++;
+                task.DependenciesOf(next)++;
             }
         }
     }
@@ -231,10 +230,9 @@ internal sealed class Engine
         {
             bool mustRun = false;
             for (int i = 0; i < node.InputCount && !mustRun; i++)
-                mustRun = node.NextAt(i) is { } next && task.StateOf(next).Needed;
-            ref var state = ref task.StateOf(node);
-            state.MustRun = mustRun && node is not AccumulateGrad;
-            state.Needed = mustRun || Array.IndexOf(_captureNodes!, node) >= 0;
+                mustRun = node.NextAt(i) is { } next && task.NeededOf(next);
+            task.MustRunOf(node) = mustRun && node is not AccumulateGrad;
+            task.NeededOf(node) = mustRun || Array.IndexOf(_captureNodes!, node) >= 0;
         }
     }
 
@@ -250,7 +248,8 @@ internal sealed class Engine
         [ThreadStatic] private static GraphTask? _cached;
 
         // Where a pass keeps its nodes' states. A pass that began while no other was running is alone: it keeps each
-        // node's state in the node itself (Node.PassState, stamped with the pass's number in Node.PassSlot), with no
+        // node's state in the node itself (Node.PassBuffer and the fields beside it, stamped with the pass's number in
+        // Node.PassSlot), with no
         // lookup, and clears it as it ends. Every pass that begins while another runs (on another thread, or started
         // by a hook) is shared: it keeps its states in its own array, found through a dictionary, and writes nothing
         // into the nodes. So at most one pass writes nodes at a time, and none reads another's states. Passes are
@@ -277,7 +276,8 @@ internal sealed class Engine
             if (_shared) return VisitShared(node);
             if (node.PassSlot == Number) return false;
             node.PassSlot = Number;
-            node.PassState = default;
+            node.PassDependencies = 0;   // its PassBuffer is null: the pass that last used it cleared it
+            node.PassNeeded = node.PassMustRun = false;
             return true;
         }
 
@@ -291,15 +291,27 @@ internal sealed class Engine
             return true;
         }
 
-        /// <summary>This pass's state of a node it has visited.</summary>
+        // This pass's state of a node it has visited: the gradients delivered to it so far, summed; the edges into it
+        // not yet delivered; for Grad, whether it leads to a captured input and whether it must run to reach another.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public ref NodeState StateOf(Node node)
+        public ref Tensor? BufferOf(Node node)
         {
-            if (!_shared) return ref node.PassState;
-            return ref SharedStateOf(node);
+            if (!_shared) return ref node.PassBuffer;
+            return ref SharedStateOf(node).Buffer;
         }
 
-        // Out of line: a lone pass never comes here, and StateOf is inlined at every edge.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ref int DependenciesOf(Node node)
+        {
+            if (!_shared) return ref node.PassDependencies;
+            return ref SharedStateOf(node).Dependencies;
+        }
+
+        public ref bool NeededOf(Node node) => ref _shared ? ref SharedStateOf(node).Needed : ref node.PassNeeded;
+
+        public ref bool MustRunOf(Node node) => ref _shared ? ref SharedStateOf(node).MustRun : ref node.PassMustRun;
+
+        // Out of line: a lone pass never comes here, and the state accessors are inlined at every edge.
         [MethodImpl(MethodImplOptions.NoInlining)]
         private ref NodeState SharedStateOf(Node node) => ref _states[_index[node]];
 
@@ -338,7 +350,7 @@ internal sealed class Engine
             // the walk is complete, and none holds a gradient before that), a shared one its array.
             if (!_shared)
             {
-                foreach (var (node, _) in Order) node.PassState = default;
+                foreach (var (node, _) in Order) node.PassBuffer = null;
             }
             else
             {
@@ -356,8 +368,8 @@ internal sealed class Engine
         }
     }
 
-    /// <summary>What one pass knows of one node.</summary>
-    internal struct NodeState
+    /// <summary>What a shared pass knows of one node (a lone pass keeps the same in the node's Pass fields).</summary>
+    private struct NodeState
     {
         public Tensor? Buffer;      // the gradients delivered so far, summed
         public int Dependencies;    // edges into the node not yet delivered

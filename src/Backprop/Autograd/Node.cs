@@ -23,12 +23,14 @@ public abstract class Node
 
     internal List<Func<Tensor, Tensor?>>? PreHooks;
 
-    /// <summary>
-    /// The id of the last lone backward pass that reached this node, and that pass's state of it: a pass that runs
-    /// while no other does keeps its states here (Engine.GraphTask); passes that overlap another keep their own.
-    /// </summary>
+    // The number of the last lone backward pass that reached this node, and that pass's state of it: a pass that runs
+    // while no other does keeps its states here (Engine.GraphTask); passes that overlap another keep their own. Plain
+    // fields, not a struct, so that the runtime lays them out near the object's start with the other references and
+    // numbers, on the cache line a pass reads anyway.
     internal long PassSlot;
-    internal Engine.NodeState PassState;
+    internal Tensor? PassBuffer;
+    internal int PassDependencies;
+    internal bool PassNeeded, PassMustRun;
 
     /// <summary>
     /// A node for an op with one tensor input; numberOperand adds a second input with no edge, the number of
