@@ -74,9 +74,17 @@ internal static class Shapes
 
     public static string Format(ReadOnlySpan<int> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
 
-    public static bool Equal(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
+    // A plain loop: shapes have a handful of dims, where SequenceEqual's call and vector set-up cost more than the
+    // compares (every op compares shapes, and a small network's step makes some eighty of them).
+    public static bool Equal(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
+    {
+        if (a.Length != b.Length) return false;
+        for (int i = 0; i < a.Length; i++)
+            if (a[i] != b[i]) return false;
+        return true;
+    }
 
-    public static bool Equal(int[] a, int[] b) => ReferenceEquals(a, b) || a.AsSpan().SequenceEqual(b);
+    public static bool Equal(int[] a, int[] b) => ReferenceEquals(a, b) || Equal(a.AsSpan(), b.AsSpan());
 
     /// <summary>The broadcast shape of two tensors' shapes: a itself (not a copy) when b equals it.</summary>
     public static int[] Broadcast(string op, int[] a, int[] b) => Equal(a, b) ? a : Broadcast(op, a.AsSpan(), b.AsSpan());
