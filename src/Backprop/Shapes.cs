@@ -42,10 +42,16 @@ internal static class Shapes
         return numel;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // every result asks; most are of rank 0 to 2
     public static int[] ContiguousStrides(ReadOnlySpan<int> shape)
     {
         if (shape.Length == 0) return Scalar;
         if (shape.Length == 1) return UnitStride;
+        return ContiguousStridesOfRank2Up(shape);
+    }
+
+    private static int[] ContiguousStridesOfRank2Up(ReadOnlySpan<int> shape)
+    {
         if (shape.Length == 2 && (uint)shape[1] < (uint)MatrixStrides.Length)
             return MatrixStrides[shape[1]] ??= [Math.Max(shape[1], 1), 1];
         var strides = new int[shape.Length];

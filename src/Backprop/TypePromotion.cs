@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Backprop;
 
 /// <summary>
@@ -11,9 +13,15 @@ internal static class TypePromotion
 
     private static DType Wider(DType a, DType b) => (DType)Math.Max((int)a, (int)b);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // every binary op asks; nearly always the dtypes agree
     public static DType ResultType(Tensor a, Tensor b)
     {
-        if (a.DType == b.DType) return a.DType;
+        var dtype = a.DType;
+        return dtype == b.DType ? dtype : Mixed(a, b);
+    }
+
+    private static DType Mixed(Tensor a, Tensor b)
+    {
         DType? dims = null, zeroDims = null, wrapped = null;
         Add(a, ref dims, ref zeroDims, ref wrapped);
         Add(b, ref dims, ref zeroDims, ref wrapped);
