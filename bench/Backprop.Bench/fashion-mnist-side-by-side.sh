@@ -18,7 +18,7 @@ bench="$root/bench/Backprop.Bench/bin/Release/net10.0/Backprop.Bench"
 lab="$root/src/Backprop.Lab/bin/Release/net10.0/Backprop.Lab.dll"
 
 "$bench" --machine-limits > "$out/limits.json" 2> "$out/limits.txt"
-{ date -u; lscpu | grep -E '^(Model name|CPU\(s\)|Thread|Core)'; echo "threads: $threads_list, nice $(nice)"; cat "$out/limits.txt"; } \
+{ date -u; uptime; lscpu | grep -E '^(Model name|CPU\(s\)|Thread|Core)'; echo "threads: $threads_list, nice $(nice)"; cat "$out/limits.txt"; } \
   | tee "$out/machine.txt"
 # Each record becomes {"fmnist_MODEL": record}, the shape the bench command's --compare reads.
 wrap() { printf '{"fmnist_%s": %s}\n' "$1" "$(grep '^{' | tail -1)"; }
@@ -41,4 +41,5 @@ done
 "$bench" "${args[@]}" --limits "$out/limits.json" | tee "$out/ratios.md"
 echo "test accuracy (every run):" | tee -a "$out/ratios.md"
 grep -o '"fmnist_[a-z]*\|"test_accuracy": [0-9.]*' "$out"/*.json | paste - - | sed 's/"//g' | tee -a "$out/ratios.md"
+echo "load at the end: $(uptime)" | tee -a "$out/machine.txt"
 echo "results in $out"

@@ -88,6 +88,21 @@ internal static unsafe class ElementwiseParallel
         }
     }
 
+    /// <summary>
+    /// body(start, length) over chunks covering 0..n, split across the cores when n is large (else one call for all):
+    /// for loops whose operands are not spans of one op, such as an optimizer's fused update. Chunk boundaries are
+    /// whole vectors, so a loop that is exact per element gives the same values either way.
+    /// </summary>
+    public static void ForChunks(int n, Action<int, int> body)
+    {
+        if (!Split(n)) { body(0, n); return; }
+        GemmParallel.For(ChunkCount(n), Environment.ProcessorCount, c =>
+        {
+            var (start, length) = Chunk(c, n);
+            body(start, length);
+        });
+    }
+
     private static int ChunkCount(int n) => (n + ChunkElements - 1) / ChunkElements;
 
     private static (int Start, int Length) Chunk(int c, int n)

@@ -100,7 +100,7 @@ internal static class Gemm
                     GemmSmall.Multiply(pa, aRow, aCol, pb, bRow, bCol, pc, m, n, k);
                     return;
                 }
-                threads = GemmThreadPolicy.Choose(work, threads, out int measuredClass);
+                threads = GemmThreadPolicy.Choose(work, threads, out int measuredClass, GemmThreadPolicy.ShapeKey(m, n, k, transA, transB));
                 path = BestPath;
                 if (measuredClass >= 0)
                 {

@@ -79,9 +79,12 @@ internal static class GemmThreadPolicy
 
     /// <summary>
     /// The threads for a product of this many multiply-adds (at most maxThreads), and the size class to report its time
-    /// to through <see cref="Record"/> when it is one of the measured products (−1 otherwise).
+    /// to through <see cref="Record"/> when it is one of the measured products (−1 otherwise). shape tells products of
+    /// one class apart (<see cref="ShapeKey"/>): each shape alternates between one thread and all on its own count, so
+    /// that a loop of two products of one class (the MLP's x·Wᵀ and gᵀ·x, both 64·256·784) does not time the first
+    /// always on one thread and the second always on all, comparing the two products instead of the two ways.
     /// </summary>
-    public static int Choose(long work, int maxThreads, out int measuredClass)
+    public static int Choose(long work, int maxThreads, out int measuredClass, int shape = 0)
     {
         measuredClass = -1;
         if (maxThreads <= 1 || !GemmParallel.CanSplit) return 1;
@@ -93,8 +96,15 @@ internal static class GemmThreadPolicy
         int verdict = Volatile.Read(ref size.Verdict);
         if (verdict != 0) return verdict == Split ? maxThreads : 1;
         measuredClass = c;
-        return (Interlocked.Increment(ref size.Calls) & 1) == 0 ? maxThreads : 1;
+        return (Interlocked.Increment(ref size.Calls[shape & (ShapeKinds - 1)]) & 1) == 0 ? maxThreads : 1;
     }
+
+    /// <summary>Counts of alternation per size class: shapes share one when their keys agree in the low bits.</summary>
+    private const int ShapeKinds = 8;
+
+    /// <summary>A key of a product's shape for <see cref="Choose"/>, the same in every process.</summary>
+    public static int ShapeKey(int m, int n, int k, bool transA, bool transB) =>
+        (int)(((uint)m * 0x9E3779B1u ^ (uint)n * 0x85EBCA77u ^ (uint)k * 0xC2B2AE3Du ^ (transA ? 1u : 0u) ^ (transB ? 2u : 0u)) >> 29);
 
     /// <summary>Reports the time a measured product of the class took on this many threads.</summary>
     public static void Record(int measuredClass, int threads, long ticks)
@@ -137,7 +147,7 @@ internal static class GemmThreadPolicy
     private sealed class SizeClass
     {
         public int Verdict;                 // 0 undecided, One or Split
-        public int Calls;                   // measured products handed out (odd: one thread, even: all)
+        public readonly int[] Calls = new int[ShapeKinds];   // measured products handed out per shape key (odd: one thread, even: all)
         public int Seen;                    // measured products reported
         public int OneTrials, SplitTrials;
         public long BestOne = long.MaxValue, BestSplit = long.MaxValue;

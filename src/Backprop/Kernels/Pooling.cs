@@ -78,6 +78,7 @@ internal static class Pooling
         int lanes = Vector256.IsHardwareAccelerated && (typeof(T) == typeof(float) || typeof(T) == typeof(double)) ? Vector256<T>.Count : 0;
         Span<T> picked = stackalloc T[Math.Max(1, lanes)];
         Span<long> pickedAt = stackalloc long[Math.Max(1, lanes)];
+        long unitEnd = (long)last * outH * outW;   // this unit's outputs end here; other threads write on from it
         for (int p = first; p < last; p++)
         {
             int plane = offset + p / c * sN + p % c * sC, o = p * outH * outW;
@@ -101,7 +102,9 @@ internal static class Pooling
                     var below = Vector256.GreaterThan(bottom2, top2) | ~Vector256.Equals(bottom2, bottom2);
                     var max = Vector256.ConditionalSelect(below, bottom2, top2);
                     int count = Math.Min(lanes, outW - ow);
-                    if (count == lanes)
+                    // A short chunk (a row of 7 or 14 outputs against 8 lanes: most rows of a small plane) is stored
+                    // whole too while its spill lands on outputs of this unit's later rows, which overwrite it.
+                    if (count == lanes || o + ow + lanes <= unitEnd)
                     {
                         max.StoreUnsafe(ref values[o + ow]);
                         Positions(right, rightBelow, below, (int)rowIndex + 2 * ow, w, indices.AsSpan(o + ow, lanes));

@@ -105,6 +105,29 @@ public sealed class GemmThreadPolicyTests : IDisposable
         Assert.False(GemmThreadPolicy.Decision(work));
     }
 
+    [SkippableFact]
+    public void Two_products_of_one_class_in_turn_are_each_timed_both_ways()
+    {
+        Skip.IfNot(GemmParallel.CanSplit, "one core (or the browser): products never split, nothing to decide");
+        // A loop of two products of one size class, as the MLP's x·Wᵀ and gᵀ·x: the first gains half on two threads,
+        // the second little and is slower anyway. Alternating on one count, the first was always timed on one thread
+        // (1000) and the second always split (1900), and the class stayed on one thread.
+        long work = 1L << 23;
+        int first = GemmThreadPolicy.ShapeKey(64, 256, 784, false, true), second = GemmThreadPolicy.ShapeKey(256, 784, 64, true, false);
+        Assert.NotEqual(first & 7, second & 7);
+        var timed = new HashSet<(int Shape, int Threads)>();
+        for (int i = 0; i < 2 * (GemmThreadPolicy.WarmUp + 2 * GemmThreadPolicy.Trials) && GemmThreadPolicy.Decision(work) is null; i++)
+        {
+            int shape = i % 2 == 0 ? first : second;
+            int threads = GemmThreadPolicy.Choose(work, 2, out int c, shape);
+            Assert.True(c >= 0);
+            timed.Add((shape, threads));
+            GemmThreadPolicy.Record(c, threads, shape == first ? (threads == 1 ? 1000 : 500) : (threads == 1 ? 2000 : 1900));
+        }
+        Assert.Equal(4, timed.Count);
+        Assert.True(GemmThreadPolicy.Decision(work));
+    }
+
     [Fact]
     public void Products_decided_by_measurement_give_the_same_values_as_on_one_thread()
     {
