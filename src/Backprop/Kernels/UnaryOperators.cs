@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Kernels;
 
@@ -84,7 +85,7 @@ internal struct ReluOp : IUnaryOp
 }
 
 /// <summary>GELU with the exact erf form: x · Φ(x) = x/2 · (1 + erf(x/√2)); torch's default approximate='none'.</summary>
-internal struct GeluOp : IUnaryOp
+internal struct GeluOp : IUnaryOp, IErfVectorOp
 {
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -94,16 +95,24 @@ internal struct GeluOp : IUnaryOp
 
     public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < x.Length; i++) d[i] = Invoke(x[i]);
+        int i = ErfVectors.Apply<T, GeluOp>(x, d);
+        for (; i < x.Length; i++) d[i] = Invoke(x[i]);
     }
+
+    /// <summary>Four lanes of <see cref="Invoke{T}(T)"/>'s double arithmetic, in its order.</summary>
+    public static Vector256<double> Invoke(Vector256<double> v) =>
+        Vector256.Create(0.5) * v * (Vector256.Create(1.0) + Erf.Of(v / Math.Sqrt(2)));
 }
 
-internal struct ErfOp : IUnaryOp
+internal struct ErfOp : IUnaryOp, IErfVectorOp
 {
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(Erf.Of(double.CreateTruncating(x)));
 
     public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < x.Length; i++) d[i] = Invoke(x[i]);
+        int i = ErfVectors.Apply<T, ErfOp>(x, d);
+        for (; i < x.Length; i++) d[i] = Invoke(x[i]);
     }
+
+    public static Vector256<double> Invoke(Vector256<double> v) => Erf.Of(v);
 }
