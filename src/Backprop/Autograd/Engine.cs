@@ -89,6 +89,7 @@ internal sealed class Engine
                 ref var state = ref task.StateOf(node);
                 var grad = state.Buffer;
                 state.Buffer = null;
+                state.Owned = false;
                 if (grad is not null) Execute(node, grad, retainGraph, task);
                 for (int i = 0; i < node.InputCount; i++)
                 {
@@ -152,7 +153,16 @@ internal sealed class Engine
         if (grad is null || next is null) return;
         grad = from.FitToInput(input, grad);
         ref var state = ref _task!.StateOf(next);
-        state.Buffer = state.Buffer is null ? grad : state.Buffer.Add(grad);
+        // As PyTorch's InputBuffer: the first gradient is kept as it came (others may hold it), the first sum is a new
+        // tensor, and later ones add into that sum in place (an LSTM's input projection gets one gradient per time
+        // step: a fresh sum each time was half of its allocations). A pass that records (createGraph) keeps every sum.
+        if (state.Buffer is null) state.Buffer = grad;
+        else if (state.Owned) state.Buffer.AddInPlaceUnchecked(grad);
+        else
+        {
+            state.Buffer = state.Buffer.Add(grad);
+            state.Owned = !_createGraph;
+        }
     }
 
     /// <summary>AccumulateGrad's step: the first gradient is stored (owned, detached), later ones added.</summary>
@@ -338,6 +348,7 @@ internal sealed class Engine
     private struct NodeState
     {
         public Tensor? Buffer;      // the gradients delivered so far, summed
+        public bool Owned;          // Buffer is a sum this pass made, held by nothing else: later gradients add in place
         public int Dependencies;    // edges into the node not yet delivered
         public bool Needed;         // Grad: the node leads to a captured input
         public bool MustRun;        // Grad: the node must run to reach another captured input

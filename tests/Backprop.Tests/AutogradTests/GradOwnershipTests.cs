@@ -30,6 +30,24 @@ public class GradOwnershipTests
     }
 
     [Fact]
+    public void Gradients_meeting_at_a_node_are_summed_into_one_new_tensor()
+    {
+        // An LSTM's input projection gets one gradient per time step, here eight parts of y: the first is kept, the
+        // first sum is a new tensor and the other six add into it in place (PyTorch's InputBuffer), not a new one each.
+        var a = Leaf(0.3);
+        var y = a.Mul(2).View(8, N / 8);
+        var parts = Enumerable.Range(0, 8).Select(t => y.Select(0, t).Mul(t + 1).Sum()).ToArray();
+        var loss = parts.Aggregate((p, q) => p.Add(q));
+        long before = Storage.BornSoFar;
+        loss.Backward();
+        // Three new tensors per part's own backward (SelectBackward's zeros of y's shape among them), then one sum and
+        // MulBackward's g·2, taken as a's Grad: 26 (a new sum for each part after the first made 32).
+        Assert.Equal(26, Storage.BornSoFar - before);
+        var grad = a.Grad!.View(8, N / 8);
+        for (int t = 0; t < 8; t++) Assert.All(grad.Select(0, t).ToArray<float>(), g => Assert.Equal(2f * (t + 1), g));
+    }
+
+    [Fact]
     public void A_linear_layers_weight_gradient_comes_out_in_the_weights_layout_and_is_taken()
     {
         // Linear multiplies by weight.T, a transposed view: its gradient is computed as (Gᵀ·x)ᵀ (PyTorch's
