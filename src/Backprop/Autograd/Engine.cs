@@ -160,7 +160,16 @@ internal sealed class Engine
         if (grad is null || next is null) return;
         grad = from.FitToInput(input, grad);
         ref var buffer = ref _task!.BufferOf(next);
-        buffer = buffer is null ? grad : buffer.Add(grad);
+        // As PyTorch's InputBuffer: the first gradient is kept as it came (others may hold it), the first sum is a new
+        // tensor, and later ones add into that sum in place (an LSTM's input projection gets one gradient per time
+        // step: a fresh sum each time was half of its allocations). A pass that records (createGraph) keeps every sum.
+        if (buffer is null) buffer = grad;
+        else if (_task.OwnedOf(next)) buffer.AddInPlaceUnchecked(grad);
+        else
+        {
+            buffer = buffer.Add(grad);
+            _task.OwnedOf(next) = !_createGraph;
+        }
     }
 
     /// <summary>AccumulateGrad's step: the first gradient is stored (owned, detached), later ones added.</summary>
@@ -277,7 +286,7 @@ internal sealed class Engine
             if (node.PassSlot == Number) return false;
             node.PassSlot = Number;
             node.PassDependencies = 0;   // its PassBuffer is null: the pass that last used it cleared it
-            node.PassNeeded = node.PassMustRun = false;
+            node.PassNeeded = node.PassMustRun = node.PassOwned = false;
             return true;
         }
 
@@ -310,6 +319,8 @@ internal sealed class Engine
         public ref bool NeededOf(Node node) => ref _shared ? ref SharedStateOf(node).Needed : ref node.PassNeeded;
 
         public ref bool MustRunOf(Node node) => ref _shared ? ref SharedStateOf(node).MustRun : ref node.PassMustRun;
+
+        public ref bool OwnedOf(Node node) => ref _shared ? ref SharedStateOf(node).Owned : ref node.PassOwned;
 
         // Out of line: a lone pass never comes here, and the state accessors are inlined at every edge.
         [MethodImpl(MethodImplOptions.NoInlining)]
@@ -372,6 +383,7 @@ internal sealed class Engine
     private struct NodeState
     {
         public Tensor? Buffer;      // the gradients delivered so far, summed
+        public bool Owned;          // Buffer is a sum this pass made, held by nothing else: later gradients add in place
         public int Dependencies;    // edges into the node not yet delivered
         public bool Needed;         // Grad: the node leads to a captured input
         public bool MustRun;        // Grad: the node must run to reach another captured input

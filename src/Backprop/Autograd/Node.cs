@@ -30,7 +30,7 @@ public abstract class Node
     internal long PassSlot;
     internal Tensor? PassBuffer;
     internal int PassDependencies;
-    internal bool PassNeeded, PassMustRun;
+    internal bool PassNeeded, PassMustRun, PassOwned;
 
     /// <summary>
     /// A node for an op with one tensor input; numberOperand adds a second input with no edge, the number of

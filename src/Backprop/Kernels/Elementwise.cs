@@ -100,6 +100,7 @@ internal static class Elementwise
             var row = destination.Slice(o, inner);
             if (sx == 1 && reversed) TOp.Invoke(s, x.AsSpan(ix, inner), row);
             else if (sx == 1) TOp.Invoke(x.AsSpan(ix, inner), s, row);
+            else if (sx == 0) row.Fill(reversed ? TOp.Invoke(s, x[ix]) : TOp.Invoke(x[ix], s));   // a broadcast row (a mean's gradient): one value
             else
                 for (int j = 0, p = ix; j < inner; j++, p += sx)
                     row[j] = reversed ? TOp.Invoke(s, x[p]) : TOp.Invoke(x[p], s);

@@ -89,13 +89,27 @@ public partial class Tensor
     public Tensor Gelu()
     {
         var x = this;
-        return Graph.Record(UnaryKernel<GeluOp>(), OpCatalog.Gelu, x, g =>
-        {
-            // d/dx x·Φ(x) = Φ(x) + x·φ(x), with Φ(x) = (1 + erf(x/√2))/2 and φ(x) = e^(−x²/2)/√(2π)
-            var cdf = x.Div(Math.Sqrt(2)).Erf().Add(1).Mul(0.5);
-            var pdf = x.Mul(x).Mul(-0.5).Exp().Div(Math.Sqrt(2 * Math.PI));
-            return g.Mul(cdf.Add(x.Mul(pdf)));
-        }, new SavedTensors(x));
+        return Graph.Record(UnaryKernel<GeluOp>(), OpCatalog.Gelu, x, x, static (g, x) => GeluBackward(g, x), new SavedTensors(x));
+    }
+
+    /// <summary>
+    /// g·(Φ(x) + x·φ(x)), the gradient through GELU from its input x (d/dx x·Φ(x), with Φ(x) = (1 + erf(x/√2))/2 and
+    /// φ(x) = e^(−x²/2)/√(2π)), as one op with its own backward; like torch's gelu_backward (approximate='none').
+    /// </summary>
+    internal static Tensor GeluBackward(Tensor g, Tensor x)
+    {
+        var r = BinaryKernel<GeluBackwardOp>(nameof(GeluBackward), g, x, TypePromotion.ResultType(g, x));
+        return Graph.Record(r, OpCatalog.GeluBackward, g, x, (g, x),
+            static (gg, s) => (s.g.RequiresGrad ? GeluBackward(gg, s.x) : null,   // ∂/∂g = Φ(x) + x·φ(x)
+                               s.x.RequiresGrad ? GeluSecondDerivative(s.x).Mul(s.g).Mul(gg) : null),
+            new SavedTensors(g, x));
+    }
+
+    // d²/dx² x·Φ(x) = φ(x)·(2 − x²), as PyTorch's gelu_double_backward.
+    private static Tensor GeluSecondDerivative(Tensor x)
+    {
+        var xx = x.Mul(x);
+        return xx.Mul(-0.5).Exp().Div(Math.Sqrt(2 * Math.PI)).Mul(xx.Neg().Add(2));
     }
 
     /// <summary>log(1 + e^(βx))/β, and x itself where βx &gt; threshold; like torch.nn.functional.softplus.</summary>

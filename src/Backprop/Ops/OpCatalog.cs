@@ -40,6 +40,7 @@ internal static class OpCatalog
     public static readonly OpDecl ThresholdBackward = new("ThresholdBackwardBackward0", ["grad_output", "self"]);
     public static readonly OpDecl LeakyRelu = new("LeakyReluBackward0", ["self"], "leaky_relu");
     public static readonly OpDecl Gelu = new("GeluBackward0", ["self"]);
+    public static readonly OpDecl GeluBackward = new("GeluBackwardBackward0", ["grad_output", "self"]);
     public static readonly OpDecl Softplus = new("SoftplusBackward0", ["self"]);
 
     // Softmax and log-sum-exp (Ops/Softmax.cs).
@@ -138,7 +139,7 @@ internal static class OpCatalog
     [
         Add, Sub, Rsub, Mul, Div, Neg, Pow, PowTensor,
         Exp, Log, Log1p, Sqrt, Abs, Sign, Sin, Cos, Erf,
-        Sigmoid, SigmoidBackward, Tanh, TanhBackward, Relu, ThresholdBackward, LeakyRelu, Gelu, Softplus,
+        Sigmoid, SigmoidBackward, Tanh, TanhBackward, Relu, ThresholdBackward, LeakyRelu, Gelu, GeluBackward, Softplus,
         Softmax, SoftmaxBackwardData, LogSoftmax, LogSoftmaxBackwardData, Logsumexp,
         Sum, SumDims, Mean, MeanDims, Cumsum, Var, Std,
         Max, Min, MaxDim, MinDim, Amax, Amin,

@@ -202,7 +202,7 @@ public partial class Tensor
         var x = this;
         int at = index;
         var y = ViewOf(shape, strides, StorageOffset + index * StrideArray[d]);
-        return Tracing.Op(Graph.Record(y, OpCatalog.Select, x, g => EmbedInZeros(g, x.ShapeArray, z => z.Select(d, at), OpCatalog.SelectBackward)),
+        return Tracing.Op(Graph.Record(y, OpCatalog.Select, x, g => EmbedInZeros(g, x.ShapeArray, d, at, 1, z => z.Select(d, at), OpCatalog.SelectBackward)),
             OpCatalog.Select, x, d, at);
     }
 
@@ -227,8 +227,9 @@ public partial class Tensor
         strides[d] = StrideArray[d] * step;
         var x = this;
         var y = ViewOf(shape, strides, StorageOffset + start * StrideArray[d]);
-        var sliced = Graph.Record(y, op, x,
-            g => EmbedInZeros(g, x.ShapeArray, z => z.SliceView(OpCatalog.Slice, d, start, length, step), OpCatalog.SliceBackward));
+        var sliced = Graph.Record(y, op, x, g => step == 1
+            ? EmbedInZeros(g, x.ShapeArray, d, start, length, z => z.SliceView(OpCatalog.Slice, d, start, length, 1), OpCatalog.SliceBackward)
+            : EmbedInZeros(g, x.ShapeArray, z => z.SliceView(OpCatalog.Slice, d, start, length, step), OpCatalog.SliceBackward));
         return Tracing.Current is null ? sliced : Tracing.Op(sliced, op, [x], d, start, length, step);
     }
 
@@ -241,6 +242,31 @@ public partial class Tensor
         var z = Zeros(shape, g.DType);
         using (Autograd.NoGrad()) part(z).CopyUnchecked(g);
         return Graph.Record(z, op, g, gg => part(gg));
+    }
+
+    /// <summary>
+    /// As <see cref="EmbedInZeros(Tensor, int[], Func{Tensor, Tensor}, OpDecl)"/> for a part that is the positions
+    /// [start, start + length) of dim d: where those positions are one block of memory (every dim before d has size 1),
+    /// only the blocks around it are zeroed and the part is written once, by the copy of g (a recurrent layer's
+    /// halves of its sequence: zeroing the whole first wrote the part twice).
+    /// </summary>
+    internal static Tensor EmbedInZeros(Tensor g, int[] shape, int d, int start, int length, Func<Tensor, Tensor> part, OpDecl op)
+    {
+        for (int i = 0; i < d; i++)
+            if (shape[i] != 1) return EmbedInZeros(g, shape, part, op);   // the positions around are strided: zero the whole
+        var z = Uninitialized(g.DType, shape);
+        ZeroPositions(z, d, 0, start);
+        ZeroPositions(z, d, start + length, shape[d] - start - length);
+        using (Autograd.NoGrad()) part(z).CopyUnchecked(g);
+        return Graph.Record(z, op, g, gg => part(gg));
+    }
+
+    private static void ZeroPositions(Tensor z, int d, int from, int count)
+    {
+        if (count <= 0) return;
+        var shape = (int[])z.ShapeArray.Clone();
+        shape[d] = count;
+        z.ViewOf(shape, z.StrideArray, z.StorageOffset + from * z.StrideArray[d]).FillUnchecked(0);
     }
 
     /// <summary>Replaces a single -1 with the size that makes the element counts agree.</summary>

@@ -35,6 +35,44 @@ public sealed class GradOwnershipTests : IDisposable
     }
 
     [Fact]
+    public void Gradients_meeting_at_a_node_are_summed_into_one_new_tensor()
+    {
+        // An LSTM's input projection gets one gradient per time step, here eight parts of y: the first is kept, the
+        // first sum is a new tensor and the other six add into it in place (PyTorch's InputBuffer), not a new one each.
+        var a = Leaf(0.3);
+        var y = a.Mul(2).View(8, N / 8);
+        var parts = Enumerable.Range(0, 8).Select(t => y.Select(0, t).Mul(t + 1).Sum()).ToArray();
+        var loss = parts.Aggregate((p, q) => p.Add(q));
+        long before = Storage.BornSoFar;
+        loss.Backward();
+        // Three new tensors per part's own backward (SelectBackward's zeros of y's shape among them), then one sum and
+        // MulBackward's g·2, taken as a's Grad: 26 (a new sum for each part after the first made 32).
+        Assert.Equal(26, Storage.BornSoFar - before);
+        var grad = a.Grad!.View(8, N / 8);
+        for (int t = 0; t < 8; t++) Assert.All(grad.Select(0, t).ToArray<float>(), g => Assert.Equal(2f * (t + 1), g));
+    }
+
+    [Fact]
+    public void A_parts_gradient_is_zero_around_the_part_even_in_a_recycled_array()
+    {
+        // Narrow and Select along the first dim write only the blocks around the part and the part itself; the arrays
+        // come from the pool, so fill its free lists with NaN first: any position left unwritten would show.
+        for (int round = 0; round < 3; round++)
+        {
+            var garbage = Enumerable.Range(0, 8).Select(_ => Tensor.Full([8, N / 8], double.NaN)).ToList();
+            garbage.Clear();
+            GC.Collect();
+            var a = Leaf(0.2);
+            var y = a.View(8, N / 8);
+            var loss = y.Narrow(0, 2, 3).Sum().Add(y.Select(0, 7).Mul(2).Sum()).Add(y.Narrow(0, 0, 1).Select(0, 0).Mul(3).Sum());
+            loss.Backward();
+            float[] expected = [3, 0, 1, 1, 1, 0, 0, 2];
+            var grad = a.Grad!.View(8, N / 8);
+            for (int row = 0; row < 8; row++) Assert.All(grad.Select(0, row).ToArray<float>(), g => Assert.Equal(expected[row], g));
+        }
+    }
+
+    [Fact]
     public void A_linear_layers_weight_gradient_comes_out_in_the_weights_layout_and_is_taken()
     {
         // Linear multiplies by weight.T, a transposed view: its gradient is computed as (Gᵀ·x)ᵀ (PyTorch's

@@ -71,6 +71,7 @@ public class OpCatalogTests
         [OpCatalog.ThresholdBackward] = new([P(2, 3), P(2, 3)], x => GradOf(x[0].Relu(), x[0], x[1]), "grad(p0.relu(), p0, p1)"),
         [OpCatalog.LeakyRelu] = new([P(2, 3)], x => x[0].LeakyRelu(0.1), "F.leaky_relu(p0, 0.1)"),
         [OpCatalog.Gelu] = new([P(2, 3)], x => x[0].Gelu(), "F.gelu(p0)"),
+        [OpCatalog.GeluBackward] = new([P(2, 3), P(2, 3)], x => GradOf(x[0].Gelu(), x[0], x[1]), "grad(F.gelu(p0), p0, p1)"),
         [OpCatalog.Softplus] = new([P(2, 3)], x => x[0].Softplus(), "F.softplus(p0)"),
 
         // Softmax and log-sum-exp

@@ -117,4 +117,17 @@ public class StridedLayoutTests
                 Assert.Equal(whole[k].ToArray<float>()[i], single[k].Item<float>());
         }
     }
+
+    [Fact]
+    public void A_number_op_over_broadcast_rows_gives_each_rows_value_throughout()
+    {
+        // A mean's gradient is its output gradient expanded (stride 0 along the reduced dim) and divided by the count.
+        var g = Tensor.From(new[,] { { 1f }, { -2f }, { 7f } }).Expand(3, 129);
+        foreach (var (y, expected) in new[] { (g.Div(3), new[] { 1f / 3, -2f / 3, 7f / 3 }), (2.5 / g, new[] { 2.5f, -1.25f, 2.5f / 7 }) })
+        {
+            Assert.Equal([3, 129], y.Shape.ToArray());
+            var values = y.ToArray<float>();
+            for (int i = 0; i < values.Length; i++) Assert.Equal(expected[i / 129], values[i]);
+        }
+    }
 }
