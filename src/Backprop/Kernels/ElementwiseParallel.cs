@@ -16,7 +16,8 @@ internal static unsafe class ElementwiseParallel
     // Chunks of a fixed size (a multiple of 64 elements: whole cache lines, whole vectors) handed out to the threads.
     private const int ChunkElements = 1 << 15;
 
-    private static bool Split(int n) => n >= MinElements && GemmParallel.CanSplit;
+    /// <summary>Whether a loop over n elements is split across the cores (<see cref="ForChunks"/>).</summary>
+    public static bool Split(int n) => n >= MinElements && GemmParallel.CanSplit;
 
     /// <summary>destination = TOp(x), elementwise over contiguous spans of equal length.</summary>
     public static void Unary<T, TOp>(ReadOnlySpan<T> x, Span<T> destination)

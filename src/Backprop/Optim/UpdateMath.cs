@@ -98,6 +98,11 @@ internal static class UpdateMath
     private static unsafe void MomentumStepSplit<T>(Span<T> param, Span<T> buffer, ReadOnlySpan<T> grad, T momentum, T scale, T minusLr)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!Kernels.ElementwiseParallel.Split(param.Length))
+        {
+            MomentumStep(param, buffer, grad, momentum, scale, minusLr);   // no closure for a parameter one core does
+            return;
+        }
         fixed (T* pp = param, pb = buffer, pg = grad)
         {
             nint ip = (nint)pp, ib = (nint)pb, ig = (nint)pg;   // spans cannot enter the closure; pinned until it returns
