@@ -16,8 +16,7 @@ internal static unsafe class ElementwiseParallel
     // Chunks of a fixed size (a multiple of 64 elements: whole cache lines, whole vectors) handed out to the threads.
     private const int ChunkElements = 1 << 15;
 
-    /// <summary>Whether a loop over n elements is split across the cores (<see cref="ForChunks"/>).</summary>
-    public static bool Split(int n) => n >= MinElements && GemmParallel.CanSplit;
+    private static bool Split(int n) => n >= MinElements && GemmParallel.CanSplit;
 
     /// <summary>destination = TOp(x), elementwise over contiguous spans of equal length.</summary>
     public static void Unary<T, TOp>(ReadOnlySpan<T> x, Span<T> destination)
@@ -90,17 +89,18 @@ internal static unsafe class ElementwiseParallel
     }
 
     /// <summary>
-    /// body(start, length) over chunks covering 0..n, split across the cores when n is large (else one call for all):
-    /// for loops whose operands are not spans of one op, such as an optimizer's fused update. Chunk boundaries are
-    /// whole vectors, so a loop that is exact per element gives the same values either way.
+    /// body(start, length, state) over chunks covering 0..n, split across the cores when n is large (else one call for
+    /// all): for loops whose operands are not spans of one op, such as an optimizer's fused update. Chunk boundaries are
+    /// whole vectors, so a loop that is exact per element gives the same values either way. With a static body and
+    /// its operands in state, a loop one core does allocates nothing.
     /// </summary>
-    public static void ForChunks(int n, Action<int, int> body)
+    public static void ForChunks<TState>(int n, TState state, Action<int, int, TState> body)
     {
-        if (!Split(n)) { body(0, n); return; }
+        if (!Split(n)) { body(0, n, state); return; }
         GemmParallel.For(ChunkCount(n), Environment.ProcessorCount, c =>
         {
             var (start, length) = Chunk(c, n);
-            body(start, length);
+            body(start, length, state);
         });
     }
 

@@ -98,17 +98,13 @@ internal static class UpdateMath
     private static unsafe void MomentumStepSplit<T>(Span<T> param, Span<T> buffer, ReadOnlySpan<T> grad, T momentum, T scale, T minusLr)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!Kernels.ElementwiseParallel.Split(param.Length))
-        {
-            MomentumStep(param, buffer, grad, momentum, scale, minusLr);   // no closure for a parameter one core does
-            return;
-        }
         fixed (T* pp = param, pb = buffer, pg = grad)
         {
-            nint ip = (nint)pp, ib = (nint)pb, ig = (nint)pg;   // spans cannot enter the closure; pinned until it returns
-            Kernels.ElementwiseParallel.ForChunks(param.Length, (start, length) =>
-                MomentumStep(new Span<T>((T*)ip + start, length), new Span<T>((T*)ib + start, length),
-                    new ReadOnlySpan<T>((T*)ig + start, length), momentum, scale, minusLr));
+            // Spans cannot be state; the pointers stay pinned until ForChunks returns.
+            Kernels.ElementwiseParallel.ForChunks(param.Length, (Param: (nint)pp, Buffer: (nint)pb, Grad: (nint)pg, momentum, scale, minusLr),
+                static (start, length, s) => MomentumStep(new Span<T>((T*)s.Param + start, length),
+                    new Span<T>((T*)s.Buffer + start, length), new ReadOnlySpan<T>((T*)s.Grad + start, length),
+                    s.momentum, s.scale, s.minusLr));
         }
     }
 
