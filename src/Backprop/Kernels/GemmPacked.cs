@@ -43,13 +43,14 @@ internal static unsafe class GemmPacked
     {
         int nr = TKernel.NR;
         int slices = Math.Min(threads, n / nr);
-        if (slices > 1 && m < n)
+        if (slices > 1 && m <= n)
         {
-            // Wider than tall: each thread takes a slice of the columns and runs the whole algorithm on it, packing its
-            // own columns of B and its own copy of A. Split by rows, every thread would read all of packed B (k·n) and
-            // its share of A; split by columns, all of A (m·k, the smaller) and its own share of B, which stays in its
-            // own core's cache from packing to use: x·Wᵀ of [64, 784]·[784, 256] (the mlp's first layer) took ~175 µs
-            // split by rows, ~103 split by columns.
+            // At least as wide as tall: each thread takes a slice of the columns and runs the whole algorithm on it,
+            // packing its own columns of B and its own copy of A. Split by rows, every thread would read all of packed
+            // B (k·n), half of it packed by the other core, and its share of A; split by columns, all of A (m·k, no
+            // larger) and its own share of B, which stays in its own core's cache from packing to use. x·Wᵀ of
+            // [64, 784]·[784, 256] (the mlp's first layer) took ~175 µs split by rows, ~103 split by columns; square
+            // products on two threads ran 4–6% faster at 128–512 and 1.5% at 1024 (docs/performance.md).
             int panels = (n + nr - 1) / nr;
             GemmParallel.For(slices, slices, s =>
             {
