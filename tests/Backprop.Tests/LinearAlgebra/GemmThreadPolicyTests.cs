@@ -106,6 +106,50 @@ public sealed class GemmThreadPolicyTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_class_kept_on_one_thread_is_measured_again_later()
+    {
+        Skip.IfNot(GemmParallel.CanSplit, "one core (or the browser): products never split, nothing to decide");
+        long work = 1L << 21;
+        Assert.False(Decide(work, oneThread: 800, split: 1000));   // a bad moment: the split looked slower
+        for (int i = 0; i < GemmThreadPolicy.RecheckAfter - 1; i++)
+        {
+            Assert.Equal(1, GemmThreadPolicy.Choose(work, 2, out int c));
+            Assert.Equal(-1, c);
+        }
+        // The next product opens the class again, without warm-up; now the split is faster and is kept.
+        for (int i = 0; i < 2 * GemmThreadPolicy.Trials; i++)
+        {
+            int threads = GemmThreadPolicy.Choose(work, 2, out int c);
+            Assert.True(c >= 0);
+            GemmThreadPolicy.Record(c, threads, threads == 1 ? 1000 : 550);
+        }
+        Assert.True(GemmThreadPolicy.Decision(work));
+        Assert.Equal(2, GemmThreadPolicy.Choose(work, 2, out int after));
+        Assert.Equal(-1, after);
+    }
+
+    [SkippableFact]
+    public void A_class_that_stays_on_one_thread_is_measured_again_after_twice_as_many()
+    {
+        Skip.IfNot(GemmParallel.CanSplit, "one core (or the browser): products never split, nothing to decide");
+        long work = 1L << 21;
+        Assert.False(Decide(work, oneThread: 800, split: 1000));
+        for (int i = 0; i < GemmThreadPolicy.RecheckAfter; i++) GemmThreadPolicy.Choose(work, 2, out _);
+        for (int i = 0; i < 2 * GemmThreadPolicy.Trials - 1; i++)
+        {
+            int threads = GemmThreadPolicy.Choose(work, 2, out int c);
+            GemmThreadPolicy.Record(c, threads, threads == 1 ? 800 : 1000);
+        }
+        int last = GemmThreadPolicy.Choose(work, 2, out int lastClass);
+        GemmThreadPolicy.Record(lastClass, last, last == 1 ? 800 : 1000);
+        Assert.False(GemmThreadPolicy.Decision(work));
+        int measuredAgain = -1;
+        for (int i = 0; i < 2 * GemmThreadPolicy.RecheckAfter && measuredAgain < 0; i++)
+            if (GemmThreadPolicy.Choose(work, 2, out int c) >= 0 && c >= 0) measuredAgain = i;
+        Assert.Equal(2 * GemmThreadPolicy.RecheckAfter - 1, measuredAgain);
+    }
+
+    [SkippableFact]
     public void Two_products_of_one_class_in_turn_are_each_timed_both_ways()
     {
         Skip.IfNot(GemmParallel.CanSplit, "one core (or the browser): products never split, nothing to decide");
