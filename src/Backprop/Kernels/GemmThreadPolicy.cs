@@ -133,8 +133,8 @@ internal static class GemmThreadPolicy
     /// <summary>
     /// Products of a class kept on one thread before it is measured again (doubling after each measurement that
     /// agrees). A verdict for one thread can come from a bad moment, a busy core or the process's first products, and
-    /// would otherwise hold for the rest of the process: the mlp ran at 79K samples/s instead of 137K in a process
-    /// whose 64·784·256 products had been so decided. A wrong verdict for splitting costs far less (the caller runs
+    /// would otherwise hold for the rest of the process: one mlp process ran at 79K samples/s throughout, its speed on
+    /// one thread, where others ran at 137K. A wrong verdict for splitting costs far less (the caller runs
     /// every unit a late helper leaves), so it is not measured again.
     /// </summary>
     internal const int RecheckAfter = 512;
