@@ -19,9 +19,10 @@ public class IndexSelectTests
     [Fact]
     public void IndexSelect_of_long_rows_from_a_recycled_array_writes_every_element()
     {
-        // Rows of 96 floats (384 bytes: the kernel prefetches rows ahead) picked out of order, with a repeat, at dim 1 of
-        // [3, 50, 96]: the result (3·7·96 floats, 8 KB) and a second one of 64 KB, which comes from the storage pool,
-        // whose arrays hold an earlier tensor's values, are compared with a plain loop element by element.
+        // Rows of 384 and 1,024 bytes (the kernel prefetches rows of 256 bytes or more two ahead), picked out of order and
+        // with a repeat, at dim 1 and dim 0, compared element by element with a plain loop. The 64-row gather's result
+        // (64 KB) comes from the storage pool, whose free array of that length holds a dead tensor's 123s: the kernel,
+        // not a zero fill, must write every element.
         var source = Tensor.Arange(3 * 50 * 96).Reshape(3, 50, 96).To(DType.Float32);
         long[] picks = [49, 0, 7, 7, 31, 48, 2];
         for (int round = 0; round < 3; round++)
