@@ -33,6 +33,19 @@ internal static class TensorAssert
     /// <summary>Gradcheck in Float64 that fails the test with the first disagreeing element.</summary>
     public static void GradCheck(Func<Tensor[], Tensor> f, params Tensor[] inputs) => Assert.True(Autograd.GradCheck(f, inputs));
 
+    /// <summary>
+    /// Gradcheck of an elementwise activation whose backward is an op of its own, at first and second order: on a
+    /// matrix and its transpose (a strided input), through the backward op's input (d/dx of Σ f(x)·w), and through both
+    /// of its inputs at once (the output gradient depends on w as well as x).
+    /// </summary>
+    public static void GradCheckActivation(Func<Tensor, Tensor> f)
+    {
+        GradCheck(xs => f(xs[0]), Leaf(2, 3));
+        GradCheck(xs => f(xs[0].T), Leaf(2, 3));
+        GradCheck(xs => Autograd.Grad([f(xs[0]).Mul(xs[1]).Sum()], [xs[0]], createGraph: true)[0]!, Leaf(2, 3), Leaf(3));
+        GradCheck(xs => Autograd.Grad([f(xs[0].Mul(xs[1])).Sum()], [xs[0]], createGraph: true)[0]!.Mul(xs[1]), Leaf(4), Leaf(4));
+    }
+
     /// <summary>A Float64 leaf that requires grad, with the given values and shape.</summary>
     public static Tensor Leaf(double[] values, params int[] shape) => Tensor.From(values, shape).RequiresGrad_();
 
