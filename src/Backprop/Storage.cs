@@ -92,9 +92,7 @@ internal class Storage<T>(T[] data) : Storage(DTypeOf<T>.Value) where T : unmana
     /// <summary>Large arrays come from <see cref="StoragePool"/> and go back to it when the storage dies.</summary>
     public static Storage<T> Allocate(int length, bool clear)
     {
-        // The size test reads the pool's constant, not its method: the pool has a static constructor, so a call into it
-        // from code compiled before the pool's first use is not inlined (a call per small result, ~1% of seed_2x2's step).
-        if ((long)length * Unsafe.SizeOf<T>() >= StoragePool.MinBytes) return StoragePool.Allocate<T>(length, clear);
+        if (StoragePool.IsPooled<T>(length)) return StoragePool.Allocate<T>(length, clear);
         return new Storage<T>(clear ? new T[length] : GC.AllocateUninitializedArray<T>(length), BirthOfSmall());
     }
 }

@@ -76,9 +76,18 @@ internal static class StoragePool
     private static long _lastEnd, _typicalDuration;   // Stopwatch ticks
     private static bool _fullNext;                    // a young collection gave back little: the next one is full
 
-    static StoragePool() => _ = new FullCollectionWatch();
+    // Started with the pool's other statics. A field initializer, not a static constructor, so that IsPooled, inlined
+    // into Storage.Allocate (every result an op makes), is not preceded by a check that the constructor has run.
+    private static readonly bool WatchStarted = StartWatch();
+
+    private static bool StartWatch()
+    {
+        _ = new FullCollectionWatch();
+        return true;
+    }
 
     /// <summary>Whether an array of this many elements of T is pooled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsPooled<T>(int length) where T : unmanaged => (long)length * Unsafe.SizeOf<T>() >= MinBytes;
 
     /// <summary>Whether an array of this many elements of T is large (on the large object heap when fresh).</summary>
